@@ -1,0 +1,117 @@
+"""Kiều bào Hải Phòng: the register of Hải Phòng's community abroad."""
+from datetime import date, datetime
+
+from flask import Flask, render_template, session
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from diaspora.config import INSTANCE_DIR, PROJECT_ROOT, config_from_environment
+from diaspora.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config_class=None) -> Flask:
+    config_class = config_class or config_from_environment()
+    config_class.resolve()
+    app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_class)
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+
+def select_locale() -> str:
+    """The language chosen in the session, else Vietnamese."""
+    chosen = session.get("locale")
+    return chosen if chosen in ("vi", "en") else "vi"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Foreign keys on and WAL for concurrent readers; SQLite ignores both unless asked."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_models() -> None:
+    """Import every model module so metadata and migrations see all tables."""
+    from diaspora import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from diaspora.audit import bp as audit_bp
+    from diaspora.auth import bp as auth_bp
+    from diaspora.imports import bp as imports_bp
+    from diaspora.organisations import bp as organisations_bp
+    from diaspora.people import bp as people_bp
+    from diaspora.reference import bp as reference_bp
+    from diaspora.reports import bp as reports_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(imports_bp, url_prefix="/imports")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(reference_bp, url_prefix="/reference")
+    app.register_blueprint(reports_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.template_filter("dmy")
+    def dmy(value) -> str:
+        """dd/mm/yyyy, the date format staff read and write."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, "dd/MM/yyyy HH:mm")
+        if isinstance(value, date):
+            return format_date(value, "dd/MM/yyyy")
+        return str(value)
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": select_locale()}
+
+
+def register_error_pages(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_commands(app: Flask) -> None:
+    from diaspora.auth.commands import users_cli
+    from diaspora.people.commands import register_people_commands
+    from diaspora.reference.commands import seed_command
+    from diaspora.spreadsheets.commands import register_spreadsheet_commands
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_command)
+    register_people_commands(app)
+    register_spreadsheet_commands(app)
+
+

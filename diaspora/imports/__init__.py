@@ -1,0 +1,6 @@
+"""Import batches: the upload wizard, history and undo."""
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)
+
+from diaspora.imports import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Typical products, distribution channels and engagement activities."""

@@ -1,0 +1,118 @@
+"""People (kiều bào, chuyên gia), their contacts and their memberships in organisations."""
+from datetime import date
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from diaspora.extensions import db
+from diaspora.records import TrackedRecord
+
+GENDERS = ("male", "female", "other")
+PERSON_TYPES = ("overseas_vietnamese", "foreign_expert")
+NATIONALITY_STATUSES = ("vietnamese", "dual", "foreign", "unknown")
+CONSENT_STATUSES = ("unknown", "given", "refused", "withdrawn")
+PERSON_STATUSES = ("active", "unreachable", "deceased")
+CONTACT_KINDS = ("phone", "email", "zalo", "facebook", "wechat", "line", "kakaotalk", "whatsapp", "website", "address")
+
+person_fields = Table(
+    "person_fields",
+    db.metadata,
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("field_id", ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_person_fields_field_person", "field_id", "person_id"),
+)
+
+person_roles = Table(
+    "person_roles",
+    db.metadata,
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("community_roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_person_roles_role_person", "role_id", "person_id"),
+)
+
+
+class Person(TrackedRecord, db.Model):
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_name_folded_id", "name_folded", "id"),
+        Index("ix_people_country_name", "country_code", "name_folded"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200))
+    other_names: Mapped[str | None] = mapped_column(String(300))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_type: Mapped[str] = mapped_column(String(30), default="overseas_vietnamese")
+    nationality_status: Mapped[str | None] = mapped_column(String(20))
+    hometown_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    hometown_text: Mapped[str | None] = mapped_column(String(300))
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+    city: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    occupation: Mapped[str | None] = mapped_column(String(200))
+    academic_title: Mapped[str | None] = mapped_column(String(120))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    expertise: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(300))
+    collected_on: Mapped[date | None] = mapped_column(Date)
+    consent_status: Mapped[str] = mapped_column(String(20), default="unknown")
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    consent_scope: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Folded words of names, contacts and organisations; the full-text index is built on it.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    country = relationship("Country", lazy="joined")
+    hometown_unit = relationship("Unit")
+    fields = relationship("Field", secondary=person_fields, order_by="Field.sort_order")
+    roles = relationship("CommunityRole", secondary=person_roles, order_by="CommunityRole.sort_order")
+    contacts = relationship(
+        "Contact", back_populates="person", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+    memberships = relationship(
+        "Membership", back_populates="person", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.full_name}>"
+
+
+class Contact(db.Model):
+    """A way to reach a person or an organisation: the value as entered and its normalised form."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(300))
+    normalized: Mapped[str] = mapped_column(String(300), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person = relationship("Person", back_populates="contacts")
+    organisation = relationship("Organisation", back_populates="contacts")
+
+
+class Membership(db.Model):
+    """A person's role in an organisation over a period."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str | None] = mapped_column(String(120))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    person = relationship("Person", back_populates="memberships")
+    organisation = relationship("Organisation", back_populates="memberships", lazy="joined")

@@ -1,0 +1,100 @@
+"""Reference lists loaded from data/: countries, fields, community roles, administrative units."""
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from diaspora.extensions import db
+
+
+class Country(db.Model):
+    __tablename__ = "countries"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)  # ISO 3166-1 alpha-2
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+
+    def name(self, locale: str = "vi") -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class CountryAlias(db.Model):
+    """A name staff write for a country ("Mỹ", "Hoa Kỳ", "USA"), stored folded for lookup."""
+
+    __tablename__ = "country_aliases"
+
+    alias_folded: Mapped[str] = mapped_column(String(160), primary_key=True)
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(160))
+
+
+class Field(db.Model):
+    """A field of expertise or activity (lĩnh vực); admins may edit the taxonomy."""
+
+    __tablename__ = "fields"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str = "vi") -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class CommunityRole(db.Model):
+    """A role a person plays in the community (trí thức, doanh nhân, văn nghệ sĩ…)."""
+
+    __tablename__ = "community_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str = "vi") -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class Unit(db.Model):
+    """A commune-level unit (phường, xã, đặc khu) of Hải Phòng since 1 July 2025."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    unit_type: Mapped[str] = mapped_column(String(20))
+    full_name: Mapped[str] = mapped_column(String(160))
+    name_folded: Mapped[str] = mapped_column(String(160), index=True)
+    old_districts: Mapped[str | None] = mapped_column(Text)
+
+
+class OldDistrict(db.Model):
+    """A district-level unit of Hải Phòng or Hải Dương before the 2025 reorganisation."""
+
+    __tablename__ = "old_districts"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    province: Mapped[str] = mapped_column(String(80))
+    district_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(160), index=True)
+
+
+class LegacyCommune(db.Model):
+    """An old commune and the new unit(s) it became; partial links are unverified in the source."""
+
+    __tablename__ = "legacy_communes"
+
+    old_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    province: Mapped[str] = mapped_column(String(80))
+    district_name: Mapped[str] = mapped_column(String(120))
+    commune_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(160), index=True)
+    new_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    new_unit_codes: Mapped[str] = mapped_column(String(80))
+
+    new_unit = relationship("Unit")

@@ -1,0 +1,1 @@
+"""Spreadsheet columns, reading, header detection, the import pipeline and export."""
