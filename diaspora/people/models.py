@@ -12,6 +12,7 @@ PERSON_TYPES = ("overseas_vietnamese", "foreign_expert")
 NATIONALITY_STATUSES = ("vietnamese", "dual", "foreign", "unknown")
 CONSENT_STATUSES = ("unknown", "given", "refused", "withdrawn")
 PERSON_STATUSES = ("active", "unreachable", "deceased")
+CONTRIBUTION_KINDS = ("remote_advice", "visits", "investment", "teaching")
 CONTACT_KINDS = ("phone", "email", "zalo", "facebook", "wechat", "line", "kakaotalk", "whatsapp", "website", "address")
 
 person_fields = Table(
@@ -78,6 +79,11 @@ class Person(TrackedRecord, db.Model):
     memberships = relationship(
         "Membership", back_populates="person", cascade="all, delete-orphan", order_by="Membership.id"
     )
+    offers = relationship("PersonOffer", cascade="all, delete-orphan", order_by="PersonOffer.kind")
+
+    @property
+    def offer_kinds(self) -> list[str]:
+        return [offer.kind for offer in self.offers]
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.full_name}>"
@@ -116,3 +122,13 @@ class Membership(db.Model):
 
     person = relationship("Person", back_populates="memberships")
     organisation = relationship("Organisation", back_populates="memberships", lazy="joined")
+
+
+class PersonOffer(db.Model):
+    """A way the person is willing to contribute (remote advice, visits, investment, teaching)."""
+
+    __tablename__ = "person_offers"
+    __table_args__ = (Index("ix_person_offers_kind_person", "kind", "person_id"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
