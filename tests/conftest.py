@@ -104,3 +104,12 @@ def login(client):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def seeded(app):
+    """The reference data from data/ (countries, fields, roles, units) loaded into the test database."""
+    from diaspora.reference.service import seed_reference_data
+
+    seed_reference_data()
+    return app
