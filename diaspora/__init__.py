@@ -105,12 +105,14 @@ def register_error_pages(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from diaspora.auth.commands import users_cli
+    from diaspora.backup import backup_command
     from diaspora.people.commands import register_people_commands
     from diaspora.reference.commands import seed_command
     from diaspora.spreadsheets.commands import register_spreadsheet_commands
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(backup_command)
     register_people_commands(app)
     register_spreadsheet_commands(app)
 

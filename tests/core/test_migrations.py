@@ -1,0 +1,58 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from diaspora import create_app
+from diaspora.config import TestConfig
+from diaspora.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    url = make_url(base)
+    scratch = f"{url.database}_migrations"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+    yield url.set(database=scratch).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _include_name(name, type_, parent_names):
+    return not (type_ == "table" and name and name.startswith("people_fts"))
+
+
+def test_upgrade_from_empty_matches_models_and_downgrades(empty_database_url):
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": _include_name}
+            )
+            assert compare_metadata(context, db.metadata) == []
+            # The full-text index exists after the upgrade.
+            if connection.dialect.name == "sqlite":
+                assert connection.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'people_fts'")) == 1
+            else:
+                assert "ix_people_search_text" in {ix["name"] for ix in inspect(connection).get_indexes("people")}
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
