@@ -33,3 +33,28 @@ def fold_words(value: str | None) -> list[str]:
 def fold_key(value: str | None) -> str:
     """Folded text with punctuation and spacing removed, for comparing headers and codes."""
     return "".join(fold_words(value))
+
+
+def legacy_encoding_for_font(font_name: str | None) -> str | None:
+    """"tcvn3", "tcvn3-upper" or "vni" for a legacy Vietnamese font name, else None."""
+    raise NotImplementedError
+
+
+def decode_tcvn3(text: str, upper: bool = False) -> str:
+    """Unicode text from TCVN3 (ABC) text as stored by Excel/Word."""
+    raise NotImplementedError
+
+
+def decode_vni(text: str) -> str:
+    """Unicode text from VNI-Windows text as stored by Excel/Word."""
+    raise NotImplementedError
+
+
+def detect_legacy_encoding(values) -> str | None:
+    """"tcvn3", "vni" or None judged by content."""
+    raise NotImplementedError
+
+
+def to_unicode(text: str, encoding: str | None) -> str | None:
+    """Decode legacy text when an encoding is given, then clean to NFC."""
+    raise NotImplementedError
