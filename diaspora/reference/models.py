@@ -9,6 +9,7 @@ class Country(db.Model):
     __tablename__ = "countries"
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)  # ISO 3166-1 alpha-2
+    alpha3: Mapped[str | None] = mapped_column(String(3), unique=True)
     name_vi: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
 
@@ -90,11 +91,13 @@ class LegacyCommune(db.Model):
 
     old_code: Mapped[str] = mapped_column(String(10), primary_key=True)
     province: Mapped[str] = mapped_column(String(80))
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("old_districts.code"), index=True)
     district_name: Mapped[str] = mapped_column(String(120))
     commune_type: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))
     name_folded: Mapped[str] = mapped_column(String(160), index=True)
     new_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
     new_unit_codes: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
 
     new_unit = relationship("Unit")
