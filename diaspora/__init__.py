@@ -97,6 +97,9 @@ def register_template_helpers(app: Flask) -> None:
 def register_error_pages(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if code == 500:
+            # The failed request may have left the transaction broken; the page must not depend on it.
+            db.session.rollback()
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 409, 413, 429, 500):

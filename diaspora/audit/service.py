@@ -1,10 +1,17 @@
 """Recording audit events and computing field-level differences."""
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from diaspora.audit.models import AuditEvent
+from diaspora.auth.models import User
 from diaspora.extensions import db
 
 
@@ -56,3 +63,165 @@ def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
         .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
         .order_by(AuditEvent.id.desc())
     ).all()
+
+
+# Labels for the history views; other features add their own keys (FIELD_LABELS["key"] = _l("...")).
+FIELD_LABELS = {
+    "full_name": _l("Họ và tên"),
+    "other_names": _l("Tên khác"),
+    "gender": _l("Giới tính"),
+    "birth_date": _l("Ngày sinh"),
+    "birth_year": _l("Năm sinh"),
+    "person_type": _l("Loại"),
+    "nationality_status": _l("Quốc tịch"),
+    "hometown_unit_code": _l("Quê quán (đơn vị hành chính)"),
+    "hometown_text": _l("Quê quán (ghi theo nguồn)"),
+    "country_code": _l("Quốc gia"),
+    "city": _l("Thành phố"),
+    "address": _l("Địa chỉ"),
+    "occupation": _l("Nghề nghiệp"),
+    "academic_title": _l("Học hàm, học vị"),
+    "employer": _l("Nơi làm việc"),
+    "position": _l("Chức vụ"),
+    "expertise": _l("Chuyên môn"),
+    "fields": _l("Lĩnh vực"),
+    "community_roles": _l("Vai trò trong cộng đồng"),
+    "contacts": _l("Liên hệ"),
+    "memberships": _l("Tổ chức tham gia"),
+    "offers": _l("Khả năng đóng góp"),
+    "source": _l("Nguồn thông tin"),
+    "collected_on": _l("Ngày thu thập"),
+    "consent_status": _l("Đồng ý xử lý dữ liệu"),
+    "consent_date": _l("Ngày đồng ý"),
+    "consent_scope": _l("Phạm vi đồng ý"),
+    "status": _l("Tình trạng"),
+    "notes": _l("Ghi chú"),
+    "is_demo": _l("Dữ liệu mẫu"),
+    "name": _l("Tên"),
+    "kind": _l("Loại"),
+    "value": _l("Giá trị"),
+    "is_primary": _l("Chính"),
+    "role": _l("Vai trò"),
+    "start_date": _l("Từ ngày"),
+    "end_date": _l("Đến ngày"),
+    "deleted_at": _l("Ngày xóa"),
+    "email": _l("Email"),
+    "active": _l("Đang hoạt động"),
+}
+
+ACTION_LABELS = {
+    "create": _l("Tạo mới"),
+    "update": _l("Sửa"),
+    "delete": _l("Xóa"),
+    "restore": _l("Khôi phục"),
+    "merge": _l("Gộp bản ghi"),
+    "import": _l("Nhập Excel"),
+    "import_undo": _l("Hoàn tác nhập Excel"),
+    "export": _l("Xuất dữ liệu"),
+    "login": _l("Đăng nhập"),
+    "login_failed": _l("Đăng nhập thất bại"),
+    "logout": _l("Đăng xuất"),
+    "password_reset": _l("Đặt lại mật khẩu"),
+    "password_change": _l("Đổi mật khẩu"),
+}
+
+ENTITY_LABELS = {
+    "people": _l("Kiều bào"),
+    "organisations": _l("Tổ chức"),
+    "users": _l("Tài khoản"),
+    "contacts": _l("Liên hệ"),
+    "memberships": _l("Thành viên tổ chức"),
+    "import_batches": _l("Lượt nhập Excel"),
+    "fields": _l("Lĩnh vực"),
+    "units": _l("Đơn vị hành chính"),
+    "countries": _l("Quốc gia"),
+    "community_roles": _l("Vai trò cộng đồng"),
+}
+
+# Record types whose page can be linked from an event: entity_type -> (endpoint, URL argument).
+RECORD_LINKS = {
+    "people": ("people.show", "person_id"),
+    "organisations": ("organisations.show", "organisation_id"),
+    "users": ("auth.user", "user_id"),
+}
+
+EVENTS_PER_PAGE = 50
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def field_label(key: str) -> str:
+    """The Vietnamese label of an audited field, or its key when none is registered."""
+    return str(FIELD_LABELS.get(key, key))
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese label of an audit action."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def entity_label(entity_type: str | None) -> str:
+    """The Vietnamese name of a record type."""
+    return str(ENTITY_LABELS.get(entity_type, entity_type or ""))
+
+
+def record_url(entity_type: str | None, entity_id: int | None) -> str | None:
+    """The page of the record an event is about, when that kind of record has one."""
+    link = RECORD_LINKS.get(entity_type)
+    if link is None or entity_id is None or link[0] not in current_app.view_functions:
+        return None
+    try:
+        return url_for(link[0], **{link[1]: entity_id})
+    except BuildError:
+        return None
+
+
+def display_value(value) -> str:
+    """A stored before/after value as staff read it: dates dd/mm/yyyy, yes/no, lists joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, list):
+        return ", ".join(display_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(key)}: {display_value(item)}" for key, item in value.items())
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return format_date(date.fromisoformat(value), "dd/MM/yyyy")
+        except ValueError:
+            return value
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "dd/MM/yyyy HH:mm")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def search_events(*, user_id: int | None = None, action: str | None = None, entity_type: str | None = None,
+                  date_from: date | None = None, date_to: date | None = None, page: int = 1):
+    """One page of events, newest first; dates are whole days in the office's time zone."""
+    query = db.select(AuditEvent)
+    if user_id is not None:
+        query = query.where(AuditEvent.user_id == user_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if date_from:
+        query = query.where(AuditEvent.at >= _local_midnight_utc(date_from))
+    if date_to:
+        query = query.where(AuditEvent.at < _local_midnight_utc(date_to + timedelta(days=1)))
+    return db.paginate(query.order_by(AuditEvent.id.desc()), page=max(page, 1), per_page=EVENTS_PER_PAGE,
+                       error_out=False)
+
+
+def users_for_filter() -> list[User]:
+    """Every account, by name, for the "who" filter."""
+    return db.session.scalars(db.select(User).order_by(User.name, User.email)).all()

@@ -1,6 +1,7 @@
 """Staff accounts and the record of failed logins used for throttling."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,6 +11,7 @@ from diaspora.records import utcnow
 
 ROLES = ("viewer", "editor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+ROLE_LABELS = {"viewer": _l("Người xem"), "editor": _l("Biên tập viên"), "admin": _l("Quản trị viên")}
 
 
 class User(UserMixin, db.Model):
@@ -28,6 +30,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(self.role, self.role))
 
     def has_role(self, role: str) -> bool:
         """True when this user's role is `role` or a higher one."""

@@ -6,7 +6,10 @@ from flask_login import current_user, login_required
 
 
 def role_required(role: str):
-    """Allow the view only to signed-in users whose role is `role` or higher; others get 403."""
+    """Allow the view only to signed-in users whose role is `role` or higher; others get 403.
+
+    The view carries `required_role` so tests can check every route is protected.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -16,6 +19,7 @@ def role_required(role: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_role = role
         return wrapped
 
     return decorator

@@ -1,0 +1,279 @@
+"""Staff accounts: sign-in with throttling, first-run setup and user administration."""
+from datetime import timedelta
+from functools import cache
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from diaspora.audit import service as audit
+from diaspora.auth.models import ROLES, LoginFailure, User
+from diaspora.extensions import db, login_manager
+from diaspora.records import utcnow
+from diaspora.text import clean_text
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+
+class AccountError(Exception):
+    """A change to accounts that breaks a rule; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class LoginRefused(Exception):
+    """Wrong email or password, or a deactivated account; the person signing in is never told which."""
+
+
+class LoginThrottled(Exception):
+    """Too many recent failed logins for this account or from this address."""
+
+
+class SetupClosed(Exception):
+    """Someone already has an account, so the first-run setup is over."""
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user; a deactivated account loses its open sessions at once."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None, so redirects never leave the site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers treat "\" as "/" and drop tabs and newlines, which would turn "/\evil" into "//evil".
+    if "\\" in target or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def normalise_email(value: str | None) -> str:
+    """The address as stored (trimmed, NFC, lower case); AccountError when it is not a valid address."""
+    email = (clean_text(value) or "").lower()
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise AccountError(_("Địa chỉ email không hợp lệ."), "email") from None
+
+
+def check_password_rules(password: str | None) -> None:
+    """AccountError unless the password is long enough (and not absurdly long)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH), "password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(_("Mật khẩu không được dài quá %(n)d ký tự.", n=MAX_PASSWORD_LENGTH), "password")
+
+
+def _login_key(email: str | None) -> str:
+    return (clean_text(email) or "").lower()[:254]
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("không-phải-mật-khẩu-của-ai")
+
+
+def _throttled(email_key: str, address: str) -> bool:
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
+    by_account = db.session.scalar(recent.where(LoginFailure.email == email_key))
+    if by_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        return True
+    by_address = db.session.scalar(recent.where(LoginFailure.address == address))
+    return by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+
+def authenticate(email: str, password: str, address: str | None) -> User:
+    """The active user with these credentials; every failure is recorded and throttles later attempts."""
+    key = _login_key(email)
+    address = (address or "unknown")[:64]
+    if _throttled(key, address):
+        raise LoginThrottled
+    user = db.session.scalar(select(User).where(User.email == key))
+    # Hash even for unknown emails so the response time does not reveal which addresses exist.
+    password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not password_ok or not user.active:
+        reason = (_("email không tồn tại") if user is None
+                  else _("sai mật khẩu") if not password_ok else _("tài khoản đã bị khóa"))
+        _record_failure(key, address, user, reason)
+        raise LoginRefused
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == key))
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    audit.record("login", user, user=user)
+    db.session.commit()
+    return user
+
+
+def _record_failure(key: str, address: str, user: User | None, reason: str) -> None:
+    cutoff = utcnow() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
+    # Rows older than the window no longer count; pruning here keeps the table small.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))
+    db.session.add(LoginFailure(email=key, address=address))
+    if user is not None:
+        user.failed_logins = (user.failed_logins or 0) + 1
+    summary = _("Đăng nhập thất bại (%(email)s): %(reason)s", email=key, reason=reason)
+    audit.record("login_failed", user, entity_type="users", summary=summary)
+    db.session.commit()
+
+
+def record_logout(user: User) -> None:
+    """Note in the audit log that `user` signed out."""
+    audit.record("logout", user, user=user)
+    db.session.commit()
+
+
+def needs_setup() -> bool:
+    """True while no account exists at all: the first visit must create an administrator."""
+    return db.session.scalar(select(User.id).limit(1)) is None
+
+
+def _lock_users() -> None:
+    """Serialise changes that depend on counting users (first admin, last active admin) until commit."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        # On SQLite any write, even one matching no row, takes the database write lock.
+        db.session.execute(text("UPDATE users SET role = role WHERE 1 = 0"))
+
+
+def _audited(user: User) -> dict:
+    return {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
+
+
+def _new_user(name: str | None, email: str | None, role: str, password: str | None) -> User:
+    clean_name = clean_text(name)
+    if not clean_name:
+        raise AccountError(_("Vui lòng nhập họ tên."), "name")
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(_("Vai trò không hợp lệ: hãy chọn admin, editor hoặc viewer."), "role")
+    check_password_rules(password)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(_("Đã có tài khoản dùng email này."), "email")
+    user = User(name=clean_name[:200], email=email, role=role, active=True,
+                password_hash=generate_password_hash(password))
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(_("Đã có tài khoản dùng email này."), "email") from None
+    return user
+
+
+def create_first_admin(name: str, email: str, password: str) -> User:
+    """Create the first administrator; SetupClosed when any account exists, even one created a moment ago."""
+    _lock_users()
+    if not needs_setup():
+        db.session.rollback()
+        raise SetupClosed
+    try:
+        user = _new_user(name, email, "admin", password)
+    except AccountError:
+        db.session.rollback()
+        raise
+    audit.record("create", user, user=user, changes=audit.diff({}, _audited(user)),
+                 summary=_("Tạo quản trị viên đầu tiên"))
+    db.session.commit()
+    return user
+
+
+def create_user(name: str | None, email: str | None, role: str, password: str | None, *, by=None) -> User:
+    """Create an active account; AccountError names the field at fault."""
+    try:
+        user = _new_user(name, email, role, password)
+    except AccountError:
+        db.session.rollback()
+        raise
+    audit.record("create", user, user=by, changes=audit.diff({}, _audited(user)), summary=_("Tạo tài khoản"))
+    db.session.commit()
+    return user
+
+
+def _active_admins_besides(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+
+
+def _update_user(user: User, values: dict, by, summary: str) -> None:
+    """Apply `values` under the users lock, refusing any change that leaves no active administrator."""
+    _lock_users()
+    db.session.refresh(user)
+    before = _audited(user)
+    for key, value in values.items():
+        setattr(user, key, value)
+    after = _audited(user)
+    was_admin = before["role"] == "admin" and before["active"]
+    stays_admin = after["role"] == "admin" and after["active"]
+    if was_admin and not stays_admin and _active_admins_besides(user) == 0:
+        db.session.rollback()
+        raise AccountError(_("Không thể hạ quyền hoặc khóa quản trị viên đang hoạt động cuối cùng."))
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record("update", user, user=by, changes=changes, summary=summary)
+    db.session.commit()
+
+
+def change_role(user: User, role: str, *, by=None) -> None:
+    """Give `user` another role."""
+    if role not in ROLES:
+        raise AccountError(_("Vai trò không hợp lệ: hãy chọn admin, editor hoặc viewer."), "role")
+    _update_user(user, {"role": role}, by, _("Đổi vai trò"))
+
+
+def deactivate(user: User, *, by=None) -> None:
+    """Lock the account: no new sign-in, and its open sessions end."""
+    _update_user(user, {"active": False}, by, _("Khóa tài khoản"))
+
+
+def reactivate(user: User, *, by=None) -> None:
+    """Let a locked account sign in again."""
+    _update_user(user, {"active": True}, by, _("Mở lại tài khoản"))
+
+
+def reset_password(user: User, password: str, *, by=None) -> None:
+    """Set a new password chosen by an administrator; it also lifts the account's login throttle."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins = 0
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    audit.record("password_reset", user, user=by, summary=_("Đặt lại mật khẩu"))
+    db.session.commit()
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """Let a signed-in user replace their password after proving they know the current one."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise AccountError(_("Mật khẩu hiện tại không đúng."), "current_password")
+    check_password_rules(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    audit.record("password_change", user, user=user, summary=_("Tự đổi mật khẩu"))
+    db.session.commit()
+
+
+def get_user_or_404(user_id: int) -> User:
+    """The account with this id, or a 404 page."""
+    return db.get_or_404(User, user_id)
+
+
+def list_users() -> list[User]:
+    """Every account, active ones first, by name."""
+    return db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)).all()
