@@ -1,7 +1,7 @@
 """Kiều bào Hải Phòng: the register of Hải Phòng's community abroad."""
 from datetime import date, datetime
 
-from flask import Flask, render_template, session
+from flask import Flask, has_request_context, render_template, session
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -39,7 +39,8 @@ def register_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     """The language chosen in the session, else Vietnamese."""
-    chosen = session.get("locale")
+    # Commands and background work have no session: they speak the source language.
+    chosen = session.get("locale") if has_request_context() else None
     return chosen if chosen in ("vi", "en") else "vi"
 
 
