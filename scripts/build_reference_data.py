@@ -24,7 +24,7 @@ SHORT_NAMES_EN = {"HK": "Hong Kong (China)", "MO": "Macao (China)"}
 # The source lists old xã Long Xuyên (10963, huyện Bình Giang) as split between Phường Kinh Môn and
 # Xã Bình Giang; NQ 1669/NQ-UBTVQH15 puts all of it in Xã Bình Giang (Kinh Môn took phường Long
 # Xuyên of thị xã Kinh Môn, a different commune).
-CORRECTIONS = {"10963": ("10966", "corrected per NQ 1669: whole commune to Xã Bình Giang")}
+CORRECTIONS = {"10963": ("10966", "Đã sửa theo NQ 1669/NQ-UBTVQH15: toàn bộ xã nhập vào Xã Bình Giang")}
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("’", "'")).strip()

@@ -1,7 +1,93 @@
-"""Views of the reference feature (stub until the feature lands)."""
-from diaspora.reference import bp
+"""Reference lists: taxonomies admins maintain, read-only countries and administrative units."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from diaspora.auth.permissions import role_required
+from diaspora.reference import bp, service
+from diaspora.reference.forms import TaxonomyItemEditForm, TaxonomyItemForm
+
+TITLES = {"fields": _l("Lĩnh vực"), "roles": _l("Vai trò trong cộng đồng")}
+KINDS = "<any(fields, roles):kind>"
+
+
+def _show_error(form, error: service.TaxonomyError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        flash(error.message, "danger")
 
 
 @bp.get("/")
+@role_required("viewer")
 def index():
-    return ""
+    lists = {kind: service.list_taxonomy(service.taxonomy_model(kind)) for kind in TITLES}
+    return render_template("reference/index.html", lists=lists, titles=TITLES, counts=service.reference_counts())
+
+
+@bp.get(f"/{KINDS}/")
+@role_required("viewer")
+def taxonomy(kind):
+    items = service.list_taxonomy(service.taxonomy_model(kind))
+    return render_template("reference/taxonomy.html", kind=kind, title=TITLES[kind], items=items)
+
+
+@bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_item(kind):
+    model = service.taxonomy_model(kind)
+    form = TaxonomyItemForm()
+    if form.validate_on_submit():
+        try:
+            item = service.create_taxonomy_item(model, form.data, by=current_user)
+        except service.TaxonomyError as error:
+            _show_error(form, error)
+        else:
+            flash(_("Đã thêm “%(name)s”.", name=item.name_vi), "success")
+            return redirect(url_for("reference.taxonomy", kind=kind))
+    status = 422 if form.is_submitted() else 200
+    return render_template("reference/item_form.html", form=form, kind=kind, title=TITLES[kind], item=None), status
+
+
+@bp.route(f"/{KINDS}/<int:item_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_item(kind, item_id):
+    item = service.get_taxonomy_item_or_404(service.taxonomy_model(kind), item_id)
+    form = TaxonomyItemEditForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            service.update_taxonomy_item(item, form.data, by=current_user)
+        except service.TaxonomyError as error:
+            _show_error(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("reference.taxonomy", kind=kind))
+    status = 422 if form.is_submitted() else 200
+    return render_template("reference/item_form.html", form=form, kind=kind, title=TITLES[kind], item=item), status
+
+
+@bp.post(f"/{KINDS}/<int:item_id>/<any(activate, deactivate):change>")
+@role_required("admin")
+def set_active(kind, item_id, change):
+    item = service.get_taxonomy_item_or_404(service.taxonomy_model(kind), item_id)
+    service.set_taxonomy_item_active(item, change == "activate", by=current_user)
+    if change == "activate":
+        flash(_("“%(name)s” lại được dùng để chọn.", name=item.name_vi), "success")
+    else:
+        flash(_("Đã ngừng dùng “%(name)s”; hồ sơ đã gắn mục này vẫn giữ nguyên.", name=item.name_vi), "info")
+    return redirect(url_for("reference.taxonomy", kind=kind))
+
+
+@bp.get("/countries")
+@role_required("viewer")
+def countries():
+    query = request.args.get("q", "").strip()
+    return render_template("reference/countries.html", rows=service.countries_with_aliases(query), q=query)
+
+
+@bp.get("/units")
+@role_required("viewer")
+def units():
+    query = request.args.get("q", "").strip()
+    return render_template("reference/units.html", rows=service.units_with_origins(query), q=query)

@@ -1,0 +1,37 @@
+"""Forms of the reference feature: taxonomy items (fields, community roles)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+_MAX = _l("Tối đa %(max)d ký tự.")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error is in Vietnamese (WTForms ships no Vietnamese catalogue)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Vui lòng nhập một số nguyên.")) from None
+
+
+class TaxonomyItemForm(FlaskForm):
+    """Name and order of a field or community role; the key is given once, on creation."""
+
+    key = StringField(_l("Mã"), validators=[
+        DataRequired(_l("Vui lòng nhập mã.")), Length(max=40, message=_MAX),
+        Regexp(r"^[a-z][a-z0-9_]*$",
+               message=_l("Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ."))])
+    name_vi = StringField(_l("Tên tiếng Việt"), validators=[
+        DataRequired(_l("Vui lòng nhập tên tiếng Việt.")), Length(max=120, message=_MAX)])
+    name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), Length(max=120, message=_MAX)])
+    sort_order = WholeNumberField(_l("Thứ tự hiển thị"), validators=[
+        Optional(), NumberRange(min=0, max=100_000, message=_l("Nhập một số từ %(min)d đến %(max)d."))])
+
+
+class TaxonomyItemEditForm(TaxonomyItemForm):
+    """The same form without the key, which never changes once other records use it."""
+
+    key = None
