@@ -1,4 +1,5 @@
 """Organisations: associations, businesses, universities, representative agencies, media."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -6,6 +7,24 @@ from diaspora.extensions import db
 from diaspora.records import TrackedRecord
 
 ORGANISATION_KINDS = ("association", "business", "university", "agency", "media", "other")
+ORGANISATION_KIND_LABELS = {
+    "association": _l("Hội đoàn"),
+    "business": _l("Doanh nghiệp"),
+    "university": _l("Trường đại học / viện nghiên cứu"),
+    "agency": _l("Cơ quan đại diện Việt Nam"),
+    "media": _l("Cơ quan báo chí"),
+    "other": _l("Khác"),
+}
+ORGANISATION_FIELD_LABELS = {
+    "name": _l("Tên tổ chức"),
+    "kind": _l("Loại"),
+    "country": _l("Nước"),
+    "city": _l("Thành phố"),
+    "address": _l("Địa chỉ"),
+    "notes": _l("Ghi chú"),
+    "contacts": _l("Liên hệ"),
+    "deleted_at": _l("Đã xoá lúc"),
+}
 
 
 class Organisation(TrackedRecord, db.Model):

@@ -1,6 +1,7 @@
 """People (kiều bào, chuyên gia), their contacts and their memberships in organisations."""
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +15,78 @@ CONSENT_STATUSES = ("unknown", "given", "refused", "withdrawn")
 PERSON_STATUSES = ("active", "unreachable", "deceased")
 CONTRIBUTION_KINDS = ("remote_advice", "visits", "investment", "teaching")
 CONTACT_KINDS = ("phone", "email", "zalo", "facebook", "wechat", "line", "kakaotalk", "whatsapp", "website", "address")
+
+# How each code reads in the interface and in the audit history (Vietnamese source, English via the catalog).
+GENDER_LABELS = {"male": _l("Nam"), "female": _l("Nữ"), "other": _l("Khác")}
+PERSON_TYPE_LABELS = {"overseas_vietnamese": _l("Kiều bào"), "foreign_expert": _l("Chuyên gia nước ngoài")}
+NATIONALITY_LABELS = {
+    "vietnamese": _l("Quốc tịch Việt Nam"),
+    "dual": _l("Hai quốc tịch"),
+    "foreign": _l("Quốc tịch nước ngoài"),
+    "unknown": _l("Chưa rõ"),
+}
+CONSENT_LABELS = {
+    "unknown": _l("Chưa hỏi ý kiến"),
+    "given": _l("Đồng ý"),
+    "refused": _l("Từ chối"),
+    "withdrawn": _l("Đã rút lại đồng ý"),
+}
+STATUS_LABELS = {"active": _l("Đang liên hệ"), "unreachable": _l("Mất liên lạc"), "deceased": _l("Đã mất")}
+CONTRIBUTION_LABELS = {
+    "remote_advice": _l("Tư vấn từ xa"),
+    "visits": _l("Về thăm, làm việc"),
+    "investment": _l("Đầu tư"),
+    "teaching": _l("Giảng dạy"),
+}
+CONTACT_KIND_LABELS = {
+    "phone": _l("Điện thoại"),
+    "email": _l("Email"),
+    "zalo": _l("Zalo"),
+    "facebook": _l("Facebook"),
+    "wechat": _l("WeChat"),
+    "line": _l("LINE"),
+    "kakaotalk": _l("KakaoTalk"),
+    "whatsapp": _l("WhatsApp"),
+    "website": _l("Trang web"),
+    "address": _l("Địa chỉ bưu chính"),
+}
+# Labels of the audited attributes, shared by the form, the person page and the history of changes.
+PERSON_FIELD_LABELS = {
+    "full_name": _l("Họ và tên"),
+    "other_names": _l("Tên khác"),
+    "gender": _l("Giới tính"),
+    "birth_date": _l("Ngày sinh"),
+    "birth_year": _l("Năm sinh"),
+    "person_type": _l("Đối tượng"),
+    "nationality_status": _l("Quốc tịch"),
+    "country": _l("Nước cư trú"),
+    "city": _l("Thành phố"),
+    "address": _l("Địa chỉ"),
+    "hometown_unit": _l("Quê quán (đơn vị hiện nay)"),
+    "hometown_text": _l("Quê quán (như đã ghi)"),
+    "occupation": _l("Nghề nghiệp"),
+    "academic_title": _l("Học hàm, học vị"),
+    "employer": _l("Nơi làm việc"),
+    "position": _l("Chức vụ"),
+    "fields": _l("Lĩnh vực"),
+    "roles": _l("Vai trò trong cộng đồng"),
+    "expertise": _l("Chuyên môn"),
+    "offers": _l("Có thể đóng góp"),
+    "source": _l("Nguồn thông tin"),
+    "collected_on": _l("Ngày thu thập"),
+    "consent_status": _l("Đồng ý liên hệ, xử lý dữ liệu"),
+    "consent_date": _l("Ngày đồng ý"),
+    "consent_scope": _l("Phạm vi đồng ý"),
+    "status": _l("Tình trạng"),
+    "notes": _l("Ghi chú"),
+    "contacts": _l("Liên hệ"),
+    "memberships": _l("Tổ chức"),
+    "deleted_at": _l("Đã xoá lúc"),
+}
+
+# Suggested values, stored as written (free text is allowed), so not translated.
+MEMBERSHIP_ROLES = ("Chủ tịch", "Phó Chủ tịch", "Tổng thư ký", "Ủy viên BCH", "Hội viên")
+ACADEMIC_TITLES = ("GS.", "PGS.", "TS.", "ThS.", "BS.", "KS.")
 
 person_fields = Table(
     "person_fields",
@@ -34,9 +107,16 @@ person_roles = Table(
 
 class Person(TrackedRecord, db.Model):
     __tablename__ = "people"
+    # The list is always filtered on deleted_at (the register or the bin), so it leads each list
+    # index: one index then serves the filter, the sort and the count of a page.
     __table_args__ = (
         Index("ix_people_name_folded_id", "name_folded", "id"),
-        Index("ix_people_country_name", "country_code", "name_folded"),
+        Index("ix_people_list_name", "deleted_at", "name_folded", "id"),
+        Index("ix_people_list_country", "deleted_at", "country_code", "name_folded", "id"),
+        Index("ix_people_list_status", "deleted_at", "status", "name_folded", "id"),
+        Index("ix_people_list_birth_year", "deleted_at", "birth_year", "name_folded", "id"),
+        Index("ix_people_list_updated", "deleted_at", "updated_at", "id"),
+        Index("ix_people_academic_title", "academic_title", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,152 @@
-"""Views of the people feature (stub until the feature lands)."""
-from diaspora.people import bp
+"""Pages of the people register: the list, the person page, create, edit, delete, memberships."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from diaspora.audit.service import history
+from diaspora.auth.permissions import role_required
+from diaspora.organisations import service as organisation_service
+from diaspora.people import bp, models, service
+from diaspora.people.forms import MembershipForm, PersonForm
+from diaspora.people.search import PeopleQuery, search_people
+
+
+@bp.context_processor
+def inject_labels():
+    return {
+        "field_labels": models.PERSON_FIELD_LABELS,
+        "gender_labels": models.GENDER_LABELS,
+        "person_type_labels": models.PERSON_TYPE_LABELS,
+        "nationality_labels": models.NATIONALITY_LABELS,
+        "consent_labels": models.CONSENT_LABELS,
+        "status_labels": models.STATUS_LABELS,
+        "offer_labels": models.CONTRIBUTION_LABELS,
+        "contact_kind_labels": models.CONTACT_KIND_LABELS,
+        "academic_titles": models.ACADEMIC_TITLES,
+        "membership_roles": models.MEMBERSHIP_ROLES,
+    }
+
+
+@bp.errorhandler(service.StaleEdit)
+def saved_meanwhile(conflict):
+    """Two saves of the same person at the same moment: the later one is refused, nothing lost."""
+    flash(_("Hồ sơ vừa được người khác lưu. Vui lòng xem lại và thực hiện lại thao tác."), "warning")
+    return redirect(url_for("people.show", person_id=conflict.record.id))
+
+
+def _locale() -> str:
+    return get_locale().language if get_locale() else "vi"
 
 
 @bp.get("/")
+@role_required("viewer")
 def index():
-    return ""
+    query = PeopleQuery.from_args(request.args)
+    if query.deleted and not current_user.has_role("admin"):
+        abort(403)
+    page = search_people(query)
+    service.load_list_details(page.items)
+    return render_template(
+        "people/index.html", query=query, args=query.to_args(), page=page,
+        filters=service.list_filter_options(_locale()), organisations=organisation_service.organisation_choices(),
+    )
+
+
+@bp.get("/<int:person_id>")
+@role_required("viewer")
+def show(person_id):
+    person = service.get_person_or_404(person_id, include_deleted=current_user.has_role("admin"))
+    return render_template(
+        "people/show.html", person=person, events=history("people", person.id),
+        hometown_candidates=service.hometown_candidates(person),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("editor")
+def new():
+    if request.method == "GET":
+        return render_template("people/new.html", form=PersonForm.blank())
+    form = PersonForm()
+    if not form.validate():
+        return render_template("people/new.html", form=form), 422
+    person = service.create_person(form.values(), by=current_user)
+    flash(_("Đã thêm %(name)s.", name=person.full_name), "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@role_required("editor")
+def edit(person_id):
+    person = service.get_person_or_404(person_id)
+    if request.method == "GET":
+        form = PersonForm.from_values(service.person_values(person), version=person.version)
+        return render_template("people/edit.html", form=form, person=person)
+    form = PersonForm()
+    if not form.validate():
+        return render_template("people/edit.html", form=form, person=person), 422
+    try:
+        changed = service.update_person(person, form.values(), by=current_user,
+                                        expected_version=form.version.data or 0)
+    except service.StaleEdit as conflict:
+        values, mine = service.reapply(person, form.values(), conflict.changes)
+        form = PersonForm.from_values(values, version=person.version)
+        return render_template("people/conflict.html", form=form, person=person, conflict=conflict,
+                               mine=mine), 409
+    flash(_("Đã lưu thay đổi.") if changed else _("Không có gì thay đổi."), "success" if changed else "info")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.post("/<int:person_id>/delete")
+@role_required("admin")
+def delete(person_id):
+    person = service.get_person_or_404(person_id)
+    service.delete_person(person, by=current_user)
+    flash(_("Đã chuyển %(name)s vào thùng rác.", name=person.full_name), "success")
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/<int:person_id>/restore")
+@role_required("admin")
+def restore(person_id):
+    person = service.get_person_or_404(person_id, include_deleted=True)
+    service.restore_person(person, by=current_user)
+    flash(_("Đã khôi phục %(name)s.", name=person.full_name), "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/memberships/new", methods=["GET", "POST"])
+@role_required("editor")
+def add_membership(person_id):
+    person = service.get_person_or_404(person_id)
+    form = MembershipForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("people/membership.html", form=form, person=person), status
+    service.add_membership(person, form.values(), by=current_user)
+    flash(_("Đã thêm tổ chức."), "success")
+    return redirect(url_for("people.show", person_id=person.id, _anchor="memberships"))
+
+
+@bp.route("/<int:person_id>/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
+@role_required("editor")
+def edit_membership(person_id, membership_id):
+    person = service.get_person_or_404(person_id)
+    membership = service.get_membership_or_404(person, membership_id)
+    form = MembershipForm(obj=membership)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("people/membership.html", form=form, person=person, membership=membership), status
+    service.update_membership(membership, form.values(), by=current_user)
+    flash(_("Đã lưu thay đổi."), "success")
+    return redirect(url_for("people.show", person_id=person.id, _anchor="memberships"))
+
+
+@bp.post("/<int:person_id>/memberships/<int:membership_id>/delete")
+@role_required("editor")
+def remove_membership(person_id, membership_id):
+    person = service.get_person_or_404(person_id)
+    service.remove_membership(service.get_membership_or_404(person, membership_id), by=current_user)
+    flash(_("Đã bỏ tổ chức khỏi hồ sơ."), "success")
+    return redirect(url_for("people.show", person_id=person.id, _anchor="memberships"))

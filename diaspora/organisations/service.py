@@ -1,0 +1,269 @@
+"""Organisations: listing, create, edit (optimistic locking), soft delete and restore, with audit."""
+from dataclasses import dataclass
+
+from flask import abort
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from diaspora.audit.service import diff, record
+from diaspora.extensions import db
+from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Organisation
+from diaspora.people.models import Membership, Person
+from diaspora.people.service import (
+    ContactErrors,
+    StaleEdit,
+    apply_contacts,
+    changes_since,
+    clean_contacts,
+    commit_or_conflict,
+    describe_contact,
+    merge_edits,
+    refresh_search_text,
+    touch,
+)
+from diaspora.records import utcnow
+from diaspora.reference.models import Country
+from diaspora.reference.service import country_name
+from diaspora.text import clean_text, fold, fold_words
+
+COLUMNS = ("name", "kind", "country_code", "city", "address", "notes")
+AUDIT_TO_VALUES = {"country": ("country_code",)}
+
+_member_count = (
+    select(func.count(Membership.id))
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.organisation_id == Organisation.id, Person.deleted_at.is_(None))
+    .correlate(Organisation)
+    .scalar_subquery()
+)
+SORTS = {
+    "name": (Organisation.name_folded, Organisation.id),
+    "country": (Organisation.country_code, Organisation.name_folded, Organisation.id),
+    "kind": (Organisation.kind, Organisation.name_folded, Organisation.id),
+    "members": (_member_count, Organisation.name_folded, Organisation.id),
+    "updated": (Organisation.updated_at, Organisation.id),
+}
+
+
+@dataclass
+class OrganisationQuery:
+    """What the organisation list is asked for; lives in the URL."""
+
+    q: str = ""
+    country: str | None = None
+    kind: str | None = None
+    deleted: bool = False
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 50
+
+    @classmethod
+    def from_args(cls, args) -> "OrganisationQuery":
+        """Parse request arguments leniently: unknown or malformed values fall back to defaults."""
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except (TypeError, ValueError):
+            page = 1
+        sort = args.get("sort", "name")
+        kind = args.get("kind")
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            country=(args.get("country") or "").upper() or None,
+            kind=kind if kind in ORGANISATION_KINDS else None,
+            deleted=args.get("deleted") == "1",
+            sort=sort if sort.lstrip("-") in SORTS else "name",
+            page=page,
+        )
+
+    def to_args(self) -> dict:
+        """The non-default values, as URL arguments."""
+        args = {"q": self.q, "country": self.country, "kind": self.kind,
+                "deleted": "1" if self.deleted else None, "sort": self.sort if self.sort != "name" else None}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class OrganisationPage:
+    items: list  # (Organisation, member count) pairs
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_organisations(query: OrganisationQuery) -> OrganisationPage:
+    """One page of organisations matching the query, each with its number of members."""
+    deleted = Organisation.deleted_at.is_not(None) if query.deleted else Organisation.deleted_at.is_(None)
+    conditions = [deleted] + [Organisation.name_folded.contains(word) for word in fold_words(query.q)]
+    if query.country:
+        conditions.append(Organisation.country_code == query.country)
+    if query.kind:
+        conditions.append(Organisation.kind == query.kind)
+    total = db.session.scalar(select(func.count()).select_from(Organisation).where(*conditions))
+    order = SORTS[query.sort.lstrip("-")]
+    if query.sort.startswith("-"):
+        order = tuple(column.desc() for column in order)
+    rows = db.session.execute(
+        select(Organisation, _member_count.label("members")).where(*conditions).order_by(*order)
+        .limit(query.per_page).offset((query.page - 1) * query.per_page)
+    ).unique().all()
+    return OrganisationPage([tuple(row) for row in rows], total, query.page, query.per_page)
+
+
+def country_filter_options(locale: str = "vi") -> list[tuple[str, str]]:
+    """(code, name) of the countries that have organisations, by name."""
+    codes = db.session.scalars(
+        select(Organisation.country_code)
+        .where(Organisation.deleted_at.is_(None), Organisation.country_code.is_not(None)).distinct()
+    ).all()
+    return sorted(((code, country_name(code, locale)) for code in codes), key=lambda choice: fold(choice[1]))
+
+
+def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the organisations not deleted, by name; `include_id` is kept even if deleted."""
+    condition = Organisation.deleted_at.is_(None)
+    if include_id:
+        condition = condition | (Organisation.id == include_id)
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(condition).order_by(Organisation.name_folded)
+    )
+    return [tuple(row) for row in rows]
+
+
+def get_organisation_or_404(organisation_id: int, include_deleted: bool = False) -> Organisation:
+    """The organisation with this id; 404 when missing, or soft-deleted unless include_deleted."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or (organisation.is_deleted and not include_deleted):
+        abort(404)
+    return organisation
+
+
+def members(organisation: Organisation) -> list[Membership]:
+    """The organisation's memberships of people not deleted: current ones first, then by name."""
+    rows = db.session.scalars(
+        select(Membership).join(Person, Person.id == Membership.person_id)
+        .where(Membership.organisation_id == organisation.id, Person.deleted_at.is_(None))
+        .order_by(Membership.end_date.is_not(None), Person.name_folded, Membership.id)
+    )
+    return list(rows)
+
+
+def organisation_values(organisation: Organisation) -> dict:
+    """The organisation's values in the shape create/update take (to fill a form)."""
+    values = {column: getattr(organisation, column) for column in COLUMNS}
+    values["contacts"] = [
+        {"kind": c.kind, "value": c.value, "is_primary": c.is_primary} for c in organisation.contacts
+    ]
+    return values
+
+
+def audit_values(organisation: Organisation) -> dict:
+    """The organisation's audited values in readable Vietnamese form."""
+    with force_locale("vi"), db.session.no_autoflush:
+        code = organisation.country_code
+        country = db.session.get(Country, code) if code else None
+        return {
+            "name": organisation.name,
+            "kind": str(ORGANISATION_KIND_LABELS.get(organisation.kind, organisation.kind or "")) or None,
+            "country": country.name_vi if country else code,
+            "city": organisation.city,
+            "address": organisation.address,
+            "notes": organisation.notes,
+            "contacts": [describe_contact(contact) for contact in organisation.contacts],
+        }
+
+
+def _apply(organisation: Organisation, values: dict) -> None:
+    for column in COLUMNS:
+        if column in values:
+            setattr(organisation, column, clean_text(values[column]))
+    if organisation.kind not in ORGANISATION_KINDS:
+        organisation.kind = "other"
+    organisation.name_folded = fold(organisation.name)[:300]
+
+
+def _checked_contacts(values: dict, region: str | None) -> list[dict] | None:
+    if "contacts" not in values:
+        return None
+    contacts, errors = clean_contacts(values["contacts"] or (), region)
+    if errors:
+        raise ContactErrors(errors)
+    return contacts
+
+
+def create_organisation(values: dict, by=None) -> Organisation:
+    """Create an organisation from validated values (columns and contacts); audited."""
+    contacts = _checked_contacts(values, values.get("country_code"))
+    organisation = Organisation(created_by_id=getattr(by, "id", None), updated_by_id=getattr(by, "id", None))
+    with db.session.no_autoflush:
+        _apply(organisation, values)
+        apply_contacts(organisation, contacts or [])
+        db.session.add(organisation)
+    db.session.flush()
+    after = {key: value for key, value in audit_values(organisation).items() if value not in (None, "", [])}
+    record("create", organisation, changes=diff({}, after), user=by)
+    db.session.commit()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, values: dict, by=None,
+                        expected_version: int | None = None) -> bool:
+    """Apply edited values; False when nothing changed. Raises StaleEdit or ContactErrors.
+
+    A new name is written into its members' search text in the same transaction.
+    """
+    expected_version = organisation.version if expected_version is None else int(expected_version)
+    if expected_version != organisation.version:
+        raise StaleEdit(organisation, changes_since(
+            "organisations", organisation.id, expected_version, organisation.version))
+    contacts = _checked_contacts(values, values.get("country_code", organisation.country_code))
+    old_name = organisation.name
+    with db.session.no_autoflush:
+        before = audit_values(organisation)
+        _apply(organisation, values)
+        if contacts is not None:
+            apply_contacts(organisation, contacts)
+        changes = diff(before, audit_values(organisation))
+        if not changes:
+            db.session.rollback()
+            return False
+        touch(organisation, by)
+        record("update", organisation, changes=changes, user=by)
+    member_ids = select(Membership.person_id).where(Membership.organisation_id == organisation.id)
+    renamed = organisation.name != old_name
+    commit_or_conflict(organisation, expected_version,
+                       before_commit=(lambda: refresh_search_text(member_ids)) if renamed else None)
+    return True
+
+
+def delete_organisation(organisation: Organisation, by=None) -> None:
+    """Soft delete: the organisation leaves lists; memberships stay for the record."""
+    _set_deleted(organisation, by, "delete", utcnow())
+
+
+def restore_organisation(organisation: Organisation, by=None) -> None:
+    """Bring a soft-deleted organisation back."""
+    _set_deleted(organisation, by, "restore", None)
+
+
+def _set_deleted(organisation: Organisation, by, action: str, deleted_at) -> None:
+    before = organisation.deleted_at
+    organisation.deleted_at = deleted_at
+    touch(organisation, by)
+    record(action, organisation, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
+    commit_or_conflict(organisation, organisation.version)
+
+
+def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[dict, dict]:
+    """After a conflict: stored values with the user's own edits on top (see people.service.merge_edits)."""
+    preview = Organisation()
+    with db.session.no_autoflush:
+        _apply(preview, {**organisation_values(organisation), **values})
+        contacts, _errors = clean_contacts(values.get("contacts") or (), preview.country_code)
+        apply_contacts(preview, contacts)
+        submitted_audit = audit_values(preview)
+    return merge_edits(organisation_values(organisation), values, audit_values(organisation),
+                       submitted_audit, changes, AUDIT_TO_VALUES)

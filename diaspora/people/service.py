@@ -1,0 +1,551 @@
+"""Writing people: create, edit, soft delete and restore, contacts and memberships, with audit.
+
+Every write of a person bumps its `version` once and records one audit event in the same
+transaction, so the events since a given version tell what changed after a form was opened.
+"""
+from datetime import date
+
+from flask import abort
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from diaspora.audit.service import FIELD_LABELS, diff, history, record
+from diaspora.extensions import db
+from diaspora.organisations.models import Organisation
+from diaspora.people.contacts import InvalidContact, normalize_contact
+from diaspora.people.models import (
+    CONSENT_LABELS,
+    CONTACT_KIND_LABELS,
+    CONTACT_KINDS,
+    CONTRIBUTION_KINDS,
+    CONTRIBUTION_LABELS,
+    GENDER_LABELS,
+    NATIONALITY_LABELS,
+    PERSON_FIELD_LABELS,
+    PERSON_TYPE_LABELS,
+    STATUS_LABELS,
+    Contact,
+    Membership,
+    Person,
+    PersonOffer,
+)
+from diaspora.people.search import search_words
+from diaspora.records import StaleEdit, utcnow
+from diaspora.reference.models import CommunityRole, Country, Field, Unit
+from diaspora.reference.service import country_name, match_hometown
+from diaspora.text import clean_text, fold
+
+TEXT_COLUMNS = (
+    "full_name", "other_names", "gender", "person_type", "nationality_status", "country_code", "city",
+    "address", "hometown_unit_code", "hometown_text", "occupation", "academic_title", "employer",
+    "position", "expertise", "source", "consent_status", "consent_scope", "status", "notes",
+)
+PERSON_COLUMNS = TEXT_COLUMNS + ("birth_date", "birth_year", "collected_on", "consent_date")
+DEFAULTS = {"person_type": "overseas_vietnamese", "consent_status": "unknown", "status": "active"}
+# Audit keys that stand for a differently named input value.
+AUDIT_TO_VALUES = {
+    "country": ("country_code",),
+    "hometown_unit": ("hometown_unit_code",),
+    "birth_date": ("birth_date", "birth_year"),
+    "birth_year": ("birth_date", "birth_year"),
+}
+
+# The history views label audit keys from one registry; add the keys only this feature uses.
+for _key in ("country", "hometown_unit", "roles"):
+    FIELD_LABELS.setdefault(_key, PERSON_FIELD_LABELS[_key])
+
+
+class ContactErrors(ValueError):
+    """Contact rows that cannot be stored: {row index: message in Vietnamese}."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def get_person_or_404(person_id: int, include_deleted: bool = False) -> Person:
+    """The person with this id; 404 when missing, or soft-deleted unless include_deleted."""
+    person = db.session.get(Person, person_id)
+    if person is None or (person.is_deleted and not include_deleted):
+        abort(404)
+    return person
+
+
+def get_membership_or_404(person: Person, membership_id: int) -> Membership:
+    """One of the person's memberships; 404 otherwise."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.person_id != person.id:
+        abort(404)
+    return membership
+
+
+def load_list_details(people: list[Person]) -> None:
+    """Load the contacts and fields of a page of people in two queries instead of two per row."""
+    ids = [person.id for person in people]
+    if ids:
+        db.session.scalars(
+            select(Person).where(Person.id.in_(ids))
+            .options(selectinload(Person.contacts), selectinload(Person.fields))
+        ).unique().all()
+
+
+def list_filter_options(locale: str = "vi") -> dict:
+    """The choices of the people list's filter bar: countries people live in, fields, roles."""
+    codes = db.session.scalars(
+        select(Person.country_code).where(Person.deleted_at.is_(None), Person.country_code.is_not(None)).distinct()
+    ).all()
+    countries = sorted(((code, country_name(code, locale)) for code in codes), key=lambda c: fold(c[1]))
+
+    def taxonomy(model):
+        items = db.session.scalars(select(model).where(model.active.is_(True)).order_by(model.sort_order, model.id))
+        return [(item.key, item.name(locale)) for item in items]
+
+    return {"countries": countries, "fields": taxonomy(Field), "roles": taxonomy(CommunityRole)}
+
+
+def hometown_candidates(person: Person) -> list[Unit]:
+    """Today's units a typed hometown may mean, when no unit is chosen yet (a hint for staff)."""
+    if person.hometown_unit_code or not person.hometown_text:
+        return []
+    match = match_hometown(person.hometown_text)
+    return [match.unit] if match.unit else match.candidates[:8]
+
+
+def derived_columns(values: dict, contacts=(), organisation_names=()) -> dict:
+    """The columns computed from a person's values: name_folded, birth_year, search_text.
+
+    `contacts` are (kind, normalized) pairs. Usable for bulk inserts as well as for loaded people.
+    """
+    birth_date = values.get("birth_date")
+    return {
+        "name_folded": fold(values.get("full_name"))[:200],
+        "birth_year": birth_date.year if birth_date else values.get("birth_year"),
+        "search_text": search_words(
+            full_name=values.get("full_name"),
+            other_names=values.get("other_names"),
+            contacts=contacts,
+            organisation_names=organisation_names,
+        ),
+    }
+
+
+def refresh_derived(person: Person) -> None:
+    """Set the derived columns of a loaded person from its values, contacts and memberships."""
+    values = {key: getattr(person, key) for key in ("full_name", "other_names", "birth_date", "birth_year")}
+    derived = derived_columns(
+        values,
+        [(contact.kind, contact.normalized) for contact in person.contacts],
+        [m.organisation.name for m in person.memberships if m.organisation is not None],
+    )
+    for key, value in derived.items():
+        setattr(person, key, value)
+
+
+def refresh_search_text(person_ids) -> int:
+    """Recompute search_text for the people selected by `person_ids` (a SELECT of ids), in bulk.
+
+    Used when something people are found under changes elsewhere, e.g. an organisation's name.
+    Derived data only: no version bump, no audit event.
+    """
+    people = db.session.execute(
+        select(Person.id, Person.full_name, Person.other_names, Person.birth_date, Person.birth_year)
+        .where(Person.id.in_(person_ids))
+    ).all()
+    if not people:
+        return 0
+    contacts: dict[int, list] = {}
+    for person_id, kind, normalized in db.session.execute(
+        select(Contact.person_id, Contact.kind, Contact.normalized)
+        .where(Contact.person_id.in_(person_ids)).order_by(Contact.id)
+    ):
+        contacts.setdefault(person_id, []).append((kind, normalized))
+    organisations: dict[int, list] = {}
+    for person_id, name in db.session.execute(
+        select(Membership.person_id, Organisation.name)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.person_id.in_(person_ids)).order_by(Membership.id)
+    ):
+        organisations.setdefault(person_id, []).append(name)
+    rows = [
+        {"person_id": row.id, "search_text": derived_columns(
+            row._asdict(), contacts.get(row.id, ()), organisations.get(row.id, ()))["search_text"]}
+        for row in people
+    ]
+    table = Person.__table__
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("person_id")).values(search_text=bindparam("search_text")),
+        rows,
+    )
+    return len(rows)
+
+
+def clean_contacts(rows, default_region: str | None) -> tuple[list[dict], dict[int, str]]:
+    """Validated, normalised contacts from rows of kind, value, is_primary; blank rows are skipped.
+
+    Phones become E.164 (numbers without "+" read in `default_region`), emails lower-case.
+    Returns the contacts and {row index: message} for rows that cannot be stored. At most one
+    primary per kind; when none is chosen, the first contact of a kind is its primary.
+    """
+    cleaned: list[dict] = []
+    errors: dict[int, str] = {}
+    seen: set[tuple[str, str]] = set()
+    for index, row in enumerate(rows):
+        value = clean_text(row.get("value"))
+        if not value:
+            continue
+        kind = row.get("kind")
+        if kind not in CONTACT_KINDS:
+            errors[index] = _("Loại liên hệ không hợp lệ.")
+            continue
+        if len(value) > 300:
+            errors[index] = _("Liên hệ dài quá 300 ký tự.")
+            continue
+        try:
+            normalized = normalize_contact(kind, value, default_region)
+        except InvalidContact as error:
+            errors[index] = str(error)
+            continue
+        if (kind, normalized) in seen:
+            errors[index] = _("Liên hệ “%(value)s” bị nhập hai lần.", value=value)
+            continue
+        primary = bool(row.get("is_primary"))
+        if primary and any(c["is_primary"] and c["kind"] == kind for c in cleaned):
+            errors[index] = _("Mỗi loại liên hệ chỉ có một liên hệ chính (%(kind)s).",
+                              kind=CONTACT_KIND_LABELS[kind])
+            continue
+        seen.add((kind, normalized))
+        cleaned.append({"kind": kind, "value": value, "normalized": normalized, "is_primary": primary})
+    for kind in {c["kind"] for c in cleaned} - {c["kind"] for c in cleaned if c["is_primary"]}:
+        next(c for c in cleaned if c["kind"] == kind)["is_primary"] = True
+    return cleaned, errors
+
+
+def apply_contacts(owner, contacts: list[dict]) -> None:
+    """Make owner.contacts equal the cleaned contacts, keeping the rows that did not change."""
+    existing = {(c.kind, c.normalized): c for c in owner.contacts}
+    result = []
+    for item in contacts:
+        contact = existing.pop((item["kind"], item["normalized"]), None) or Contact()
+        contact.kind, contact.value = item["kind"], item["value"]
+        contact.normalized, contact.is_primary = item["normalized"], item["is_primary"]
+        result.append(contact)
+    owner.contacts = result
+
+
+def describe_contact(contact: Contact) -> str:
+    """"Điện thoại: 090-1234-5678 (chính)", the form a contact takes in the history."""
+    text = f"{CONTACT_KIND_LABELS[contact.kind]}: {contact.value}"
+    return text + " (" + _("chính") + ")" if contact.is_primary else text
+
+
+def changes_since(entity_type: str, entity_id: int, version: int, current_version: int) -> dict:
+    """What changed on a record between `version` and `current_version`, from its audit events.
+
+    {key: {"before", "after", "by" (user name), "at"}}, merged over the events in between.
+    """
+    count = max(0, current_version - version)
+    events = [event for event in history(entity_type, entity_id) if event.changes][:count]
+    merged: dict[str, dict] = {}
+    for event in reversed(events):
+        for key, change in event.changes.items():
+            entry = merged.setdefault(key, {"before": change.get("before")})
+            entry.update(after=change.get("after"), by=event.user.name if event.user else None, at=event.at)
+    return {key: change for key, change in merged.items() if change["before"] != change["after"]}
+
+
+def _label(labels: dict, code: str | None) -> str | None:
+    return str(labels.get(code, code)) if code else None
+
+
+def _dmy(value: date | None) -> str | None:
+    return value.strftime("%d/%m/%Y") if value else None
+
+
+def _period(start: date | None, end: date | None) -> str:
+    if not start and not end:
+        return ""
+    return f"{_dmy(start) or '…'}–{_dmy(end) or '…'}"
+
+
+def describe_membership(membership: Membership) -> str:
+    """"Hội người Việt tại Nhật — Chủ tịch, 01/01/2020–…", the form a membership takes in the history."""
+    text = membership.organisation.name if membership.organisation else "?"
+    details = ", ".join(part for part in (membership.role, _period(membership.start_date, membership.end_date)) if part)
+    return f"{text} — {details}" if details else text
+
+
+def audit_values(person: Person, memberships: bool = True) -> dict:
+    """The person's audited values in readable Vietnamese form (labels, names, dd/mm/yyyy)."""
+    with force_locale("vi"), db.session.no_autoflush:
+        country = db.session.get(Country, person.country_code) if person.country_code else None
+        unit = db.session.get(Unit, person.hometown_unit_code) if person.hometown_unit_code else None
+        values = {
+            "full_name": person.full_name,
+            "other_names": person.other_names,
+            "gender": _label(GENDER_LABELS, person.gender),
+            "birth_date": _dmy(person.birth_date),
+            "birth_year": person.birth_year,
+            "person_type": _label(PERSON_TYPE_LABELS, person.person_type),
+            "nationality_status": _label(NATIONALITY_LABELS, person.nationality_status),
+            "country": country.name_vi if country else person.country_code,
+            "city": person.city,
+            "address": person.address,
+            "hometown_unit": unit.full_name if unit else person.hometown_unit_code,
+            "hometown_text": person.hometown_text,
+            "occupation": person.occupation,
+            "academic_title": person.academic_title,
+            "employer": person.employer,
+            "position": person.position,
+            "fields": [f.name_vi for f in sorted(person.fields, key=lambda f: (f.sort_order, f.id))],
+            "roles": [r.name_vi for r in sorted(person.roles, key=lambda r: (r.sort_order, r.id))],
+            "expertise": person.expertise,
+            "offers": [str(CONTRIBUTION_LABELS[k]) for k in CONTRIBUTION_KINDS if k in person.offer_kinds],
+            "source": person.source,
+            "collected_on": _dmy(person.collected_on),
+            "consent_status": _label(CONSENT_LABELS, person.consent_status),
+            "consent_date": _dmy(person.consent_date),
+            "consent_scope": person.consent_scope,
+            "status": _label(STATUS_LABELS, person.status),
+            "notes": person.notes,
+            "contacts": [describe_contact(contact) for contact in person.contacts],
+        }
+        if memberships:
+            values["memberships"] = [describe_membership(m) for m in person.memberships]
+    return values
+
+
+def person_values(person: Person) -> dict:
+    """The person's values in the shape create_person/update_person accept (to fill a form)."""
+    values = {column: getattr(person, column) for column in PERSON_COLUMNS}
+    values["fields"] = [field.id for field in person.fields]
+    values["roles"] = [role.id for role in person.roles]
+    values["offers"] = person.offer_kinds
+    values["contacts"] = [
+        {"kind": c.kind, "value": c.value, "is_primary": c.is_primary} for c in person.contacts
+    ]
+    return values
+
+
+def _by_ids(model, ids) -> list:
+    ids = list(dict.fromkeys(int(item) for item in ids or ()))
+    if not ids:
+        return []
+    found = {item.id: item for item in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return [found[item] for item in ids if item in found]
+
+
+def _apply_values(person: Person, values: dict) -> None:
+    """Copy the given values (only the keys present) onto the person, cleaning text."""
+    for column in PERSON_COLUMNS:
+        if column not in values:
+            continue
+        value = clean_text(values[column]) if column in TEXT_COLUMNS else values[column]
+        if value is None and column in DEFAULTS:
+            value = DEFAULTS[column]
+        setattr(person, column, value)
+    if "hometown_text" in values and person.hometown_text and not person.hometown_unit_code:
+        # Typed but not chosen: take the unit the text clearly means, keep the text as written.
+        match = match_hometown(person.hometown_text)
+        person.hometown_unit_code = match.unit.code if match.unit else None
+    if "fields" in values:
+        person.fields = _by_ids(Field, values["fields"])
+    if "roles" in values:
+        person.roles = _by_ids(CommunityRole, values["roles"])
+    if "offers" in values:
+        current = {offer.kind: offer for offer in person.offers}
+        kinds = [kind for kind in CONTRIBUTION_KINDS if kind in set(values["offers"] or ())]
+        person.offers = [current.get(kind) or PersonOffer(kind=kind) for kind in kinds]
+
+
+def _checked_contacts(values: dict, region: str | None) -> list[dict] | None:
+    if "contacts" not in values:
+        return None
+    contacts, errors = clean_contacts(values["contacts"] or (), region)
+    if errors:
+        raise ContactErrors(errors)
+    return contacts
+
+
+def _user_id(by) -> int | None:
+    return getattr(by, "id", None)
+
+
+def create_person(values: dict, by=None) -> Person:
+    """Create a person from validated values; audited.
+
+    `values`: Person columns, "fields" and "roles" (ids), "offers" (CONTRIBUTION_KINDS) and
+    "contacts" (dicts of kind, value, is_primary).
+    """
+    contacts = _checked_contacts(values, values.get("country_code"))
+    person = Person(created_by_id=_user_id(by), updated_by_id=_user_id(by))
+    with db.session.no_autoflush:
+        _apply_values(person, {**DEFAULTS, **values})
+        apply_contacts(person, contacts or [])
+        refresh_derived(person)
+        db.session.add(person)
+    db.session.flush()
+    after = {key: value for key, value in audit_values(person).items() if value not in (None, "", [])}
+    record("create", person, changes=diff({}, after), user=by)
+    db.session.commit()
+    return person
+
+
+def update_person(person: Person, values: dict, by=None, expected_version: int | None = None) -> bool:
+    """Apply edited values to a person; False when nothing changed.
+
+    Raises StaleEdit when the form was built on an older version than the stored one, and
+    ContactErrors for contacts that cannot be stored.
+    """
+    expected_version = person.version if expected_version is None else int(expected_version)
+    if expected_version != person.version:
+        raise StaleEdit(person, changes_since("people", person.id, expected_version, person.version))
+    contacts = _checked_contacts(values, values.get("country_code", person.country_code))
+
+    def change():
+        _apply_values(person, values)
+        if contacts is not None:
+            apply_contacts(person, contacts)
+
+    return _save(person, by, change, expected_version)
+
+
+def delete_person(person: Person, by=None) -> None:
+    """Soft delete: the person leaves lists and searches but stays restorable."""
+    _save_flag(person, by, "delete", utcnow())
+
+
+def restore_person(person: Person, by=None) -> None:
+    """Bring a soft-deleted person back."""
+    _save_flag(person, by, "restore", None)
+
+
+def _save_flag(person: Person, by, action: str, deleted_at) -> None:
+    before = person.deleted_at
+    person.deleted_at = deleted_at
+    touch(person, by)
+    record(action, person, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
+    commit_or_conflict(person, person.version)
+
+
+def add_membership(person: Person, values: dict, by=None) -> Membership:
+    """Add the person to an organisation with a role and dates; audited on the person."""
+    _check_period(values)
+    membership = Membership()
+
+    def change():
+        _apply_membership(membership, values)
+        person.memberships.append(membership)
+
+    _save(person, by, change, person.version)
+    return membership
+
+
+def update_membership(membership: Membership, values: dict, by=None) -> bool:
+    """Change a membership's organisation, role or dates; audited on the person."""
+    _check_period(values)
+    person = membership.person
+    return _save(person, by, lambda: _apply_membership(membership, values), person.version)
+
+
+def remove_membership(membership: Membership, by=None) -> None:
+    """Remove a membership; audited on the person."""
+    person = membership.person
+    _save(person, by, lambda: person.memberships.remove(membership), person.version)
+
+
+def _check_period(values: dict) -> None:
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        raise ValueError("A membership cannot end before it starts.")
+    if db.session.get(Organisation, int(values["organisation_id"])) is None:
+        raise ValueError("No such organisation.")
+
+
+def _apply_membership(membership: Membership, values: dict) -> None:
+    membership.organisation = db.session.get(Organisation, int(values["organisation_id"]))
+    membership.role = clean_text(values.get("role"))
+    membership.start_date, membership.end_date = values.get("start_date"), values.get("end_date")
+
+
+def touch(record_, by) -> None:
+    """Stamp who changed a tracked record and when."""
+    # Setting updated_at always issues an UPDATE, so each save bumps the version exactly once.
+    record_.updated_at = utcnow()
+    record_.updated_by_id = _user_id(by)
+
+
+def _save(person: Person, by, change, expected_version: int) -> bool:
+    """Apply `change`, refresh derived columns, audit the difference and commit; False if no change."""
+    with db.session.no_autoflush:
+        before = audit_values(person)
+        change()
+        refresh_derived(person)
+        changes = diff(before, audit_values(person))
+        if not changes:
+            db.session.rollback()
+            return False
+        touch(person, by)
+        record("update", person, changes=changes, user=by)
+    commit_or_conflict(person, expected_version)
+    return True
+
+
+def commit_or_conflict(record_, expected_version: int, before_commit=None) -> None:
+    """Commit (running `before_commit` after the flush); a concurrent save of the same record
+    becomes a StaleEdit, nothing overwritten."""
+    try:
+        db.session.flush()
+        if before_commit is not None:
+            before_commit()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        changes = changes_since(record_.__tablename__, record_.id, expected_version, record_.version)
+        raise StaleEdit(record_, changes) from None
+
+
+def preview_audit_values(values: dict, person: Person | None = None) -> dict:
+    """audit_values of a person as the given values would make it, without saving anything."""
+    preview = Person()
+    with db.session.no_autoflush:
+        if person is not None:
+            _apply_values(preview, person_values(person))
+        _apply_values(preview, values)
+        region = values.get("country_code", preview.country_code)
+        contacts, _errors = clean_contacts(values.get("contacts") or (), region)
+        apply_contacts(preview, contacts)
+        result = audit_values(preview, memberships=False)
+    return result
+
+
+def reapply(person: Person, values: dict, changes: dict) -> tuple[dict, dict]:
+    """After a conflict: the stored values with the user's own edits put back on top.
+
+    Returns (values to fill the form with, {audit key: the user's value} for what the user changed).
+    A key the user left as it was keeps the value saved meanwhile by the other user.
+    """
+    return merge_edits(
+        person_values(person), values, audit_values(person, memberships=False),
+        preview_audit_values(values, person), changes, AUDIT_TO_VALUES,
+    )
+
+
+def merge_edits(stored: dict, submitted: dict, stored_audit: dict, submitted_audit: dict,
+                changes: dict, audit_to_values: dict) -> tuple[dict, dict]:
+    """Stored values with the submitted ones on top for the audit keys the user changed.
+
+    What the user changed is judged against the version the form was built on: the stored value
+    with the changes made meanwhile undone.
+    """
+    merged, mine = dict(stored), {}
+    for key, value in submitted_audit.items():
+        baseline = changes[key]["before"] if key in changes else stored_audit.get(key)
+        if value != baseline:
+            mine[key] = value
+            for value_key in audit_to_values.get(key, (key,)):
+                if value_key in submitted:
+                    merged[value_key] = submitted[value_key]
+    return merged, mine
