@@ -173,10 +173,6 @@ class _LegacyRef:
     province: str
     targets: tuple[str, ...]
 
-    @property
-    def full(self) -> bool:
-        return len(self.targets) == 1
-
 
 @dataclass
 class _Index:
@@ -213,7 +209,8 @@ def _build_index() -> _Index:
         index.country_names[code] = (name_vi, name_en)
         if alpha3:
             index.country_by_alpha3[alpha3] = code
-    index.country_by_alias = dict(db.session.execute(select(CountryAlias.alias_folded, CountryAlias.country_code)).all())
+    aliases = db.session.execute(select(CountryAlias.alias_folded, CountryAlias.country_code))
+    index.country_by_alias = dict(aliases.all())
 
     for code, district_type, name in db.session.execute(
             select(OldDistrict.code, OldDistrict.district_type, OldDistrict.name)):
@@ -248,6 +245,15 @@ def _objects(model) -> dict:
     return objects
 
 
+def _object(model, code: str):
+    """One cached row by code, reloading the table once when another process has added rows since."""
+    found = _objects(model).get(code)
+    if found is None:
+        db.session.info["reference_objects"].pop(model, None)
+        found = _objects(model).get(code)
+    return found
+
+
 # --- countries -------------------------------------------------------------------------------------
 
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
@@ -269,7 +275,7 @@ def find_country(text: str | None) -> Country | None:
             code = index.country_by_alias.get(fold_key(variant))
             if code:
                 break
-    return _objects(Country).get(code) if code else None
+    return _object(Country, code) if code else None
 
 
 def _current_locale() -> str:
@@ -405,8 +411,7 @@ def match_hometown(text: str | None) -> HometownMatch:
     if not text:
         return HometownMatch(None, [], "empty")
     code, candidates, reason = _resolve_hometown(_index(), _parse_address(text))
-    units = _objects(Unit)
-    return HometownMatch(units.get(code) if code else None, [units[c] for c in candidates if c in units], reason)
+    return HometownMatch(_object(Unit, code) if code else None, [_object(Unit, c) for c in candidates], reason)
 
 
 def _resolve_hometown(index: _Index, pieces: list[_Piece]) -> tuple[str | None, list[str], str]:
@@ -605,16 +610,19 @@ def countries_with_aliases(query: str | None = None, locale: str | None = None) 
                                           .order_by(CountryAlias.alias)):
         aliases.setdefault(code, []).append(alias)
     needle = fold_key(query)
-    countries = sorted(_objects(Country).values(), key=lambda country: fold(country.name(locale)))
-    return [(country, aliases.get(country.code, [])) for country in countries
-            if not needle or any(needle in fold_key(text) for text in (country.code, country.name_vi,
-                                                                       country.name_en, *aliases.get(country.code, [])))]
+    rows = []
+    for country in sorted(_objects(Country).values(), key=lambda country: fold(country.name(locale))):
+        names = aliases.get(country.code, [])
+        if not needle or any(needle in fold_key(name) for name in (country.name_vi, country.name_en, *names)):
+            rows.append((country, names))
+    return rows
 
 
 def units_with_origins(query: str | None = None) -> list[tuple[Unit, list[LegacyCommune]]]:
     """Today's units (optionally those whose name or former communes match) with the old communes they took in."""
     origins: dict[str, list[LegacyCommune]] = {}
-    for commune in db.session.scalars(select(LegacyCommune).order_by(LegacyCommune.district_name, LegacyCommune.name)):
+    communes = db.session.scalars(select(LegacyCommune).order_by(LegacyCommune.district_name, LegacyCommune.name))
+    for commune in communes:
         for code in commune.new_unit_codes.split(";"):
             origins.setdefault(code, []).append(commune)
     needle = fold(query)
