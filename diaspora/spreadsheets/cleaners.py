@@ -1,0 +1,436 @@
+"""Cell cleaners and renderers: what staff type into Excel ↔ the values stored on a Person.
+
+A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as the reader gives
+it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese
+message. A renderer turns a Person back into cell text that the cleaner reads again.
+Columns are cleaned in declaration order, so a cleaner may read values cleaned before it in the
+same row (phones read the row's country to know how to read a number without "+").
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Callable
+
+from flask_babel import gettext as _
+
+from diaspora.people.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
+from diaspora.text import clean_text, fold_key
+
+EXCEL_EPOCH = date(1899, 12, 30)
+EARLIEST_BIRTH_YEAR = 1900
+_MULTI_SEPARATORS = re.compile(r"[;,/\n\r|]+")
+_LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
+_EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
+_DIGIT_GROUPS = re.compile(r"\d+")
+
+
+class CellError(ValueError):
+    """A cell that cannot be imported; str() is the message for the user, in Vietnamese."""
+
+
+@dataclass
+class Lookups:
+    """Reference data a cleaner needs, loaded once per import (lookups by folded key, not by query)."""
+
+    find_country: Callable[[str], object]  # text -> Country | None
+    match_hometown: Callable[[str], object]  # text -> HometownMatch
+    fields: dict[str, int] = field(default_factory=dict)  # fold_key of key / name_vi / name_en -> id
+    field_names: list[str] = field(default_factory=list)
+    roles: dict[str, int] = field(default_factory=dict)
+    role_names: list[str] = field(default_factory=list)
+    _countries: dict[str, str | None] = field(default_factory=dict)
+    _hometowns: dict[str, tuple] = field(default_factory=dict)
+
+    def country_code(self, text: str) -> str | None:
+        """The ISO code for a written country, cached: a list repeats a few countries many times."""
+        if text not in self._countries:
+            country = self.find_country(text)
+            self._countries[text] = country.code if country is not None else None
+        return self._countries[text]
+
+    def hometown(self, text: str) -> tuple[str | None, str]:
+        """(unit code or None, text as written), cached by text."""
+        if text not in self._hometowns:
+            match = self.match_hometown(text)
+            self._hometowns[text] = (match.unit.code if match.unit is not None else None, text)
+        return self._hometowns[text]
+
+
+@dataclass
+class CleanContext:
+    """What a cleaner sees: the reference lookups and the values already cleaned in this row."""
+
+    lookups: Lookups
+    row: dict = field(default_factory=dict)
+
+
+# --- generic text -----------------------------------------------------------------------------------
+
+def cell_text(value) -> str | None:
+    """The cell as NFC text: numbers without a spurious ".0", dates as dd/mm/yyyy."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    return clean_text(value)
+
+
+def text_cleaner(max_length: int) -> Callable:
+    """A cleaner for free text stored as written, at most max_length characters.
+
+    A leading = + - @ is kept as text: the reader never evaluates formulas and export writes text cells.
+    """
+
+    def clean(value, ctx):
+        text = cell_text(value)
+        if text and len(text) > max_length:
+            raise CellError(_("Dài quá %(limit)d ký tự.", limit=max_length))
+        return text
+
+    return clean
+
+
+def split_values(value, separators=_MULTI_SEPARATORS) -> list[str]:
+    """The non-empty parts of a multi-valued cell, de-duplicated in order."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    parts = (clean_text(part) for part in separators.split(str(value)))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def _choice(value, table: dict[str, str], valid: str):
+    key = fold_key(cell_text(value))
+    if key not in table:
+        raise CellError(_("Không hiểu “%(value)s”; dùng một trong: %(valid)s.", value=cell_text(value), valid=valid))
+    return table[key]
+
+
+# --- person attributes -------------------------------------------------------------------------------
+
+_GENDERS = {
+    **dict.fromkeys(("nam", "m", "male", "trai", "ong", "mr"), "male"),
+    **dict.fromkeys(("nu", "f", "female", "gai", "ba", "mrs", "ms"), "female"),
+    **dict.fromkeys(("khac", "other"), "other"),
+}
+
+
+def clean_gender(value, ctx) -> str:
+    return _choice(value, _GENDERS, "Nam, Nữ, Khác")
+
+
+_PERSON_TYPES = {
+    **dict.fromkeys(("kieubao", "nguoivietnamonuocngoai", "nguoivietonuocngoai", "overseasvietnamese", "kb"),
+                    "overseas_vietnamese"),
+    **dict.fromkeys(("chuyengia", "chuyengianuocngoai", "foreignexpert", "expert", "cg"), "foreign_expert"),
+}
+
+
+def clean_person_type(value, ctx) -> str:
+    return _choice(value, _PERSON_TYPES, "Kiều bào, Chuyên gia nước ngoài")
+
+
+_CONSENTS = {
+    **dict.fromkeys(("dongy", "co", "x", "yes", "y", "given", "1", "true", "codongy"), "given"),
+    **dict.fromkeys(("khongdongy", "khong", "tuchoi", "no", "n", "refused", "0", "false"), "refused"),
+    **dict.fromkeys(("rutlai", "darutlai", "darutlaidongy", "withdrawn"), "withdrawn"),
+    **dict.fromkeys(("chuahoi", "chuahoiykien", "chuaro", "unknown"), "unknown"),
+}
+
+
+def clean_consent(value, ctx) -> str:
+    return _choice(value, _CONSENTS, "Đồng ý, Từ chối, Đã rút lại, Chưa hỏi")
+
+
+def clean_id(value, ctx) -> int:
+    """The ID of an existing record (exported files carry it for round trips)."""
+    text = cell_text(value) or ""
+    if not text.isdigit() or int(text) <= 0:
+        raise CellError(_("ID “%(value)s” không hợp lệ (phải là số nguyên dương).", value=text))
+    return int(text)
+
+
+def clean_full_name(value, ctx) -> str:
+    name = text_cleaner(200)(value, ctx)
+    if not any(ch.isalpha() for ch in name):
+        raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name))
+    return name
+
+
+def clean_country(value, ctx) -> str:
+    text = cell_text(value)
+    code = ctx.lookups.country_code(text)
+    if code is None:
+        raise CellError(_("Không nhận ra quốc gia “%(value)s”; ghi tên nước (Nhật Bản, Japan) hoặc mã ISO (JP).",
+                          value=text))
+    return code
+
+
+def clean_hometown(value, ctx) -> tuple[str | None, str]:
+    """(today's unit code when recognised, the text as written); an unrecognised hometown is kept as text."""
+    text = text_cleaner(300)(value, ctx)
+    return ctx.lookups.hometown(text)
+
+
+# --- birth dates --------------------------------------------------------------------------------------
+
+def _birth_year_checked(year: int) -> int:
+    if not EARLIEST_BIRTH_YEAR <= year <= date.today().year:
+        raise CellError(_("Năm sinh %(year)d không hợp lệ.", year=year))
+    return year
+
+
+def _birth_date_checked(day: int, month: int, year: int) -> date:
+    _birth_year_checked(year)
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        raise CellError(_("Ngày %(day)d/%(month)d/%(year)d không tồn tại; ghi theo dạng ngày/tháng/năm.",
+                          day=day, month=month, year=year)) from None
+    if born > date.today():
+        raise CellError(_("Ngày sinh ở tương lai."))
+    return born
+
+
+def _four_digit_year(text: str) -> int:
+    """A year written with two digits only when the century is certain (never in the future)."""
+    year = int(text)
+    if len(text) == 4:
+        return year
+    if len(text) == 2 and year > date.today().year % 100:
+        return 1900 + year
+    raise CellError(_("Năm “%(value)s” không rõ thế kỷ; hãy ghi đủ bốn chữ số.", value=text))
+
+
+def clean_birth(value, ctx) -> tuple[date | None, int | None]:
+    """(birth date, birth year) from a date cell, an Excel serial, "dd/mm/yyyy", "mm/yyyy" or "yyyy"."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        born = _birth_date_checked(value.day, value.month, value.year)
+        return born, born.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value)
+        if number != value:
+            raise CellError(_("Ngày sinh “%(value)s” không hợp lệ.", value=value))
+        if EARLIEST_BIRTH_YEAR <= number <= date.today().year:
+            return None, number
+        # An Excel serial day number from a cell not formatted as a date.
+        born = EXCEL_EPOCH + timedelta(days=number) if 0 < number < 2_958_466 else None
+        if born is None:
+            raise CellError(_("Ngày sinh “%(value)s” không hợp lệ.", value=number))
+        born = _birth_date_checked(born.day, born.month, born.year)
+        return born, born.year
+    text = cell_text(value)
+    groups = _DIGIT_GROUPS.findall(text)
+    if len(groups) == 1 and len(groups[0]) in (4, 8) and re.fullmatch(r"\D*\d+\D*", text):
+        if len(groups[0]) == 4:
+            return None, _birth_year_checked(int(groups[0]))
+        digits = groups[0]  # ddmmyyyy written without separators
+        born = _birth_date_checked(int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+        return born, born.year
+    if len(groups) == 2 and len(groups[0]) <= 2 and len(groups[1]) == 4:  # mm/yyyy: only the year is kept
+        if not 1 <= int(groups[0]) <= 12:
+            raise CellError(_("Tháng %(month)s không hợp lệ.", month=groups[0]))
+        return None, _birth_year_checked(int(groups[1]))
+    if len(groups) == 3:
+        if len(groups[0]) == 4:  # ISO yyyy-mm-dd
+            year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+        else:
+            day, month, year = int(groups[0]), int(groups[1]), _four_digit_year(groups[2])
+        born = _birth_date_checked(day, month, year)
+        return born, born.year
+    raise CellError(_("Không đọc được ngày sinh “%(value)s”; ghi dd/mm/yyyy hoặc chỉ năm sinh.", value=text))
+
+
+# --- taxonomies and organisations --------------------------------------------------------------------
+
+def _taxonomy_ids(value, table: dict[str, int], names: list[str]) -> tuple[int, ...]:
+    ids, unknown = [], []
+    for part in split_values(value):
+        found = table.get(fold_key(part))
+        if found is None:
+            unknown.append(part)
+        elif found not in ids:
+            ids.append(found)
+    if unknown:
+        raise CellError(_("Không có “%(value)s” trong danh mục; giá trị hợp lệ: %(valid)s.",
+                          value="; ".join(unknown), valid="; ".join(names)))
+    return tuple(ids)
+
+
+def clean_fields(value, ctx) -> tuple[int, ...]:
+    """Field ids from names or keys separated by ; , / or new lines."""
+    return _taxonomy_ids(value, ctx.lookups.fields, ctx.lookups.field_names)
+
+
+def clean_roles(value, ctx) -> tuple[int, ...]:
+    return _taxonomy_ids(value, ctx.lookups.roles, ctx.lookups.role_names)
+
+
+def clean_organisations(value, ctx) -> tuple[str, ...]:
+    """Organisation names separated by ; or new lines (names themselves contain commas)."""
+    names = split_values(value, _LINE_OR_SEMICOLON)
+    for name in names:
+        if len(name) > 300:
+            raise CellError(_("Tên tổ chức dài quá %(limit)d ký tự.", limit=300))
+    return tuple(names)
+
+
+# --- contacts ----------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=100_000)
+def _phone(raw: str, region: str | None, numeric: bool):
+    """E.164 or the InvalidContact; phonenumbers is slow and lists repeat numbers, so results are cached."""
+    try:
+        return normalize_phone(raw, region)
+    except InvalidContact as problem:
+        if numeric and not raw.startswith("0"):
+            # Excel dropped the "+" of an international number stored as a number: 84912345678.
+            try:
+                return normalize_phone("+" + raw, None)
+            except InvalidContact:
+                pass
+        return problem
+
+
+@lru_cache(maxsize=100_000)
+def _email(raw: str):
+    try:
+        return normalize_email(raw)
+    except InvalidContact as problem:
+        return problem
+
+
+def _normalised(result) -> str:
+    if isinstance(result, InvalidContact):
+        raise CellError(str(result))
+    return result
+
+
+def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str], ...]:
+    """(kind, value, E.164) per number; numbers without "+" are read in the row's country, then Vietnam."""
+    region = ctx.row.get("country")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A number cell lost its leading 0 (912345678) or its "+" (84912345678).
+        raw = str(int(value))
+        return ((kind, raw, _normalised(_phone(raw, region, True))),)
+    return tuple((kind, part, _normalised(_phone(part, region, False)))
+                 for part in split_values(value))
+
+
+def clean_emails(value, ctx) -> tuple[tuple[str, str, str], ...]:
+    return tuple(("email", part, _normalised(_email(part)))
+                 for part in split_values(value, _EMAIL_SEPARATORS))
+
+
+def contact_cleaner(kind: str) -> Callable:
+    """A cleaner for one kind of account (Zalo, Facebook…): several separated by ; or new lines."""
+
+    def clean(value, ctx):
+        if kind in ("zalo", "whatsapp") and isinstance(value, int | float) and not isinstance(value, bool):
+            return clean_phones(value, ctx, kind)
+        contacts = []
+        for part in split_values(value, _LINE_OR_SEMICOLON):
+            try:
+                normalized = normalize_contact(kind, part, ctx.row.get("country"))
+            except InvalidContact as problem:
+                raise CellError(str(problem)) from None
+            contacts.append((kind, part, normalized[:300]))
+        return tuple(contacts)
+
+    return clean
+
+
+_OTHER_CONTACT_KINDS = {
+    "wechat": "wechat", "line": "line", "kakaotalk": "kakaotalk", "kakao": "kakaotalk",
+    "whatsapp": "whatsapp", "web": "website", "website": "website", "trangweb": "website",
+    "diachi": "address", "diachibuudien": "address",
+}
+
+
+def clean_other_contacts(value, ctx) -> tuple[tuple[str, str, str], ...]:
+    """"WeChat: abc; LINE: xyz; Web: example.org" → one contact per "kind: value" part."""
+    contacts = []
+    for part in split_values(value, _LINE_OR_SEMICOLON):
+        label, colon, rest = part.partition(":")
+        kind = _OTHER_CONTACT_KINDS.get(fold_key(label)) if colon else None
+        if kind is None and colon and rest.startswith("//"):
+            kind, rest = "website", part  # a bare URL "https://…"
+        if kind is None:
+            raise CellError(_("“%(value)s”: ghi dạng “loại: giá trị”, loại là một trong "
+                              "WeChat, LINE, KakaoTalk, WhatsApp, Web, Địa chỉ.", value=part))
+        contacts += contact_cleaner(kind)(rest, ctx)
+    return tuple(contacts)
+
+
+# --- renderers ---------------------------------------------------------------------------------------
+
+def render_attribute(key: str) -> Callable:
+    """A renderer showing one attribute as text."""
+
+    def render(person) -> str:
+        return cell_text(getattr(person, key)) or ""
+
+    return render
+
+
+def render_label(key: str, labels: dict) -> Callable:
+    """A renderer showing a coded attribute by its label (Nam, Nữ…), which the cleaner reads back."""
+
+    def render(person) -> str:
+        code = getattr(person, key)
+        return str(labels[code]) if code in labels else ""
+
+    return render
+
+
+def render_birth(person) -> str:
+    if person.birth_date:
+        return person.birth_date.strftime("%d/%m/%Y")
+    return str(person.birth_year) if person.birth_year else ""
+
+
+def render_country(person) -> str:
+    return person.country.name_vi if person.country is not None else (person.country_code or "")
+
+
+def render_hometown(person) -> str:
+    if person.hometown_text:
+        return person.hometown_text
+    return person.hometown_unit.full_name if person.hometown_unit is not None else ""
+
+
+def render_names(relation: str) -> Callable:
+    """A renderer joining the Vietnamese names of a taxonomy relation with "; "."""
+
+    def render(person) -> str:
+        return "; ".join(item.name_vi for item in getattr(person, relation))
+
+    return render
+
+
+def render_organisations(person) -> str:
+    return "; ".join(m.organisation.name for m in person.memberships if m.organisation is not None)
+
+
+def render_contacts(*kinds: str, labelled: bool = False) -> Callable:
+    """A renderer joining a person's contacts of the given kinds with "; " (normalised form)."""
+
+    def render(person) -> str:
+        values = []
+        for contact in person.contacts:
+            if contact.kind in kinds:
+                shown = contact.normalized if contact.kind in ("phone", "email") else contact.value
+                values.append(f"{_OTHER_LABELS[contact.kind]}: {shown}" if labelled else shown)
+        return "; ".join(values)
+
+    return render
+
+
+_OTHER_LABELS = {"wechat": "WeChat", "line": "LINE", "kakaotalk": "KakaoTalk", "whatsapp": "WhatsApp",
+                 "website": "Web", "address": "Địa chỉ"}

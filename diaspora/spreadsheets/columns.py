@@ -1,0 +1,240 @@
+"""The one declaration of every spreadsheet column: import mapping, export, templates and docs read it.
+
+A Column knows its key, its Vietnamese and English headers, the other headers staff write for it
+(aliases), how to clean a cell (`clean(value, ctx)`, see cleaners.py) and how to render a record
+back into cell text that `clean` reads again (`render(person)`). Header matching ignores case,
+diacritics, punctuation and spacing (diaspora.text.fold_key).
+
+What a cleaned value fills:
+- `attributes`: the Person attributes, in order; a single attribute takes the value, several take
+  the items of the tuple the cleaner returns (birth_date → (birth_date, birth_year)).
+- `relation`: "id" (the record to update), "contacts" (tuples (kind, value, normalized)),
+  "fields" / "roles" (ids), "organisations" (names; memberships by folded name).
+"""
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+from sqlalchemy import select
+
+from diaspora.extensions import db
+from diaspora.people.models import CONSENT_LABELS, GENDER_LABELS, PERSON_TYPE_LABELS, Person
+from diaspora.spreadsheets import cleaners as c
+from diaspora.text import fold_key
+
+RELATIONS = ("id", "contacts", "fields", "roles", "organisations")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column of an importable record type."""
+
+    key: str
+    header_vi: str
+    header_en: str
+    aliases: tuple[str, ...] = ()
+    clean: Callable = None
+    render: Callable = None
+    required: bool = False
+    example: str = ""
+    help_vi: str = ""
+    choices: Callable[[], list[str]] | None = None
+    multi: bool = False
+    attributes: tuple[str, ...] | None = None  # None: the attribute named like the key
+    relation: str | None = None
+
+    def __post_init__(self):
+        if self.relation is not None and self.relation not in RELATIONS:
+            raise ValueError(f"column {self.key}: unknown relation {self.relation}")
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The Person attributes this column fills (none for relations)."""
+        if self.relation is not None:
+            return ()
+        return self.attributes if self.attributes is not None else (self.key,)
+
+    @property
+    def header_keys(self) -> tuple[str, ...]:
+        """Folded forms of every header that means this column."""
+        return tuple(dict.fromkeys(fold_key(text) for text in (self.header_vi, self.header_en, self.key, *self.aliases)))
+
+    def header(self, locale: str = "vi") -> str:
+        return self.header_en if locale == "en" else self.header_vi
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An importable record type: its columns in export order and the duplicate rules it uses."""
+
+    key: str
+    columns: tuple[Column, ...]
+    match_on: tuple[str, ...] = ()
+    _by_key: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_key", {column.key: column for column in self.columns})
+        if len(self._by_key) != len(self.columns):
+            raise ValueError(f"sheet {self.key}: duplicate column keys")
+        seen: dict[str, str] = {}
+        for column in self.columns:
+            for key in column.header_keys:
+                if seen.setdefault(key, column.key) != column.key:
+                    raise ValueError(f"sheet {self.key}: header {key!r} means both {seen[key]} and {column.key}")
+
+    def column(self, key: str) -> Column:
+        return self._by_key[key]
+
+    @cached_property
+    def header_index(self) -> dict[str, str]:
+        """fold_key(header) → column key, for every header and alias."""
+        return {header: column.key for column in self.columns for header in column.header_keys}
+
+    def is_known_header(self, text: str) -> bool:
+        """True when the text is a header of one of the columns (used to find the header row)."""
+        return fold_key(text) in self.header_index
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.required)
+
+
+def _length(attribute: str) -> int:
+    return Person.__table__.c[attribute].type.length
+
+
+def _text(attribute: str) -> Callable:
+    """Free text, as long as the Person column allows (unbounded Text columns: 10,000 characters)."""
+    return c.text_cleaner(_length(attribute) or 10_000)
+
+
+def field_choices() -> list[str]:
+    """Names of the active fields, in taxonomy order."""
+    from diaspora.reference.models import Field
+
+    return list(db.session.scalars(select(Field.name_vi).where(Field.active).order_by(Field.sort_order)))
+
+
+def role_choices() -> list[str]:
+    from diaspora.reference.models import CommunityRole
+
+    return list(db.session.scalars(
+        select(CommunityRole.name_vi).where(CommunityRole.active).order_by(CommunityRole.sort_order)))
+
+
+def _labels(labels: dict) -> Callable[[], list[str]]:
+    return lambda: [str(label) for label in labels.values()]
+
+
+PEOPLE = Sheet(
+    key="people",
+    match_on=("id", "email", "phone", "name_birth_country", "fuzzy_name"),
+    columns=(
+        Column("id", "ID", "ID", aliases=("Mã hồ sơ", "Mã số hồ sơ", "Record ID"),
+               clean=c.clean_id, render=lambda person: str(person.id), relation="id", example="",
+               help_vi="Để trống khi thêm mới. Tệp xuất từ hệ thống có sẵn ID: giữ nguyên để cập nhật đúng hồ sơ."),
+        Column("full_name", "Họ và tên", "Full name",
+               aliases=("Họ tên", "HO TEN", "Tên", "Name", "Họ tên đầy đủ", "Họ và tên khai sinh"),
+               clean=c.clean_full_name, render=c.render_attribute("full_name"), required=True,
+               example="Nguyễn Văn An", help_vi="Bắt buộc. Họ tên tiếng Việt có dấu."),
+        Column("other_names", "Tên khác", "Other names",
+               aliases=("Tên gọi khác", "Tên ở nước ngoài", "Tên nước ngoài", "Tên tiếng Anh", "Bí danh",
+                        "Other name", "Name abroad"),
+               clean=_text("other_names"), render=c.render_attribute("other_names"), example="An Van Nguyen",
+               help_vi="Tên dùng ở nước ngoài, tên thường gọi."),
+        Column("gender", "Giới tính", "Gender", aliases=("Phái", "Nam/Nữ", "Sex"),
+               clean=c.clean_gender, render=c.render_label("gender", GENDER_LABELS), example="Nam",
+               choices=_labels(GENDER_LABELS), help_vi="Nam, Nữ hoặc Khác (cũng hiểu M/F, Male/Female)."),
+        Column("birth_date", "Ngày sinh", "Date of birth",
+               aliases=("Năm sinh", "Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Sinh năm",
+                        "DOB", "Birth date", "Birthday", "Year of birth"),
+               clean=c.clean_birth, render=c.render_birth, attributes=("birth_date", "birth_year"),
+               example="15/08/1975", help_vi="Ngày/tháng/năm (dd/mm/yyyy) hoặc chỉ năm sinh (1975)."),
+        Column("person_type", "Đối tượng", "Person type", aliases=("Loại đối tượng", "Type"),
+               clean=c.clean_person_type, render=c.render_label("person_type", PERSON_TYPE_LABELS),
+               example="Kiều bào", choices=_labels(PERSON_TYPE_LABELS),
+               help_vi="Kiều bào hoặc Chuyên gia nước ngoài; để trống là Kiều bào."),
+        Column("country", "Quốc gia cư trú", "Country of residence",
+               aliases=("Quốc gia", "Nước cư trú", "Nước sở tại", "Nước", "Country"),
+               clean=c.clean_country, render=c.render_country, attributes=("country_code",), required=True,
+               example="Nhật Bản", help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP)."),
+        Column("city", "Thành phố", "City",
+               aliases=("Bang/Tỉnh", "Tỉnh/Bang", "Thành phố/Bang", "Tỉnh/Thành phố", "Bang", "City/State", "State"),
+               clean=_text("city"), render=c.render_attribute("city"), example="Tokyo"),
+        Column("address", "Địa chỉ", "Address",
+               aliases=("Địa chỉ liên hệ", "Địa chỉ thường trú", "Địa chỉ ở nước ngoài", "Nơi ở hiện nay",
+                        "Chỗ ở hiện nay"),
+               clean=_text("address"), render=c.render_attribute("address"), example="1-2-3 Shinjuku"),
+        Column("hometown", "Quê quán", "Hometown",
+               aliases=("Nguyên quán", "Quê", "Quê gốc", "Quê hương", "Hometown in Vietnam"),
+               clean=c.clean_hometown, render=c.render_hometown,
+               attributes=("hometown_unit_code", "hometown_text"), example="xã Thanh Hải, huyện Thanh Hà, Hải Dương",
+               help_vi="Ghi như trong hồ sơ (cả địa danh cũ trước 2025); hệ thống tự nhận ra xã, phường hiện nay."),
+        Column("occupation", "Nghề nghiệp", "Occupation", aliases=("Nghề", "Công việc", "Job", "Profession"),
+               clean=_text("occupation"), render=c.render_attribute("occupation"), example="Kỹ sư phần mềm"),
+        Column("academic_title", "Học hàm, học vị", "Academic title",
+               aliases=("Học vị", "Học hàm", "Trình độ", "Trình độ học vấn", "Degree"),
+               clean=_text("academic_title"), render=c.render_attribute("academic_title"), example="TS."),
+        # "Đơn vị công tác" is where the person works (an employer written as text), as on Vietnamese
+        # personnel forms; associations they belong to go in "Hội đoàn" and become memberships.
+        Column("employer", "Nơi làm việc", "Employer",
+               aliases=("Đơn vị công tác", "Cơ quan công tác", "Nơi công tác", "Cơ quan", "Công ty",
+                        "Workplace", "Company"),
+               clean=_text("employer"), render=c.render_attribute("employer"), example="Đại học Tokyo"),
+        Column("position", "Chức vụ", "Position", aliases=("Chức danh", "Vị trí công tác", "Job title"),
+               clean=_text("position"), render=c.render_attribute("position"), example="Trưởng nhóm nghiên cứu"),
+        Column("fields", "Lĩnh vực", "Fields",
+               aliases=("Lĩnh vực hoạt động", "Lĩnh vực chuyên môn", "Ngành", "Field", "Sector"),
+               clean=c.clean_fields, render=c.render_names("fields"), relation="fields", multi=True,
+               choices=field_choices, example="Công nghệ thông tin; Giáo dục – đào tạo",
+               help_vi="Một hoặc nhiều lĩnh vực trong danh mục, cách nhau bởi dấu chấm phẩy."),
+        Column("expertise", "Chuyên môn", "Expertise",
+               aliases=("Chuyên ngành", "Trình độ chuyên môn", "Chuyên môn sâu", "Specialty"),
+               clean=_text("expertise"), render=c.render_attribute("expertise"), example="Trí tuệ nhân tạo"),
+        Column("roles", "Vai trò", "Community roles",
+               aliases=("Thành phần", "Vai trò trong cộng đồng", "Role", "Roles"),
+               clean=c.clean_roles, render=c.render_names("roles"), relation="roles", multi=True,
+               choices=role_choices, example="Trí thức",
+               help_vi="Một hoặc nhiều vai trò trong danh mục, cách nhau bởi dấu chấm phẩy."),
+        # An organisation not yet in the register is created by the import (as an association, with
+        # the person's country), in the same transaction, and removed again when the import is undone.
+        Column("organisations", "Hội đoàn", "Organisations",
+               aliases=("Tổ chức", "Hội", "Hội đoàn tham gia", "Tổ chức tham gia", "Associations", "Organisation",
+                        "Organization"),
+               clean=c.clean_organisations, render=c.render_organisations, relation="organisations", multi=True,
+               example="Hội người Việt Nam tại Nhật Bản",
+               help_vi="Tên hội đoàn, tổ chức, cách nhau bởi dấu chấm phẩy; tổ chức chưa có sẽ được tạo mới."),
+        Column("phones", "Điện thoại", "Phone",
+               aliases=("SĐT", "Số điện thoại", "Điện thoại di động", "Di động", "ĐT", "ĐTDĐ", "Mobile", "Tel",
+                        "Telephone", "Phone number"),
+               clean=c.clean_phones, render=c.render_contacts("phone"), relation="contacts", multi=True,
+               example="+81 90 1234 5678",
+               help_vi="Một hoặc nhiều số, cách nhau bởi dấu chấm phẩy; số không có + được hiểu theo nước cư trú."),
+        Column("emails", "Email", "Email", aliases=("E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
+               clean=c.clean_emails, render=c.render_contacts("email"), relation="contacts", multi=True,
+               example="an.nguyen@example.com"),
+        Column("zalo", "Zalo", "Zalo", clean=c.contact_cleaner("zalo"), render=c.render_contacts("zalo"),
+               relation="contacts", multi=True, example="0912345678"),
+        Column("facebook", "Facebook", "Facebook", aliases=("FB",), clean=c.contact_cleaner("facebook"),
+               render=c.render_contacts("facebook"), relation="contacts", multi=True,
+               example="facebook.com/an.nguyen"),
+        Column("other_contacts", "Liên hệ khác", "Other contacts", aliases=("Mạng xã hội", "Social media"),
+               clean=c.clean_other_contacts,
+               render=c.render_contacts("wechat", "line", "kakaotalk", "whatsapp", "website", "address",
+                                        labelled=True),
+               relation="contacts", multi=True, example="LINE: an.nguyen; Web: https://example.com",
+               help_vi="Dạng “loại: giá trị”, loại là WeChat, LINE, KakaoTalk, WhatsApp, Web hoặc Địa chỉ."),
+        Column("source", "Nguồn", "Source", aliases=("Nguồn thông tin", "Nguồn dữ liệu", "Nguồn tin"),
+               clean=_text("source"), render=c.render_attribute("source"),
+               example="Đại sứ quán Việt Nam tại Nhật Bản, 2025"),
+        Column("consent", "Đồng ý liên hệ", "Consent",
+               aliases=("Đồng ý", "Đồng ý xử lý dữ liệu", "Consent to contact"),
+               clean=c.clean_consent, render=c.render_label("consent_status", CONSENT_LABELS),
+               attributes=("consent_status",), choices=_labels(CONSENT_LABELS), example="Đồng ý",
+               help_vi="Đồng ý, Từ chối, Đã rút lại đồng ý hoặc Chưa hỏi ý kiến."),
+        Column("notes", "Ghi chú", "Notes", aliases=("Ghi chú khác", "Note", "Remarks", "Chú thích"),
+               clean=_text("notes"), render=c.render_attribute("notes")),
+    ),
+)
+
+SHEETS = {PEOPLE.key: PEOPLE}
