@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from diaspora.auth import bp as auth_bp
     from diaspora.imports import bp as imports_bp
     from diaspora.organisations import bp as organisations_bp
+    from diaspora.outreach import bp as outreach_bp
     from diaspora.people import bp as people_bp
     from diaspora.reference import bp as reference_bp
     from diaspora.reports import bp as reports_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(outreach_bp, url_prefix="/outreach")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(reference_bp, url_prefix="/reference")

@@ -2,6 +2,14 @@
 from diaspora.audit.models import AuditEvent  # noqa: F401
 from diaspora.auth.models import LoginFailure, User  # noqa: F401
 from diaspora.organisations.models import Organisation  # noqa: F401
+from diaspora.outreach.models import (  # noqa: F401
+    Activity,
+    ActivityParticipant,
+    ChannelProduct,
+    ChannelStatusChange,
+    DistributionChannel,
+    Product,
+)
 from diaspora.people import search  # noqa: F401  (registers the full-text index DDL)
 from diaspora.people.models import Contact, Membership, Person, PersonOffer  # noqa: F401
 from diaspora.reference.models import (  # noqa: F401

@@ -1,0 +1,327 @@
+"""Pages of the outreach feature: products, channels and their matrix, activities, follow-ups, experts."""
+from datetime import timedelta
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from diaspora.auth.permissions import role_required
+from diaspora.outreach import bp, service
+from diaspora.outreach.forms import (
+    ActivityForm,
+    ChannelForm,
+    ChannelStatusForm,
+    DeleteForm,
+    ProductForm,
+    activity_form_data,
+    channel_form_data,
+    participant_row,
+)
+from diaspora.outreach.models import (
+    ACTIVITY_FIELD_LABELS,
+    ACTIVITY_TYPES,
+    CHANNEL_FIELD_LABELS,
+    CHANNEL_PRODUCT_STATUSES,
+    CHANNEL_SCALES,
+    CHANNEL_STATUSES,
+    CHANNEL_TYPES,
+    PRODUCT_CATEGORIES,
+)
+from diaspora.records import StaleEdit
+from diaspora.reference.service import country_choices
+
+
+@bp.context_processor
+def inject_labels():
+    return {"product_categories": PRODUCT_CATEGORIES, "channel_types": CHANNEL_TYPES,
+            "channel_statuses": CHANNEL_STATUSES, "channel_scales": CHANNEL_SCALES, "channel_product_statuses": CHANNEL_PRODUCT_STATUSES,
+            "activity_types": ACTIVITY_TYPES, "primary_contact": service.primary_contact}
+
+
+def _form_status(form) -> int:
+    """422 for a submitted form that failed validation, 200 for a fresh one."""
+    return 422 if form.is_submitted() else 200
+
+
+def _bin_allowed(query) -> None:
+    if query.deleted and not current_user.has_role("admin"):
+        abort(403)
+
+
+@bp.get("/")
+@role_required("viewer")
+def index():
+    return redirect(url_for("outreach.channels"))
+
+
+# --- products --------------------------------------------------------------------------------------
+
+@bp.get("/products/")
+@role_required("viewer")
+def products():
+    category = request.args.get("category") or None
+    q = (request.args.get("q") or "").strip()
+    inactive = request.args.get("inactive") == "1" and current_user.has_role("admin")
+    items = service.list_products(category, q, include_inactive=inactive)
+    return render_template("outreach/products.html", groups=service.products_by_category(items), total=len(items),
+                           counts=service.product_counts(), category=category, q=q, inactive=inactive,
+                           action_form=DeleteForm())
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@role_required("admin")
+def product_new():
+    form = ProductForm(unit_choices=service.unit_choices())
+    if not form.validate_on_submit():
+        return render_template("outreach/product_form.html", form=form, product=None), _form_status(form)
+    product = service.create_product(form.data, by=current_user)
+    flash(_("Đã thêm sản phẩm “%(name)s”.", name=product.name), "success")
+    return redirect(url_for("outreach.products"))
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def product_edit(product_id):
+    product = service.get_product_or_404(product_id)
+    form = ProductForm(obj=product, product=product, unit_choices=service.unit_choices())
+    if not form.validate_on_submit():
+        return render_template("outreach/product_form.html", form=form, product=product), _form_status(form)
+    service.update_product(product, form.data, by=current_user)
+    flash(_("Đã lưu sản phẩm “%(name)s”.", name=product.name), "success")
+    return redirect(url_for("outreach.products", inactive="1" if not product.active else None))
+
+
+@bp.post("/products/<int:product_id>/active")
+@role_required("admin")
+def product_active(product_id):
+    product = service.get_product_or_404(product_id)
+    if DeleteForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        service.set_product_active(product, active, by=current_user)
+        flash(_("Đã đưa “%(name)s” trở lại danh mục.", name=product.name) if active
+              else _("Đã ngừng dùng “%(name)s” trong danh mục.", name=product.name), "success")
+    return redirect(url_for("outreach.products", inactive="1"))
+
+
+# --- distribution channels -------------------------------------------------------------------------
+
+def _channel_form(channel=None, **prefill) -> ChannelForm:
+    catalogue = service.list_products(include_inactive=True)
+    data = {**channel_form_data(channel, catalogue), **prefill}
+    form = ChannelForm(data=data, country_choices=country_choices())
+    form.catalogue = {str(product.id): product for product in catalogue}
+    return form
+
+
+@bp.get("/channels/")
+@role_required("viewer")
+def channels():
+    query = service.ChannelQuery.from_args(request.args)
+    _bin_allowed(query)
+    return render_template("outreach/channels.html", page=service.search_channels(query), query=query,
+                           args=query.to_args(), countries=country_choices(),
+                           products=service.list_products(include_inactive=True))
+
+
+@bp.get("/channels/matrix")
+@role_required("viewer")
+def matrix():
+    return render_template("outreach/matrix.html", matrix=service.product_country_matrix())
+
+
+@bp.route("/channels/new", methods=["GET", "POST"])
+@role_required("editor")
+def channel_new():
+    person = service.lookup_person(request.args.get("person"))
+    form = _channel_form(**({"person_id": person.id, "person_label": person.full_name} if person else {}))
+    if not form.validate_on_submit():
+        return render_template("outreach/channel_form.html", form=form, channel=None), _form_status(form)
+    channel = service.create_channel(form.data, by=current_user)
+    flash(_("Đã thêm kênh phân phối “%(name)s”.", name=channel.name), "success")
+    return redirect(url_for("outreach.channel_show", channel_id=channel.id))
+
+
+@bp.get("/channels/<int:channel_id>")
+@role_required("viewer")
+def channel_show(channel_id):
+    channel = service.get_channel_or_404(channel_id, include_deleted=current_user.has_role("admin"))
+    status_form = ChannelStatusForm(data={"version": channel.version, "status": channel.status})
+    return render_template("outreach/channel_show.html", channel=channel, status_form=status_form,
+                           action_form=DeleteForm(), history=service.record_history(channel))
+
+
+@bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
+@role_required("editor")
+def channel_edit(channel_id):
+    channel = service.get_channel_or_404(channel_id)
+    form = _channel_form(channel)
+    if not form.validate_on_submit():
+        return render_template("outreach/channel_form.html", form=form, channel=channel), _form_status(form)
+    try:
+        service.update_channel(channel, form.data, by=current_user, expected_version=form.expected_version)
+    except StaleEdit as conflict:
+        return render_template("outreach/conflict.html", rows=service.conflict_rows(conflict, CHANNEL_FIELD_LABELS),
+                               record=channel, title=channel.name,
+                               show_url=url_for("outreach.channel_show", channel_id=channel.id),
+                               edit_url=url_for("outreach.channel_edit", channel_id=channel.id)), 409
+    flash(_("Đã lưu thay đổi."), "success")
+    return redirect(url_for("outreach.channel_show", channel_id=channel.id))
+
+
+@bp.post("/channels/<int:channel_id>/status")
+@role_required("editor")
+def channel_status(channel_id):
+    channel = service.get_channel_or_404(channel_id)
+    form = ChannelStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Trạng thái không hợp lệ."), "danger")
+        return redirect(url_for("outreach.channel_show", channel_id=channel.id))
+    try:
+        service.change_channel_status(channel, form.status.data, form.note.data, by=current_user,
+                                      expected_version=form.expected_version)
+    except StaleEdit as conflict:
+        return render_template("outreach/conflict.html", rows=service.conflict_rows(conflict, CHANNEL_FIELD_LABELS),
+                               record=channel, title=channel.name,
+                               show_url=url_for("outreach.channel_show", channel_id=channel.id),
+                               edit_url=url_for("outreach.channel_show", channel_id=channel.id)), 409
+    flash(_("Đã cập nhật trạng thái: %(status)s.", status=channel.status_label), "success")
+    return redirect(url_for("outreach.channel_show", channel_id=channel.id))
+
+
+@bp.post("/channels/<int:channel_id>/delete")
+@role_required("admin")
+def channel_delete(channel_id):
+    channel = service.get_channel_or_404(channel_id)
+    if DeleteForm().validate_on_submit():
+        service.delete_channel(channel, by=current_user)
+        flash(_("Đã chuyển kênh “%(name)s” vào thùng rác.", name=channel.name), "success")
+    return redirect(url_for("outreach.channels"))
+
+
+@bp.post("/channels/<int:channel_id>/restore")
+@role_required("admin")
+def channel_restore(channel_id):
+    channel = service.get_channel_or_404(channel_id, include_deleted=True)
+    if DeleteForm().validate_on_submit():
+        service.restore_channel(channel, by=current_user)
+        flash(_("Đã khôi phục kênh “%(name)s”.", name=channel.name), "success")
+    return redirect(url_for("outreach.channel_show", channel_id=channel.id))
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+def _activity_form(activity=None, prefill_participants=()) -> ActivityForm:
+    data = activity_form_data(activity) if activity is not None else {
+        "participants": [participant_row(record) for record in prefill_participants]}
+    return ActivityForm(data=data, country_choices=country_choices())
+
+
+@bp.get("/activities/")
+@role_required("viewer")
+def activities():
+    query = service.ActivityQuery.from_args(request.args)
+    _bin_allowed(query)
+    return render_template("outreach/activities.html", page=service.search_activities(query), query=query,
+                           args=query.to_args(), countries=country_choices(), years=service.activity_years())
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@role_required("editor")
+def activity_new():
+    prefill = [record for record in (service.lookup_person(request.args.get("person")),
+                                     service.lookup_organisation(request.args.get("organisation"))) if record]
+    form = _activity_form(prefill_participants=prefill)
+    if not form.validate_on_submit():
+        return render_template("outreach/activity_form.html", form=form, activity=None), _form_status(form)
+    activity = service.create_activity(form.data, by=current_user)
+    flash(_("Đã ghi hoạt động “%(title)s”.", title=activity.title), "success")
+    return redirect(url_for("outreach.activity_show", activity_id=activity.id))
+
+
+@bp.get("/activities/<int:activity_id>")
+@role_required("viewer")
+def activity_show(activity_id):
+    activity = service.get_activity_or_404(activity_id, include_deleted=current_user.has_role("admin"))
+    return render_template("outreach/activity_show.html", activity=activity, action_form=DeleteForm(),
+                           history=service.record_history(activity))
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@role_required("editor")
+def activity_edit(activity_id):
+    activity = service.get_activity_or_404(activity_id)
+    form = _activity_form(activity)
+    if not form.validate_on_submit():
+        return render_template("outreach/activity_form.html", form=form, activity=activity), _form_status(form)
+    try:
+        service.update_activity(activity, form.data, by=current_user, expected_version=form.expected_version)
+    except StaleEdit as conflict:
+        return render_template("outreach/conflict.html", rows=service.conflict_rows(conflict, ACTIVITY_FIELD_LABELS),
+                               record=activity, title=activity.title,
+                               show_url=url_for("outreach.activity_show", activity_id=activity.id),
+                               edit_url=url_for("outreach.activity_edit", activity_id=activity.id)), 409
+    flash(_("Đã lưu thay đổi."), "success")
+    return redirect(url_for("outreach.activity_show", activity_id=activity.id))
+
+
+@bp.post("/activities/<int:activity_id>/follow-up-done")
+@role_required("editor")
+def follow_up_done(activity_id):
+    activity = service.get_activity_or_404(activity_id)
+    if DeleteForm().validate_on_submit():
+        service.mark_follow_up_done(activity, by=current_user)
+        flash(_("Đã đánh dấu hoàn thành việc theo dõi “%(title)s”.", title=activity.title), "success")
+    if request.form.get("back") == "activity":
+        return redirect(url_for("outreach.activity_show", activity_id=activity.id))
+    return redirect(url_for("outreach.follow_ups"))
+
+
+@bp.post("/activities/<int:activity_id>/delete")
+@role_required("admin")
+def activity_delete(activity_id):
+    activity = service.get_activity_or_404(activity_id)
+    if DeleteForm().validate_on_submit():
+        service.delete_activity(activity, by=current_user)
+        flash(_("Đã chuyển hoạt động “%(title)s” vào thùng rác.", title=activity.title), "success")
+    return redirect(url_for("outreach.activities"))
+
+
+@bp.post("/activities/<int:activity_id>/restore")
+@role_required("admin")
+def activity_restore(activity_id):
+    activity = service.get_activity_or_404(activity_id, include_deleted=True)
+    if DeleteForm().validate_on_submit():
+        service.restore_activity(activity, by=current_user)
+        flash(_("Đã khôi phục hoạt động “%(title)s”.", title=activity.title), "success")
+    return redirect(url_for("outreach.activity_show", activity_id=activity.id))
+
+
+@bp.get("/follow-ups")
+@role_required("viewer")
+def follow_ups():
+    today = service.today()
+    return render_template("outreach/follow_ups.html", activities=service.follow_ups_due(today), today=today,
+                           horizon=today + timedelta(days=service.FOLLOW_UP_DAYS), days=service.FOLLOW_UP_DAYS,
+                           action_form=DeleteForm())
+
+
+# --- pickers and the expert finder -----------------------------------------------------------------
+
+@bp.get("/people/lookup")
+@role_required("viewer")
+def people_lookup():
+    return jsonify(service.lookup_people(request.args.get("q", "")[:200]))
+
+
+@bp.get("/organisations/lookup")
+@role_required("viewer")
+def organisations_lookup():
+    return jsonify(service.lookup_organisations(request.args.get("q", "")[:200]))
+
+
+@bp.get("/experts")
+@role_required("viewer")
+def experts():
+    query = service.expert_query(request.args)
+    return render_template("outreach/experts.html", page=service.find_experts(query), query=query,
+                           args=query.to_args(), options=service.expert_filter_options())
