@@ -35,26 +35,189 @@ def fold_key(value: str | None) -> str:
     return "".join(fold_words(value))
 
 
+
+# Legacy 8-bit Vietnamese. Excel and Word keep text typed in a .VnTime or VNI-Times font as if it
+# were Windows-1252, so each character of the stored string stands for one legacy byte.
+_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
+_TONE_MARKS = (_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT)
+
+
+def _with_tone(letter: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", letter + tone)
+
+
+def _tcvn3_table() -> dict[str, str]:
+    # One code per lowercase letter, tones in the order grave, hook, tilde, acute, dot;
+    # the .Vn fonts have no toned capitals (the .Vn…H fonts draw these codes as capitals).
+    toned = {
+        "a": "µ¶·¸¹", "ă": "»¼½¾Æ", "â": "ÇÈÉÊË", "e": "ÌÎÏÐÑ", "ê": "ÒÓÔÕÖ", "i": "×ØÜÝÞ",
+        "o": "ßáâãä", "ô": "åæçèé", "ơ": "êëìíî", "u": "ïñòóô", "ư": "õö÷øù", "y": "úûüýþ",
+    }
+    table = {"¨": "ă", "©": "â", "ª": "ê", "«": "ô", "¬": "ơ", "\xad": "ư", "®": "đ",
+             "¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ"}
+    for letter, codes in toned.items():
+        for code, tone in zip(codes, _TONE_MARKS):
+            table[code] = _with_tone(letter, tone)
+    return table
+
+
+def _vni_table() -> dict[str, str]:
+    # A base letter followed by a mark byte; the capital letters take the capital mark bytes.
+    table = {}
+    for case in (str.lower, str.upper):
+        tones = dict(zip(_TONE_MARKS, case("øûõùï")))
+        with_circumflex = dict(zip(_TONE_MARKS, case("àåãáä")))
+        with_breve = dict(zip(_TONE_MARKS, case("èúüéë")))
+        table[case("ô")] = case("ơ")
+        table[case("ö")] = case("ư")
+        table[case("ñ")] = case("đ")
+        table[case("a") + case("ê")] = case("ă")
+        for base, letter in (("a", "a"), ("e", "e"), ("o", "o"), ("u", "u"), ("y", "y"), ("ô", "ơ"), ("ö", "ư")):
+            for tone, mark in tones.items():
+                table[case(base) + mark] = case(_with_tone(letter, tone))
+        for base in "aeo":
+            table[case(base) + case("â")] = case(_with_tone(base, "\u0302"))
+            for tone, mark in with_circumflex.items():
+                table[case(base) + mark] = case(_with_tone(_with_tone(base, "\u0302"), tone))
+        for tone, mark in with_breve.items():
+            table[case("a") + mark] = case(_with_tone("ă", tone))
+        # i and the dotted y have letters of their own.
+        for code, tone in zip(case("ìæóíò"), _TONE_MARKS):
+            table[code] = case(_with_tone("i", tone))
+        table[case("î")] = case("ỵ")
+    return table
+
+
+_TCVN3 = _tcvn3_table()
+_VNI = _vni_table()
+_VNI_PATTERN = re.compile("|".join(sorted(map(re.escape, _VNI), key=len, reverse=True)))
+_LEGACY_VIEW = set(bytes(range(256)).decode("cp1252", errors="ignore")) | {chr(c) for c in range(256)}
+# "Aµ": a .VnTime text writes a toned capital as the capital followed by the toned small letter.
+_TCVN3_CAPITAL_PAIR = re.compile("([AĂÂEÊIOÔƠUƯY])([^\\W\\d_])")
+
+
 def legacy_encoding_for_font(font_name: str | None) -> str | None:
-    """"tcvn3", "tcvn3-upper" or "vni" for a legacy Vietnamese font name, else None."""
-    raise NotImplementedError
+    """"tcvn3" for .Vn fonts, "tcvn3-upper" for the .Vn…H capital fonts, "vni" for VNI fonts, else None."""
+    name = (font_name or "").strip().lower()
+    if name.startswith(".vn"):
+        return "tcvn3-upper" if name.endswith("h") else "tcvn3"
+    if name.startswith("vni"):
+        return "vni"
+    return None
+
+
+def _merge_tcvn3_capital(match: re.Match) -> str:
+    capital, small = match.groups()
+    decomposed = unicodedata.normalize("NFD", small)
+    base = unicodedata.normalize("NFC", decomposed.rstrip("".join(_TONE_MARKS)))
+    tone = decomposed[len(unicodedata.normalize("NFD", base)):]
+    if tone and base == capital.lower():
+        return _with_tone(capital, tone)
+    return match.group(0)
 
 
 def decode_tcvn3(text: str, upper: bool = False) -> str:
-    """Unicode text from TCVN3 (ABC) text as stored by Excel/Word."""
-    raise NotImplementedError
+    """Unicode NFC text from TCVN3 (ABC) text; upper=True for the .Vn…H fonts, which draw capitals."""
+    decoded = "".join(_TCVN3.get(char, char) for char in text)
+    decoded = _TCVN3_CAPITAL_PAIR.sub(_merge_tcvn3_capital, decoded)
+    return unicodedata.normalize("NFC", decoded.upper() if upper else decoded)
 
 
 def decode_vni(text: str) -> str:
-    """Unicode text from VNI-Windows text as stored by Excel/Word."""
-    raise NotImplementedError
+    """Unicode NFC text from VNI-Windows text (base letters followed by mark bytes)."""
+    return unicodedata.normalize("NFC", _VNI_PATTERN.sub(lambda match: _VNI[match.group(0)], text))
+
+
+_INITIAL = "(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
+_NUCLEUS = "(?:uyê|uya|oa|oă|oe|uê|uy|uâ|uơ|iê|yê|ia|ya|ua|ưa|uô|ươ|oo|[aăâeêioôơuưy])"
+_SYLLABLE = re.compile(f"{_INITIAL}({_NUCLEUS})(ch|ng|nh|[cmnpt]|[iyou])?")
+_WORD_SPLIT = re.compile(r"[\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+
+
+def _is_vietnamese_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [char for char in decomposed if char in _TONE_MARKS]
+    if len(tones) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(char for char in decomposed if char not in _TONE_MARKS))
+    match = _SYLLABLE.fullmatch(bare)
+    if not match:
+        return False
+    nucleus, final = match.groups()
+    if final in ("c", "ch", "p", "t") and tones and tones[0] not in (_ACUTE, _DOT):
+        return False
+    if final in ("ch", "nh") and nucleus not in ("a", "ê", "i", "uy", "oa", "uê"):
+        return False
+    if nucleus == "y" and not re.fullmatch("(?:th|qu|[hklmnstv])?y.*", bare):
+        return False
+    return not (nucleus[-1] in "ăâ" and not final)
+
+
+def _is_legacy_view(word: str) -> bool:
+    return all(char in _LEGACY_VIEW for char in word)
+
+
+def _decoder(encoding: str | None):
+    return {
+        None: lambda text: text,
+        "tcvn3": decode_tcvn3,
+        "tcvn3-upper": lambda text: decode_tcvn3(text, upper=True),
+        "vni": decode_vni,
+    }[encoding]
+
+
+def _valid_words(words: list[str], encoding: str | None) -> int:
+    decode = _decoder(encoding)
+    return sum(
+        1 for word in words
+        if (encoding is None or _is_legacy_view(word)) and _is_vietnamese_syllable(decode(word))
+    )
+
+
+_DETECTION_SAMPLE = 3000
+
+
+def _non_ascii_words(values) -> list[str]:
+    words = []
+    for value in values:
+        if isinstance(value, str):
+            words.extend(word for word in _WORD_SPLIT.split(value) if word and not word.isascii())
+            if len(words) >= _DETECTION_SAMPLE:
+                break
+    return words
+
+
+def count_vietnamese_words(values) -> int:
+    """How many of the accented words in the texts are valid Vietnamese syllables."""
+    return _valid_words(_non_ascii_words(values), None)
 
 
 def detect_legacy_encoding(values) -> str | None:
-    """"tcvn3", "vni" or None judged by content."""
-    raise NotImplementedError
+    """"tcvn3" or "vni" when the texts read as Vietnamese only once decoded; None when unsure or Unicode."""
+    words = _non_ascii_words(values)
+    if not words:
+        return None
+    as_is = _valid_words(words, None)
+    best = max(("tcvn3", "vni"), key=lambda encoding: _valid_words(words, encoding))
+    decoded = _valid_words(words, best)
+    if decoded >= 0.6 * len(words) and decoded - as_is >= max(1, 0.2 * len(words)):
+        return best
+    return None
 
 
-def to_unicode(text: str, encoding: str | None) -> str | None:
-    """Decode legacy text when an encoding is given, then clean to NFC."""
-    raise NotImplementedError
+def to_unicode(text, encoding: str | None):
+    """Decode legacy text when an encoding is given, then clean to NFC; non-text values pass through.
+
+    Text that cannot be legacy (characters outside the Windows-1252 view), or that reads better as
+    it is, is kept: a column in a .VnTime font often has a Unicode header or pasted Unicode cells.
+    """
+    if not isinstance(text, str):
+        return text
+    if encoding and _is_legacy_view(text) and not text.isascii():
+        decoded = _decoder(encoding)(text)
+        words = [word for word in _WORD_SPLIT.split(text) if word and not word.isascii()]
+        decoded_words = [word for word in _WORD_SPLIT.split(decoded) if word and not word.isascii()]
+        as_is = sum(map(_is_vietnamese_syllable, words))
+        if sum(map(_is_vietnamese_syllable, decoded_words)) >= as_is:
+            text = decoded
+    return clean_text(text)
