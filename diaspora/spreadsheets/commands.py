@@ -1,5 +1,105 @@
-"""`flask import-people` and `flask export-people`."""
+"""`flask import-people` and `flask export-people`, and `flask bench-import`."""
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from diaspora.spreadsheets.pipeline import ON_DUPLICATE
+
+SHOWN = 50  # errors and duplicates listed in the readable summary
 
 
 def register_spreadsheet_commands(app) -> None:
     """Attach the spreadsheet commands to the app's CLI."""
+    for command in (import_people_command, bench_import_command):
+        app.cli.add_command(command)
+
+
+def _user_by_email(email: str | None):
+    if not email:
+        return None
+    from sqlalchemy import func, select
+
+    from diaspora.auth.models import User
+    from diaspora.extensions import db
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.BadParameter(_("Không có tài khoản %(email)s.", email=email), param_hint="--user")
+    return user
+
+
+@click.command("import-people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--sheet", "sheet_name", help="Tên trang tính (mặc định: trang dữ liệu đầu tiên).")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi gì vào cơ sở dữ liệu.")
+@click.option("--on-duplicate", type=click.Choice(ON_DUPLICATE), default="skip", show_default=True,
+              help="Xử lý dòng trùng với hồ sơ đã có hoặc với dòng trước đó.")
+@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON thay cho bản tóm tắt.")
+@click.option("--user", "user_email", help="Ghi nhận lần nhập cho tài khoản này (email).")
+@with_appcontext
+def import_people_command(file, sheet_name, dry_run, on_duplicate, as_json, user_email):
+    """Nhập danh sách kiều bào từ tệp Excel/ODS/CSV."""
+    from diaspora.imports.service import import_file
+    from diaspora.spreadsheets.read import SpreadsheetRejected
+
+    user = _user_by_email(user_email)
+    try:
+        outcome = import_file(file, sheet_name=sheet_name, on_duplicate=on_duplicate, dry_run=dry_run, user=user)
+    except SpreadsheetRejected as rejected:
+        outcome = {"status": "rejected", "reason": rejected.reason, "message": rejected.message}
+    if as_json:
+        click.echo(json.dumps(outcome, ensure_ascii=False))
+    else:
+        click.echo(_summary(outcome))
+    if outcome["status"] != "ok":
+        sys.exit(1)
+
+
+def _summary(outcome: dict) -> str:
+    """A readable Vietnamese summary of an import outcome."""
+    if outcome["status"] != "ok":
+        return _("Tệp bị từ chối: %(message)s", message=outcome["message"])
+    lines = [
+        _("Chạy thử, không ghi gì vào cơ sở dữ liệu.") if outcome["dry_run"] else
+        _("Đã nhập (lần nhập số %(id)d).", id=outcome["batch_id"]),
+        _("Trang “%(sheet)s”: %(total)d dòng, %(valid)d hợp lệ.", sheet=outcome["sheet"],
+          total=outcome["rows_total"], valid=outcome["rows_valid"]),
+        _("Thêm mới %(created)d, cập nhật %(updated)d, không đổi %(unchanged)d, bỏ qua %(skipped)d.",
+          created=outcome["created"], updated=outcome["updated"], unchanged=outcome["unchanged"],
+          skipped=outcome["skipped"]),
+    ]
+    if outcome["unmapped_columns"]:
+        lines.append(_("Cột không dùng: %(columns)s.", columns=", ".join(outcome["unmapped_columns"])))
+    for header, encoding in outcome["legacy_columns"].items():
+        lines.append(_("Cột “%(column)s”: đã chuyển từ mã %(encoding)s sang Unicode.", column=header,
+                       encoding=encoding.upper()))
+    if outcome["errors"]:
+        lines.append(_("%(count)d lỗi:", count=len(outcome["errors"])))
+        lines += [_("  Dòng %(row)d, cột “%(column)s”: %(message)s", **error)
+                  for error in outcome["errors"][:SHOWN]]
+    if outcome["duplicates"]:
+        lines.append(_("%(count)d dòng trùng:", count=len(outcome["duplicates"])))
+        for duplicate in outcome["duplicates"][:SHOWN]:
+            targets = "; ".join(
+                (_("dòng %(row)d", row=match["row"]) if "row" in match else _("hồ sơ %(id)d", id=match["person_id"]))
+                + f" ({match['reason']})" for match in duplicate["matches"])
+            lines.append(_("  Dòng %(row)d trùng %(targets)s", row=duplicate["row"], targets=targets))
+    if len(outcome["errors"]) > SHOWN or len(outcome["duplicates"]) > SHOWN:
+        lines.append(_("(Chỉ in %(shown)d mục đầu mỗi loại; dùng --json để xem tất cả.)", shown=SHOWN))
+    return "\n".join(lines)
+
+
+@click.command("bench-import")
+@click.option("--people", default=50_000, show_default=True, help="Số dòng của tệp và số hồ sơ có sẵn.")
+@click.option("--database-url", envvar="BENCH_DATABASE_URL", help="Cơ sở dữ liệu đo (mặc định: SQLite tạm).")
+@with_appcontext
+def bench_import_command(people, database_url):
+    """Đo tốc độ nhập Excel so với mức sàn (đọc bằng calamine + một lệnh chèn hàng loạt)."""
+    from diaspora.imports.bench import run_benchmark
+
+    run_benchmark(people=people, database_url=database_url, echo=click.echo,
+                  instance_path=current_app.instance_path)

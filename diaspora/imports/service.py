@@ -1,0 +1,758 @@
+"""Importing people from spreadsheets: prepare, plan, commit in one transaction, history and undo.
+
+The web wizard and `flask import-people` both call prepare_import → build_changes →
+commit_changes. Preparing reads and checks everything and writes nothing; committing writes the
+whole plan with bulk Core statements in ONE transaction (any failure: nothing changes) and records
+the batch, its per-row results and what undoing it needs; one audit event covers the batch.
+"""
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from diaspora.audit.service import record, snapshot
+from diaspora.extensions import db
+from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping
+from diaspora.organisations.models import Organisation
+from diaspora.people.models import Contact, Membership, Person, person_fields, person_roles
+from diaspora.people.service import derived_columns
+from diaspora.records import utcnow
+from diaspora.spreadsheets import pipeline
+from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.spreadsheets.matching import check_ids, find_duplicates
+from diaspora.spreadsheets.read import SpreadsheetRejected
+from diaspora.text import fold
+
+CHUNK = 5000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+PEOPLE_TABLE = Person.__table__
+CONTACTS_TABLE = Contact.__table__
+MEMBERSHIPS_TABLE = Membership.__table__
+ORGANISATIONS_TABLE = Organisation.__table__
+ROWS_TABLE = ImportRow.__table__
+# Attributes an import may change; updates never touch the others.
+ATTRIBUTES = tuple(dict.fromkeys(target for column in PEOPLE.columns for target in column.targets))
+CONTACT_COLUMNS = tuple(column.key for column in PEOPLE.columns if column.relation == "contacts")
+DERIVED = ("name_folded", "search_text")
+_PROGRESS: dict[int, int] = {}
+
+
+class ImportConflict(Exception):
+    """A record changed between planning and writing; the whole import is rolled back."""
+
+
+class UndoRefused(Exception):
+    """Undo would overwrite later edits; `records` lists them as (row, person_id, name)."""
+
+    def __init__(self, records: list[tuple[int, int, str]]):
+        super().__init__(f"{len(records)} records changed since the import")
+        self.records = records
+
+
+# --- uploaded files ----------------------------------------------------------------------------------
+
+def uploads_dir() -> Path:
+    folder = Path(current_app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(stream) -> tuple[str, int]:
+    """Save an uploaded file under instance/uploads/<sha256>; (sha256, size). The client names no path."""
+    digest = hashlib.sha256()
+    temporary = uploads_dir() / f"incoming-{threading.get_ident()}-{id(stream)}"
+    size = 0
+    with temporary.open("wb") as target:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            target.write(chunk)
+            size += len(chunk)
+    sha = digest.hexdigest()
+    temporary.replace(uploads_dir() / sha)
+    return sha, size
+
+
+def store_file(path) -> tuple[str, int]:
+    """Keep a copy of a file imported from the command line, so its batch offers the error workbook."""
+    with open(path, "rb") as stream:
+        return store_upload(stream)
+
+
+def upload_path(sha: str) -> Path:
+    """The stored file of a batch; the name is checked to be a SHA-256, never taken as a path."""
+    if not _SHA256.fullmatch(sha or ""):
+        raise FileNotFoundError(sha)
+    path = uploads_dir() / sha
+    if not path.is_file():
+        raise FileNotFoundError(sha)
+    return path
+
+
+# --- preparing: read, map, clean, match, plan ---------------------------------------------------------
+
+@dataclass
+class Preparation:
+    """Everything the import would do, computed from the file and the register, nothing written."""
+
+    layout: pipeline.SheetLayout
+    mapping: object
+    rows: list
+    duplicates: dict
+    plans: list
+    encodings: dict
+
+    @property
+    def rows_valid(self) -> int:
+        return sum(1 for row in self.rows if row.valid)
+
+    @property
+    def problems(self) -> list:
+        return [problem for row in self.rows for problem in row.problems]
+
+
+def prepare_import(path, *, file_name: str | None = None, sheet_name: str | None = None, **choices) -> Preparation:
+    """Read a sheet, then prepare_layout; raises SpreadsheetRejected."""
+    return prepare_layout(pipeline.read_layout(path, PEOPLE, sheet_name, file_name), **choices)
+
+
+def prepare_layout(layout: pipeline.SheetLayout, *, saved: dict | None = None, choices: dict | None = None,
+                   defaults: dict | None = None, on_duplicate: str = "skip",
+                   row_actions: dict | None = None) -> Preparation:
+    """Map, convert legacy text, clean, validate, match and plan a sheet already read."""
+    mapping = pipeline.map_headers(layout, PEOPLE, saved=saved, choices=choices)
+    pipeline.check_mapping(mapping, PEOPLE, defaults)
+    encodings = pipeline.convert_legacy(layout, mapping)
+    rows = pipeline.clean_rows(layout, mapping, PEOPLE, pipeline.load_lookups(), defaults)
+    id_sources = mapping.sources("id")
+    check_ids(rows, id_sources[0].header if id_sources else "ID")
+    duplicates = find_duplicates(rows)
+    plans = pipeline.plan_rows(rows, duplicates, on_duplicate, row_actions)
+    return Preparation(layout, mapping, rows, duplicates, plans, encodings)
+
+
+# --- building the changes -------------------------------------------------------------------------------
+
+@dataclass
+class PersonChange:
+    """A record to create, or the changes to one record of the register, gathered from its rows."""
+
+    person_id: int | None  # None: created by this import
+    country: str | None = None
+    version: int = 0
+    current: dict = field(default_factory=dict)  # attribute values as stored (updates)
+    before: dict = field(default_factory=dict)  # values changed, as they were
+    after: dict = field(default_factory=dict)  # values changed, as they become
+    contacts: set = field(default_factory=set)  # (kind, normalized) known
+    new_contacts: dict = field(default_factory=dict)  # (kind, normalized) -> value as written
+    fields: set = field(default_factory=set)
+    new_fields: list = field(default_factory=list)
+    roles: set = field(default_factory=set)
+    new_roles: list = field(default_factory=list)
+    organisations: dict = field(default_factory=dict)  # folded -> name, known
+    new_organisations: dict = field(default_factory=dict)  # folded -> name
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.after or self.new_contacts or self.new_fields or self.new_roles or self.new_organisations)
+
+    def apply(self, values: dict) -> bool:
+        """Merge one row into the record; True when it changes something. Empty cells never erase."""
+        before = (len(self.after), len(self.new_contacts), len(self.new_fields), len(self.new_roles),
+                  len(self.new_organisations))
+        changed_values = False
+        attributes = _row_attributes(values)
+        if "birth_date" in attributes and attributes["birth_date"] is None:
+            stored = self.current.get("birth_date")
+            if stored and stored.year == attributes["birth_year"]:
+                del attributes["birth_date"]  # a year alone keeps the stored date of that year
+        if "hometown_text" in attributes and attributes["hometown_text"] == self.current.get("hometown_text"):
+            del attributes["hometown_unit_code"]  # staff may have picked the unit of a text by hand
+        for attribute, value in attributes.items():
+            if self.current.get(attribute) != value:
+                if attribute not in self.before:
+                    self.before[attribute] = self.current.get(attribute)
+                self.current[attribute] = value
+                self.after[attribute] = value
+                changed_values = True
+        for column in CONTACT_COLUMNS:
+            for kind, written, normalized in values.get(column, ()):
+                if (kind, normalized) not in self.contacts:
+                    self.contacts.add((kind, normalized))
+                    self.new_contacts[(kind, normalized)] = written
+        for ids, known, added in ((values.get("fields", ()), self.fields, self.new_fields),
+                                  (values.get("roles", ()), self.roles, self.new_roles)):
+            for item in ids:
+                if item not in known:
+                    known.add(item)
+                    added.append(item)
+        for name in values.get("organisations", ()):
+            folded = fold(name)[:300]
+            if folded not in self.organisations:
+                self.organisations[folded] = name
+                self.new_organisations[folded] = name
+        after = (len(self.after), len(self.new_contacts), len(self.new_fields), len(self.new_roles),
+                 len(self.new_organisations))
+        return changed_values or after != before
+
+
+def _row_attributes(values: dict) -> dict:
+    """The Person attributes a cleaned row gives."""
+    attributes = {}
+    for column in PEOPLE.columns:
+        if column.targets and column.key in values:
+            value = values[column.key]
+            attributes.update(zip(column.targets, value) if len(column.targets) > 1 else [(column.targets[0], value)])
+    return attributes
+
+
+@dataclass
+class ChangeSet:
+    """The whole import as it will be written, with one result per row."""
+
+    preparation: Preparation
+    creates: dict
+    updates: dict
+    results: dict
+    organisation_ids: dict  # folded name -> id of an existing organisation
+    new_organisations: dict  # folded name -> (name, country)
+
+    @property
+    def plans(self):
+        return self.preparation.plans
+
+    def count(self, action: str) -> int:
+        return sum(1 for result in self.results.values() if result["action"] == action)
+
+    @property
+    def summary(self) -> dict:
+        preparation = self.preparation
+        return {
+            "rows_total": len(preparation.rows), "rows_valid": preparation.rows_valid,
+            "created": self.count("created"), "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
+            "errors": self.count("error"), "duplicates": len(preparation.duplicates),
+        }
+
+
+def build_changes(preparation: Preparation) -> ChangeSet:
+    """Merge the planned rows into records, comparing updates with the stored values (reads only)."""
+    plans = preparation.plans
+    targets = sorted({plan.person_id for plan in plans if plan.action == "update" and plan.person_id})
+    updates = _load_records(targets)
+    creates: dict[int, PersonChange] = {}
+    results: dict[int, dict] = {}
+    for plan in plans:
+        result = {"action": plan.action, "note": plan.note}
+        if plan.action == "create":
+            change = creates[plan.row] = PersonChange(None, country=plan.values.get("country"))
+            change.apply(plan.values)
+            result.update(action="created", create_row=plan.row)
+        elif plan.action == "update" and plan.target_row is not None:
+            creates[plan.target_row].apply(plan.values)
+            result.update(action="updated", create_row=plan.target_row)
+        elif plan.action == "update":
+            change = updates[plan.person_id]
+            result.update(action="updated" if change.apply(plan.values) else "unchanged", person_id=plan.person_id)
+        elif plan.action == "skip":
+            result["action"] = "skipped"
+        results[plan.row] = result
+    names = {folded: name for change in [*creates.values(), *updates.values()]
+             for folded, name in change.new_organisations.items()}
+    existing = _organisation_ids(sorted(names))
+    new_organisations = {}
+    for change in [*creates.values(), *updates.values()]:
+        for folded, name in change.new_organisations.items():
+            if folded not in existing and folded not in new_organisations:
+                new_organisations[folded] = (name, change.country or change.current.get("country_code"))
+    return ChangeSet(preparation, creates, {pid: c for pid, c in updates.items() if c.changed}, results,
+                     existing, new_organisations)
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _load_records(person_ids: list[int]) -> dict[int, PersonChange]:
+    """The stored values, contacts, fields, roles and organisations of the records to update, in bulk."""
+    records: dict[int, PersonChange] = {}
+    columns = [PEOPLE_TABLE.c[name] for name in ("id", "version", "full_name", "other_names", *ATTRIBUTES)]
+    for chunk in _chunks(person_ids):
+        for row in db.session.execute(select(*dict.fromkeys(columns)).where(PEOPLE_TABLE.c.id.in_(chunk))):
+            values = row._asdict()
+            records[row.id] = PersonChange(row.id, country=values["country_code"], version=row.version,
+                                           current={name: values[name] for name in ATTRIBUTES})
+        for person_id, kind, normalized in db.session.execute(
+                select(Contact.person_id, Contact.kind, Contact.normalized).where(Contact.person_id.in_(chunk))):
+            records[person_id].contacts.add((kind, normalized))
+        for table, column, attribute in ((person_fields, person_fields.c.field_id, "fields"),
+                                         (person_roles, person_roles.c.role_id, "roles")):
+            for person_id, item in db.session.execute(select(table.c.person_id, column).where(table.c.person_id.in_(chunk))):
+                getattr(records[person_id], attribute).add(item)
+        for person_id, folded, name in db.session.execute(
+                select(Membership.person_id, Organisation.name_folded, Organisation.name)
+                .join(Organisation, Organisation.id == Membership.organisation_id)
+                .where(Membership.person_id.in_(chunk))):
+            records[person_id].organisations[folded] = name
+    return records
+
+
+def _organisation_ids(folded_names: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(folded_names):
+        for folded, organisation_id in db.session.execute(
+                select(Organisation.name_folded, Organisation.id)
+                .where(Organisation.name_folded.in_(chunk), Organisation.deleted_at.is_(None))
+                .order_by(Organisation.id)):
+            found.setdefault(folded, organisation_id)
+    return found
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+def _person_row(change: PersonChange, user_id, now) -> dict:
+    """Every column of a new person (Core bulk inserts need the same keys in every row)."""
+    values = {name: None for name in ATTRIBUTES}
+    values.update(change.current)
+    values.update(
+        person_type=values.get("person_type") or "overseas_vietnamese",
+        consent_status=values.get("consent_status") or "unknown",
+        nationality_status=None, collected_on=None, consent_date=None, consent_scope=None, status="active",
+        is_demo=False, created_at=now, updated_at=now, created_by_id=user_id, updated_by_id=user_id, version=1,
+        deleted_at=None,
+    )
+    values.update(derived_columns(values, list(change.new_contacts), list(change.organisations.values())))
+    return values
+
+
+def _progress(batch_id: int | None, percent: int) -> None:
+    """Progress of a running batch for the result page: kept in this process, and on PostgreSQL also
+    in the batch row for other app servers (SQLite has one writer: the import itself)."""
+    if batch_id is None:
+        return
+    _PROGRESS[batch_id] = percent
+    if db.engine.dialect.name != "sqlite":
+        with db.engine.begin() as connection:
+            connection.execute(update(ImportBatch.__table__).where(ImportBatch.__table__.c.id == batch_id)
+                               .values(progress=percent))
+
+
+def batch_progress(batch: ImportBatch) -> int:
+    return _PROGRESS.get(batch.id, batch.progress or 0)
+
+
+def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
+    """Write the change set and the batch's results in one transaction; on any failure roll back
+    everything, mark the batch failed and re-raise."""
+    try:
+        created_organisations = _write(changes, batch_id, getattr(user, "id", None))
+        batch = db.session.get(ImportBatch, batch_id)
+        _finish(batch, changes, created_organisations, user)
+        db.session.commit()
+    except Exception as failure:
+        db.session.rollback()
+        _fail(batch_id, str(failure))
+        raise
+    finally:
+        _PROGRESS.pop(batch_id, None)
+    return batch
+
+
+def _fail(batch_id: int, message: str) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.status, batch.finished_at, batch.message = "failed", utcnow(), message[:2000]
+    db.session.commit()
+
+
+def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
+    """All inserts and updates of an import; returns the ids of the organisations it created."""
+    connection = db.session.connection()
+    now = utcnow()
+    organisation_ids = dict(changes.organisation_ids)
+    created_organisations = []
+    if changes.new_organisations:
+        rows = [{"name": name, "name_folded": folded, "kind": "association", "country_code": country, "city": None,
+                 "address": None, "notes": None, "is_demo": False, "created_at": now, "updated_at": now,
+                 "version": 1, "deleted_at": None, "created_by_id": user_id, "updated_by_id": user_id}
+                for folded, (name, country) in changes.new_organisations.items()]
+        created_organisations = connection.execute(
+            insert(ORGANISATIONS_TABLE).returning(ORGANISATIONS_TABLE.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        organisation_ids.update(zip(changes.new_organisations, created_organisations))
+    _progress(batch_id, 45)
+
+    created_ids: dict[int, int] = {}
+    creates = list(changes.creates.items())
+    for number, chunk in enumerate(_chunks(creates), start=1):
+        ids = connection.execute(
+            insert(PEOPLE_TABLE).returning(PEOPLE_TABLE.c.id, sort_by_parameter_order=True),
+            [_person_row(change, user_id, now) for _, change in chunk],
+        ).scalars().all()
+        created_ids.update(zip((row for row, _ in chunk), ids))
+        _insert_links(connection, [(person_id, change) for person_id, (_, change) in zip(ids, chunk)],
+                      organisation_ids)
+        _progress(batch_id, 45 + 35 * min(number * CHUNK, len(creates)) // len(creates))
+
+    undo = _write_updates(connection, changes, organisation_ids, user_id, now)
+    _progress(batch_id, 85)
+    for chunk in _chunks(_result_rows(changes, batch_id, created_ids, undo)):
+        connection.execute(insert(ROWS_TABLE), chunk)
+    _progress(batch_id, 95)
+    return created_organisations
+
+
+def _result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
+    """One ImportRow per data row; the undo data of an updated record goes with its first row."""
+    rows = []
+    for plan in changes.plans:
+        result = changes.results[plan.row]
+        action = result["action"]
+        person_id = created_ids.get(result.get("create_row")) or result.get("person_id")
+        version = None
+        if action in ("created", "updated"):
+            version = 1 if "create_row" in result else changes.updates[person_id].version + 1
+        rows.append({
+            "batch_id": batch_id, "row_number": plan.row, "action": action, "person_id": person_id,
+            "version_after": version,
+            "problems": [{"column": p.column, "message": p.message, "index": p.index} for p in plan.problems] or None,
+            "matches": [match.to_json() for match in plan.matches] or None,
+            "note": result.get("note"),
+            "undo": undo.pop(person_id, None) if action == "updated" and "create_row" not in result else None,
+        })
+    return rows
+
+
+def _insert_links(connection, records: list[tuple[int, PersonChange]], organisation_ids: dict) -> None:
+    """Contacts, fields, roles and memberships added to records, with bulk inserts."""
+    contacts, fields_, roles, memberships = [], [], [], []
+    for person_id, change in records:
+        has_primary = {kind for kind, _ in change.contacts.difference(change.new_contacts)}
+        for (kind, normalized), written in change.new_contacts.items():
+            contacts.append({"person_id": person_id, "organisation_id": None, "kind": kind, "value": written[:300],
+                             "normalized": normalized, "is_primary": kind not in has_primary})
+            has_primary.add(kind)
+        fields_ += [{"person_id": person_id, "field_id": item} for item in change.new_fields]
+        roles += [{"person_id": person_id, "role_id": item} for item in change.new_roles]
+        memberships += [{"person_id": person_id, "organisation_id": organisation_ids[folded], "role": None,
+                         "start_date": None, "end_date": None} for folded in change.new_organisations]
+    for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_), (person_roles, roles),
+                        (MEMBERSHIPS_TABLE, memberships)):
+        if rows:
+            connection.execute(insert(table), rows)
+
+
+def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_id, now) -> dict[int, dict]:
+    """Field-by-field updates, one executemany per set of changed columns; {person_id: undo data}."""
+    groups: dict[tuple, list[dict]] = {}
+    undo = {}
+    for person_id, change in changes.updates.items():
+        values = dict(change.after)
+        if {"full_name", "other_names"} & set(change.after) or change.new_contacts or change.new_organisations:
+            derived = derived_columns(change.current, sorted(change.contacts), list(change.organisations.values()))
+            values.update({name: derived[name] for name in DERIVED})
+        undo[person_id] = {
+            "attributes": snapshot({name: change.before.get(name) for name in change.after}),
+            "contacts": [list(key) for key in change.new_contacts],
+            "fields": change.new_fields, "roles": change.new_roles,
+            "organisations": [organisation_ids[folded] for folded in change.new_organisations],
+        }
+        groups.setdefault(tuple(sorted(values)), []).append(
+            {**{f"v_{name}": value for name, value in values.items()}, "p_id": person_id, "p_version": change.version})
+    for names, rows in groups.items():
+        _bulk_update(connection, names, rows, user_id, now)
+    _insert_links(connection, list(changes.updates.items()), organisation_ids)
+    return undo
+
+
+def _bulk_update(connection, names, rows, user_id, now) -> None:
+    """The version guard makes an edit made meanwhile fail the whole import rather than be overwritten."""
+    table = PEOPLE_TABLE
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_version"))
+        .values({**{name: bindparam(f"v_{name}") for name in names}, "version": table.c.version + 1,
+                 "updated_at": now, "updated_by_id": user_id})
+    )
+    for chunk in _chunks(rows):
+        if connection.execute(statement, chunk).rowcount != len(chunk):
+            raise ImportConflict(_("Có hồ sơ vừa được sửa trong lúc nhập; không có gì thay đổi, hãy nhập lại."))
+
+
+def _finish(batch: ImportBatch, changes: ChangeSet, created_organisations: list[int], user) -> None:
+    summary = changes.summary
+    for name, value in summary.items():
+        setattr(batch, name, value)
+    batch.status, batch.progress, batch.finished_at = "committed", 100, utcnow()
+    batch.created_organisation_ids = list(created_organisations) or None
+    batch.mapping = changes.preparation.mapping.to_json()
+    batch.sheet_name = changes.preparation.layout.sheet_name
+    record("import", entity_type="import_batches", entity_id=batch.id, user=user,
+           summary=_("Nhập tệp %(file)s: %(created)d thêm mới, %(updated)d cập nhật, %(skipped)d bỏ qua, "
+                     "%(errors)d dòng lỗi.", file=batch.file_name, created=summary["created"],
+                     updated=summary["updated"], skipped=summary["skipped"], errors=summary["errors"]),
+           changes={"counts": summary, "file_sha256": batch.file_sha256})
+
+
+# --- batches: the wizard's draft, running, the command line --------------------------------------------
+
+def create_batch(*, sha: str, size: int, file_name: str, user=None, source: str = "web", status: str = "draft",
+                 sheet_name: str | None = None, on_duplicate: str = "skip") -> ImportBatch:
+    """A new batch for a stored file (a draft for the wizard, running for the command line)."""
+    batch = ImportBatch(file_sha256=sha, file_size=size, file_name=(file_name or sha)[:255], user_id=getattr(user, "id", None),
+                        source=source, status=status, sheet_name=sheet_name, on_duplicate=on_duplicate)
+    db.session.add(batch)
+    db.session.commit()
+    return batch
+
+
+def update_draft(batch: ImportBatch, **values) -> None:
+    """Record the wizard's choices (sheet, mapping_choices, defaults, on_duplicate, row_actions)."""
+    for name, value in values.items():
+        setattr(batch, name, value)
+    db.session.commit()
+
+
+def _int_keys(values: dict | None) -> dict:
+    return {int(key): value for key, value in (values or {}).items()}
+
+
+def batch_preparation(batch: ImportBatch) -> Preparation:
+    """The batch's plan, recomputed from its stored file and the wizard's choices (deterministic)."""
+    return prepare_import(upload_path(batch.file_sha256), file_name=batch.file_name, sheet_name=batch.sheet_name,
+                          choices=_int_keys(batch.mapping_choices), defaults=batch.defaults,
+                          on_duplicate=batch.on_duplicate, row_actions=_int_keys(batch.row_actions))
+
+
+def execute_batch(batch_id: int, user_id: int | None = None) -> ImportBatch:
+    """Prepare and commit a draft batch; marks it running first, failed on any error."""
+    from diaspora.auth.models import User
+
+    batch = db.session.get(ImportBatch, batch_id)
+    user = db.session.get(User, user_id) if user_id else None
+    batch.status, batch.progress, batch.message = "running", 0, None
+    db.session.commit()
+    try:
+        preparation = batch_preparation(batch)
+        _progress(batch_id, 30)
+        changes = build_changes(preparation)
+        _progress(batch_id, 40)
+    except Exception as failure:
+        db.session.rollback()
+        _fail(batch_id, getattr(failure, "message", None) or str(failure))
+        _PROGRESS.pop(batch_id, None)
+        raise
+    return commit_changes(changes, batch_id, user)
+
+
+_THREADS: dict[int, threading.Thread] = {}
+
+
+def start_batch(batch: ImportBatch, user=None, background: bool = False) -> None:
+    """Commit a draft now, or in a background thread (with its own app context) for large files."""
+    if not background:
+        execute_batch(batch.id, getattr(user, "id", None))
+        return
+    app = current_app._get_current_object()
+    batch_id, user_id = batch.id, getattr(user, "id", None)
+    _PROGRESS[batch_id] = 0
+
+    def run():
+        with app.app_context():
+            try:
+                execute_batch(batch_id, user_id)
+            except Exception:  # the batch is marked failed with the reason; the log keeps the trace
+                app.logger.exception("import batch %s failed", batch_id)
+
+    thread = threading.Thread(target=run, name=f"import-{batch_id}", daemon=True)
+    _THREADS[batch_id] = thread
+    thread.start()
+
+
+def wait_for(batch_id: int, timeout: float | None = None) -> None:
+    """Wait for a background commit to end (tests, and the command line when it starts one)."""
+    thread = _THREADS.pop(batch_id, None)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def report(changes: ChangeSet, batch: ImportBatch | None = None, dry_run: bool = False) -> dict:
+    """The outcome as `import-people --json` prints it (1-based Excel rows, headers as written)."""
+    preparation = changes.preparation
+    summary = changes.summary
+    return {
+        "status": "ok",
+        "dry_run": dry_run,
+        "batch_id": batch.id if batch is not None else None,
+        "sheet": preparation.layout.sheet_name,
+        "rows_total": summary["rows_total"],
+        "rows_valid": summary["rows_valid"],
+        "created": summary["created"],
+        "updated": summary["updated"],
+        "unchanged": summary["unchanged"],
+        "skipped": summary["skipped"],
+        "errors": [problem.to_json() for problem in preparation.problems],
+        "duplicates": [{"row": row, "matches": [match.to_json() for match in matches]}
+                       for row, matches in sorted(preparation.duplicates.items())],
+        "unmapped_columns": [column.header for column in preparation.mapping.unmapped],
+        "legacy_columns": {preparation.mapping.header_of(index): encoding
+                           for index, encoding in preparation.encodings.items()},
+    }
+
+
+def import_file(path, *, file_name: str | None = None, sheet_name: str | None = None, on_duplicate: str = "skip",
+                dry_run: bool = False, user=None) -> dict:
+    """Import a file from the command line; returns report(). Raises SpreadsheetRejected."""
+    preparation = prepare_import(path, file_name=file_name or Path(path).name, sheet_name=sheet_name,
+                                 on_duplicate=on_duplicate)
+    changes = build_changes(preparation)
+    if dry_run:
+        return report(changes, dry_run=True)
+    sha, size = store_file(path)
+    batch = create_batch(sha=sha, size=size, file_name=file_name or Path(path).name, user=user, source="cli",
+                         status="running", sheet_name=preparation.layout.sheet_name, on_duplicate=on_duplicate)
+    return report(changes, commit_changes(changes, batch.id, user))
+
+
+# --- history and undo ---------------------------------------------------------------------------------------
+
+def undo_batch(batch_id: int, user=None) -> dict:
+    """Remove the records a batch created and restore those it updated, in one transaction.
+
+    Refused (UndoRefused, nothing changed) when any of those records was edited since the import:
+    its version is no longer the one the import left.
+    """
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != "committed":
+        raise ValueError(_("Chỉ hoàn tác được một lần nhập đã hoàn tất."))
+    rows = db.session.execute(
+        select(ImportRow.row_number, ImportRow.action, ImportRow.person_id, ImportRow.version_after, ImportRow.undo)
+        .where(ImportRow.batch_id == batch_id, ImportRow.action.in_(("created", "updated")),
+               ImportRow.person_id.is_not(None))
+        .order_by(ImportRow.row_number)
+    ).all()
+    created = sorted({row.person_id for row in rows if row.action == "created"})
+    restores = [row for row in rows if row.undo]
+    _refuse_if_edited(rows)
+    connection = db.session.connection()
+    now = utcnow()
+    restored = _restore(connection, restores, getattr(user, "id", None), now)
+    for chunk in _chunks(created):
+        for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
+            connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
+        connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
+    removed_organisations = _remove_created_organisations(connection, batch.created_organisation_ids or [])
+    batch.status, batch.undone_at, batch.undone_by_id = "undone", now, getattr(user, "id", None)
+    outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
+    record("import_undo", entity_type="import_batches", entity_id=batch.id, user=user, changes=outcome,
+           summary=_("Hoàn tác lần nhập %(file)s: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.",
+                     file=batch.file_name, removed=len(created), restored=restored))
+    db.session.commit()
+    return outcome
+
+
+def _refuse_if_edited(rows) -> None:
+    expected = {row.person_id: (row.row_number, row.version_after) for row in rows}
+    edited = []
+    for chunk in _chunks(sorted(expected)):
+        for person_id, version, name in db.session.execute(
+                select(Person.id, Person.version, Person.full_name).where(Person.id.in_(chunk))):
+            row_number, version_after = expected[person_id]
+            if version != version_after:
+                edited.append((row_number, person_id, name))
+    if edited:
+        raise UndoRefused(sorted(edited))
+
+
+def _stored_value(name: str, value):
+    """A JSON-kept value back in its column's Python type (dates come back as ISO strings)."""
+    if value is not None and PEOPLE_TABLE.c[name].type.python_type is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def _restore(connection, rows, user_id, now) -> int:
+    """Put updated records back as they were and remove what the import added to them."""
+    from diaspora.people.service import refresh_search_text
+
+    groups: dict[tuple, list[dict]] = {}
+    links = {"contacts": [], "fields": [], "roles": [], "organisations": []}
+    for row in rows:
+        values = {name: _stored_value(name, value) for name, value in row.undo["attributes"].items()}
+        if "full_name" in values:
+            values["name_folded"] = fold(values["full_name"])[:200]
+        groups.setdefault(tuple(sorted(values)), []).append(
+            {**{f"v_{name}": value for name, value in values.items()}, "p_id": row.person_id,
+             "p_version": row.version_after})
+        links["contacts"] += [{"p_id": row.person_id, "p_kind": kind, "p_normalized": normalized}
+                              for kind, normalized in row.undo["contacts"]]
+        for name in ("fields", "roles", "organisations"):
+            links[name] += [{"p_id": row.person_id, "p_item": item} for item in row.undo[name]]
+    for names, chunk_rows in groups.items():
+        _bulk_update(connection, names, chunk_rows, user_id, now)
+    for table, conditions, rows_ in (
+        (CONTACTS_TABLE, lambda t: (t.c.kind == bindparam("p_kind"), t.c.normalized == bindparam("p_normalized")),
+         links["contacts"]),
+        (person_fields, lambda t: (t.c.field_id == bindparam("p_item"),), links["fields"]),
+        (person_roles, lambda t: (t.c.role_id == bindparam("p_item"),), links["roles"]),
+        (MEMBERSHIPS_TABLE, lambda t: (t.c.organisation_id == bindparam("p_item"),), links["organisations"]),
+    ):
+        if rows_:
+            connection.execute(delete(table).where(table.c.person_id == bindparam("p_id"), *conditions(table)),
+                               rows_)
+    person_ids = [row.person_id for row in rows]
+    for chunk in _chunks(person_ids):
+        refresh_search_text(select(Person.id).where(Person.id.in_(chunk)))
+    return len(rows)
+
+
+def _remove_created_organisations(connection, organisation_ids: list[int]) -> int:
+    """Organisations the import created, unless someone joined or edited them since."""
+    if not organisation_ids:
+        return 0
+    still_used = set(db.session.scalars(
+        select(Membership.organisation_id).where(Membership.organisation_id.in_(organisation_ids))))
+    removable = [oid for oid in organisation_ids if oid not in still_used]
+    if not removable:
+        return 0
+    return connection.execute(delete(ORGANISATIONS_TABLE).where(
+        ORGANISATIONS_TABLE.c.id.in_(removable), ORGANISATIONS_TABLE.c.version == 1)).rowcount
+
+
+def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per_page: int = 100):
+    """One page of a batch's row results, rows with errors first."""
+    query = select(ImportRow).where(ImportRow.batch_id == batch.id)
+    if action:
+        query = query.where(ImportRow.action == action)
+    return db.paginate(query.order_by((ImportRow.action != "error"), ImportRow.row_number), page=page,
+                       per_page=per_page, error_out=False)
+
+
+def history(page: int = 1, per_page: int = 50):
+    """Batches newest first (drafts left unfinished are not history)."""
+    return db.paginate(select(ImportBatch).where(ImportBatch.status != "draft").order_by(ImportBatch.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
+
+
+# --- saved mappings ----------------------------------------------------------------------------------------
+
+def saved_mappings(sheet_key: str = PEOPLE.key) -> list[SavedMapping]:
+    return list(db.session.scalars(select(SavedMapping).where(SavedMapping.sheet_key == sheet_key)
+                                   .order_by(SavedMapping.name)))
+
+
+def save_mapping(name: str, mapping, user=None, sheet_key: str = PEOPLE.key) -> SavedMapping:
+    """Save (or replace) a named mapping: what each header, as written, feeds."""
+    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.sheet_key == sheet_key,
+                                                         SavedMapping.name == name))
+    if saved is None:
+        saved = SavedMapping(sheet_key=sheet_key, name=name, created_by_id=getattr(user, "id", None))
+        db.session.add(saved)
+    saved.entries = mapping.saved_entries()
+    db.session.commit()
+    return saved

@@ -1,0 +1,269 @@
+"""The import pipeline, shared by the web wizard and the command line, one plain function per step.
+
+read → find the header → map headers to columns → convert legacy TCVN3/VNI text → clean and
+validate every cell → (matching.py: duplicates) → plan one action per row. Writing the plan is
+diaspora.imports.service's job.
+"""
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from diaspora.extensions import db
+from diaspora.spreadsheets import header as header_module
+from diaspora.spreadsheets import read
+from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups
+from diaspora.spreadsheets.columns import Sheet
+from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
+from diaspora.text import detect_legacy_encoding, fold, fold_key, legacy_encoding_for_font, to_unicode
+
+ON_DUPLICATE = ("skip", "update", "create")
+
+
+@dataclass
+class Problem:
+    """Something wrong in one cell (or one row): Excel row, the header as written, a Vietnamese message."""
+
+    row: int
+    column: str
+    message: str
+    index: int | None = None  # the file column, for highlighting; None for a column the file lacks
+
+    def to_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class CleanRow:
+    """One data row after cleaning: values by column key, and every problem found in it."""
+
+    row: int
+    values: dict
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class SheetLayout:
+    """A sheet read and its header found: what the mapping and the error workbook work on."""
+
+    file_name: str
+    sheet_name: str
+    headers: list[str]
+    data_rows: list[tuple[int, list]]
+    header_rows: list[tuple[int, list]]
+    stt_column: int | None
+    column_fonts: dict[int, str]
+    skipped_rows: list[tuple[int, str]]
+
+
+def reading_limits() -> read.Limits:
+    return read.Limits.from_config(current_app.config)
+
+
+def choose_sheet(path, sheet_name: str | None, file_name: str | None = None) -> read.SheetInfo:
+    """The sheet asked for by name (case and diacritics aside), else the default one."""
+    sheets = read.list_sheets(path, reading_limits(), original_filename=file_name)
+    if not sheet_name:
+        return read.default_sheet(sheets)
+    for wanted in (lambda s: s.name == sheet_name, lambda s: fold_key(s.name) == fold_key(sheet_name)):
+        for sheet in sheets:
+            if wanted(sheet):
+                return sheet
+    raise read.SpreadsheetRejected("sheet_not_found", _(
+        "Tệp không có trang “%(name)s”; các trang: %(names)s.", name=sheet_name,
+        names=", ".join(sheet.name for sheet in sheets)))
+
+
+def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: str | None = None) -> SheetLayout:
+    """Read one sheet and find its header; raises read.SpreadsheetRejected."""
+    info = choose_sheet(path, sheet_name, file_name)
+    raw = read.read_sheet(path, info.name, reading_limits(), original_filename=file_name)
+    layout = header_module.find_header(raw.rows, sheet.is_known_header, merged=raw.merged)
+    if not any(layout.headers):
+        raise read.SpreadsheetRejected("no_header", _("Không tìm thấy dòng tiêu đề trong trang “%(name)s”.",
+                                                      name=info.name))
+    first = layout.header_row_index
+    header_rows = [(number + 1, raw.rows[number]) for number in range(first, first + layout.header_rows)]
+    return SheetLayout(file_name or str(path), info.name, list(layout.headers), layout.data_rows, header_rows,
+                       layout.stt_column, raw.column_fonts, layout.skipped_rows)
+
+
+def map_headers(layout: SheetLayout, sheet: Sheet, *, saved: dict[str, str] | None = None,
+                choices: dict[int, str] | None = None) -> Mapping:
+    """Automatic mapping, then a saved mapping's entries, then the user's choices."""
+    mapping = auto_map(layout.headers, sheet, stt_column=layout.stt_column, saved=saved)
+    return apply_choices(mapping, choices, sheet) if choices else mapping
+
+
+def check_mapping(mapping: Mapping, sheet: Sheet, defaults: dict | None = None) -> None:
+    """Refuse a mapping that leaves a required column without a source."""
+    missing = mapping.missing(sheet, defaults)
+    if missing:
+        raise read.SpreadsheetRejected("missing_columns", _(
+            "Không tìm thấy cột bắt buộc: %(columns)s.", columns=", ".join(column.header_vi for column in missing)))
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
+    """Convert TCVN3/VNI text to Unicode in place, per mapped column; {column index: encoding}.
+
+    The cell font says it when the reader saw one (.VnTime, VNI-Times); otherwise the column's text
+    is examined as a whole, since one cell is too little to tell.
+    """
+    encodings = {}
+    for column in mapping.columns:
+        if column.key is None:
+            continue
+        index = column.index
+        encoding = legacy_encoding_for_font(layout.column_fonts.get(index))
+        if encoding is None:
+            texts = [values[index] for _, values in layout.data_rows
+                     if index < len(values) and isinstance(values[index], str)]
+            encoding = detect_legacy_encoding(texts) if texts else None
+        if encoding is None:
+            continue
+        encodings[index] = encoding
+        for _, values in layout.data_rows:
+            if index < len(values) and isinstance(values[index], str):
+                values[index] = to_unicode(values[index], encoding)
+    return encodings
+
+
+def load_lookups() -> Lookups:
+    """The reference data cleaners need, read once for the whole file."""
+    from diaspora.reference.models import CommunityRole, Field
+    from diaspora.reference.service import find_country, match_hometown
+
+    lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
+    for model, table, names in ((Field, lookups.fields, lookups.field_names),
+                                (CommunityRole, lookups.roles, lookups.role_names)):
+        for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
+            for text in (item.key, item.name_vi, item.name_en):
+                table.setdefault(fold_key(text), item.id)
+            names.append(item.name_vi)
+    return lookups
+
+
+def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Lookups,
+               defaults: dict | None = None) -> list[CleanRow]:
+    """Clean and validate every data row; a row's problems never stop the other rows.
+
+    `defaults` gives a value for a column the file lacks or leaves empty ({"country": "Nhật Bản"}).
+    """
+    defaults = defaults or {}
+    plan = [(column, [source.index for source in mapping.sources(column.key)]) for column in sheet.columns]
+    plan = [(column, sources) for column, sources in plan if sources or defaults.get(column.key)]
+    headers = {column.index: column.header for column in mapping.columns}
+    context = CleanContext(lookups)
+    cleaned_rows = []
+    for number, values in layout.data_rows:
+        row: dict = {}
+        problems: list[Problem] = []
+        context.row = row
+        width = len(values)
+        for column, sources in plan:
+            failed = False
+            for index in sources:
+                value = values[index] if index < width else None
+                if _is_empty(value):
+                    continue
+                try:
+                    cleaned = column.clean(value, context)
+                except CellError as problem:
+                    problems.append(Problem(number, headers[index], str(problem), index))
+                    failed = True
+                    continue
+                if not column.multi:
+                    row[column.key] = cleaned
+                    break
+                row[column.key] = row.get(column.key, ()) + tuple(cleaned)
+            if column.key not in row and not failed and defaults.get(column.key):
+                try:
+                    row[column.key] = column.clean(defaults[column.key], context)
+                except CellError as problem:
+                    problems.append(Problem(number, column.header_vi, str(problem)))
+                    failed = True
+            if column.required and column.key not in row and not failed:
+                header = headers[sources[0]] if sources else column.header_vi
+                problems.append(Problem(number, header, _("Thiếu %(column)s.", column=column.header_vi),
+                                        sources[0] if sources else None))
+        if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
+            problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
+        cleaned_rows.append(CleanRow(number, row, problems))
+    return cleaned_rows
+
+
+# --- plan ---------------------------------------------------------------------------------------------
+
+@dataclass
+class RowPlan:
+    """What the import does with one row: create, update (a record, or the record an earlier row
+    creates), skip, or nothing because of errors."""
+
+    row: int
+    action: str  # create | update | skip | error
+    values: dict
+    person_id: int | None = None
+    target_row: int | None = None
+    matches: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return bool(self.matches)
+
+
+def plan_rows(rows: list[CleanRow], duplicates: dict[int, list], on_duplicate: str = "skip",
+              row_actions: dict[int, str] | None = None) -> list[RowPlan]:
+    """One action per row. A row with an ID updates that record; a duplicate follows the user's choice
+    for it, else the default for all duplicates; "update" updates the strongest match (a record in
+    the register before a row of the file)."""
+    if on_duplicate not in ON_DUPLICATE:
+        raise ValueError(on_duplicate)
+    row_actions = row_actions or {}
+    plans: list[RowPlan] = []
+    by_row: dict[int, RowPlan] = {}
+    for row in rows:
+        matches = duplicates.get(row.row, [])
+        plan = RowPlan(row.row, "create", row.values, matches=matches, problems=row.problems)
+        chosen = row_actions.get(row.row)
+        if not row.valid:
+            plan.action = "error"
+        elif row.values.get("id"):
+            plan.action, plan.person_id = ("skip", None) if chosen == "skip" else ("update", row.values["id"])
+        elif matches:
+            plan.action = chosen if chosen in ON_DUPLICATE else on_duplicate
+            if plan.action == "update":
+                _resolve_target(plan, by_row)
+        plans.append(plan)
+        by_row[row.row] = plan
+    return plans
+
+
+def _resolve_target(plan: RowPlan, by_row: dict[int, RowPlan]) -> None:
+    match = plan.matches[0]
+    if match.person_id is not None:
+        plan.person_id = match.person_id
+        return
+    earlier = by_row[match.row]
+    if earlier.action == "create":
+        plan.target_row = earlier.row
+    elif earlier.action == "update":
+        plan.person_id, plan.target_row = earlier.person_id, earlier.target_row
+    else:
+        plan.action = "skip"
+        plan.note = _("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row)
+
+
+def folded_name(text: str) -> str:
+    """name_folded as stored on people (fold, at most 200 characters)."""
+    return fold(text)[:200]

@@ -1,0 +1,113 @@
+"""Duplicate matching inside the file and against the register, with reasons; common names alone never match."""
+from diaspora.organisations import service as organisation_service
+from diaspora.people import service as people_service
+from diaspora.spreadsheets import pipeline
+from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.spreadsheets.matching import check_ids, find_duplicates
+from tests.spreadsheets.sheets import layout
+
+HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "Email", "Hội đoàn", "ID"]
+
+
+def prepared(rows):
+    sheet = layout(HEADERS, rows)
+    cleaned = pipeline.clean_rows(sheet, pipeline.map_headers(sheet, PEOPLE), PEOPLE, pipeline.load_lookups())
+    check_ids(cleaned)
+    return cleaned
+
+
+def person(**values):
+    return people_service.create_person({"full_name": "Nguyễn Văn Hùng", "country_code": "JP", **values})
+
+
+def described(duplicates):
+    return {row: [(m.row or m.person_id, m.reason) for m in matches] for row, matches in duplicates.items()}
+
+
+def test_matches_against_the_register_by_email_phone_and_name_birth_country(seeded):
+    by_email = person(full_name="Lê Thị Lan", contacts=[{"kind": "email", "value": "lan@example.org"}])
+    by_phone = person(full_name="Phạm Minh", contacts=[{"kind": "phone", "value": "+81 90 1234 5678"}])
+    by_name = person(full_name="Nguyễn Văn Nam", birth_year=1970, country_code="US")
+    rows = prepared([
+        ["Lê Lan", None, "Nhật Bản", None, None, "LAN@example.org", None, None],
+        ["Minh Phạm", None, "Nhật Bản", None, "090-1234-5678", None, None, None],
+        ["NGUYEN VAN NAM", 1970, "Mỹ", None, None, None, None, None],
+    ])
+    assert described(find_duplicates(rows)) == {
+        2: [(by_email.id, "email")], 3: [(by_phone.id, "phone")], 4: [(by_name.id, "name_birth_country")]}
+    assert find_duplicates(rows)[2][0].to_json() == {"person_id": by_email.id, "reason": "trùng email"}
+
+
+def test_two_nguyen_van_nam_with_nothing_else_in_common_are_two_people(seeded):
+    person(full_name="Nguyễn Văn Nam", birth_year=1970, country_code="US", city="Houston",
+           contacts=[{"kind": "email", "value": "nam1@example.org"}])
+    rows = prepared([
+        ["Nguyễn Văn Nam", 1985, "Mỹ", "Houston", "+1 202 555 0143", "nam2@example.org", None, None],
+        ["Nguyễn Văn Nam", 1970, "Nhật Bản", "Tokyo", None, None, None, None],
+        ["Nguyễn Văn Nam", 1990, "Nhật Bản", "Osaka", None, None, None, None],
+        ["Nguyễn Văn Nam", None, "Đức", None, None, None, None, None],
+    ])
+    assert find_duplicates(rows) == {}
+
+
+def test_fuzzy_names_need_a_backing_fact(seeded):
+    same_city = person(full_name="Nguyễn Văn Hùng", country_code="JP", city="Osaka")
+    same_year = person(full_name="Trần Thị Thu Hương", birth_year=1982, country_code="KR")
+    rows = prepared([
+        ["Nguyễn Văn Hùngg", None, "Nhật Bản", "osaka", None, None, None, None],
+        ["Tran Thi Thu Huong", 1982, "Hàn Quốc", None, None, None, None, None],
+        ["Trần Thị Thu Hươngg", 1982, "Hàn Quốc", None, None, None, None, None],
+        ["Nguyễn Văn Hùngg", None, "Nhật Bản", "Kyoto", None, None, None, None],
+        ["Nguyễn Văn Hùngg", 1960, "Nhật Bản", "Osaka", None, None, None, None],
+    ])
+    duplicates = described(find_duplicates(rows))
+    assert duplicates[2] == [(same_city.id, "fuzzy_city")]
+    assert duplicates[3] == [(same_year.id, "name_birth_country")]
+    assert duplicates[4] == [(same_year.id, "fuzzy_birth_country"), (3, "fuzzy_birth_country")]
+    assert 5 not in duplicates  # same name, same country, nothing else shared
+    assert duplicates[6] == [(same_city.id, "fuzzy_city"), (2, "name_city")]
+
+
+def test_known_birth_years_that_differ_rule_out_a_match_on_name(seeded):
+    person(full_name="Nguyễn Văn Hùng", birth_year=1970, country_code="JP", city="Osaka")
+    rows = prepared([["Nguyễn Văn Hùng", 1960, "Nhật Bản", "Osaka", None, None, None, None],
+                     ["Nguyễn Văn Hùng", 1961, "Nhật Bản", "Osaka", None, None, None, None]])
+    assert find_duplicates(rows) == {}
+
+
+def test_organisation_backs_a_name(seeded):
+    organisation = organisation_service.create_organisation(
+        {"name": "Hội người Việt Nam tại Osaka", "kind": "association", "country_code": "JP"})
+    member = person(full_name="Đỗ Văn Quang", country_code="JP")
+    people_service.add_membership(member, {"organisation_id": organisation.id})
+    rows = prepared([["Do Van Quang", None, "Nhật Bản", None, None, None, "Hội người Việt Nam tại Osaka", None]])
+    assert described(find_duplicates(rows)) == {2: [(member.id, "name_organisation")]}
+
+
+def test_duplicates_inside_the_file_name_the_earlier_row(seeded):
+    rows = prepared([
+        ["Vũ Thị Hoa", 1990, "Đức", None, "+49 151 23456789", "hoa@example.de", None, None],
+        ["Vũ Hoa", None, "Đức", None, None, "HOA@example.de", None, None],
+        ["Hoa Vũ", None, "Đức", None, "0151 23456789", None, None, None],
+        ["Vu Thi Hoa", 1990, "Đức", None, None, None, None, None],
+    ])
+    assert described(find_duplicates(rows)) == {3: [(2, "email")], 4: [(2, "phone")], 5: [(2, "name_birth_country")]}
+
+
+def test_a_row_with_an_id_is_not_its_own_duplicate_and_unknown_ids_are_errors(seeded):
+    known = person(full_name="Hoàng Văn Bảo", contacts=[{"kind": "email", "value": "bao@example.org"}])
+    rows = prepared([
+        ["Hoàng Văn Bảo", None, "Nhật Bản", None, None, "bao@example.org", None, known.id],
+        ["Ai Đó", None, "Nhật Bản", None, None, None, None, 999999],
+    ])
+    assert find_duplicates(rows) == {}
+    assert rows[0].valid
+    assert [(p.row, p.column) for p in rows[1].problems] == [(3, "ID")]
+    assert "999999" in rows[1].problems[0].message
+
+
+def test_deleted_people_are_not_matched(seeded):
+    gone = person(full_name="Lý Văn Tâm", contacts=[{"kind": "email", "value": "tam@example.org"}])
+    people_service.delete_person(gone)
+    rows = prepared([["Lý Văn Tâm", None, "Nhật Bản", None, None, "tam@example.org", None, None]])
+    assert find_duplicates(rows) == {}
