@@ -1,4 +1,6 @@
 """`flask users ...` commands: create and list staff accounts."""
+import sys
+
 import click
 from flask.cli import AppGroup
 from flask_babel import format_datetime
@@ -17,9 +19,8 @@ def _fail(message: str):
 
 def _read_password() -> str:
     """The first line of stdin when it is piped, else asked twice without echo."""
-    stdin = click.get_text_stream("stdin")
-    if not stdin.isatty():
-        return stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
     password = click.prompt(_("Mật khẩu"), hide_input=True, default="", show_default=False)
     if click.prompt(_("Nhập lại mật khẩu"), hide_input=True, default="", show_default=False) != password:
         _fail(_("Hai mật khẩu không giống nhau."))
