@@ -250,11 +250,15 @@ def restore_organisation(organisation: Organisation, by=None) -> None:
 
 
 def _set_deleted(organisation: Organisation, by, action: str, deleted_at) -> None:
-    before = organisation.deleted_at
-    organisation.deleted_at = deleted_at
-    touch(organisation, by)
-    record(action, organisation, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
-    commit_or_conflict(organisation, organisation.version)
+    if (organisation.deleted_at is None) == (deleted_at is None):
+        return
+    version = organisation.version
+    with db.session.no_autoflush:
+        before = organisation.deleted_at
+        organisation.deleted_at = deleted_at
+        touch(organisation, by)
+        record(action, organisation, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
+    commit_or_conflict(organisation, version)
 
 
 def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[dict, dict]:

@@ -423,11 +423,15 @@ def restore_person(person: Person, by=None) -> None:
 
 
 def _save_flag(person: Person, by, action: str, deleted_at) -> None:
-    before = person.deleted_at
-    person.deleted_at = deleted_at
-    touch(person, by)
-    record(action, person, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
-    commit_or_conflict(person, person.version)
+    if (person.deleted_at is None) == (deleted_at is None):
+        return
+    version = person.version
+    with db.session.no_autoflush:
+        before = person.deleted_at
+        person.deleted_at = deleted_at
+        touch(person, by)
+        record(action, person, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
+    commit_or_conflict(person, version)
 
 
 def add_membership(person: Person, values: dict, by=None) -> Membership:
