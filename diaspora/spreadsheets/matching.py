@@ -47,15 +47,20 @@ _BLOCK_REASONS = {"y": ("name_birth_country", "fuzzy_birth_country"), "c": ("nam
 
 @dataclass(frozen=True)
 class Match:
-    """A record of the register (person_id) or an earlier row of the file (row) a row duplicates."""
+    """A record of the register (person_id) or an earlier row of the file (row) a row duplicates,
+    and every reason found, strongest first."""
 
-    reason: str
+    reasons: tuple[str, ...]
     row: int | None = None
     person_id: int | None = None
 
     @property
+    def reason(self) -> str:
+        return self.reasons[0]
+
+    @property
     def label(self) -> str:
-        return str(REASONS[self.reason])
+        return ", ".join(str(REASONS[reason]) for reason in self.reasons)
 
     def to_json(self) -> dict:
         target = {"row": self.row} if self.row is not None else {"person_id": self.person_id}
@@ -191,6 +196,14 @@ def _close_names(sorted_name: str, block, birth_year, kind: str, threshold: int)
         yield index, exact if score == 100 else close
 
 
+def _evidence(reasons: set[str]) -> tuple[str, ...]:
+    """Every contact shared, and the strongest of the name-based reasons (the others add nothing)."""
+    ordered = sorted(reasons, key=_STRENGTH.get)
+    contacts = [reason for reason in ordered if reason in ("email", "phone")]
+    names = [reason for reason in ordered if reason not in ("email", "phone")]
+    return tuple(contacts + names[:1])
+
+
 def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> dict[int, list[Match]]:
     """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row."""
     keys = [_keys(row) for row in rows if row.valid]
@@ -200,14 +213,11 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> d
     file_blocks: dict[tuple, tuple[list[str], list[int], list]] = {}
     duplicates: dict[int, list[Match]] = {}
     for key in keys:
-        found: dict[tuple, str] = {}
+        found: dict[tuple, set[str]] = {}
 
         def note(reason, *, row=None, person_id=None):
-            target = ("row", row) if row is not None else ("person", person_id)
-            if person_id is not None and person_id == key.exclude:
-                return
-            if target not in found or _STRENGTH[reason] < _STRENGTH[found[target]]:
-                found[target] = reason
+            if person_id is None or person_id != key.exclude:
+                found.setdefault(("row", row) if row is not None else ("person", person_id), set()).add(reason)
 
         for values, register_index, seen, reason in ((key.emails, register.emails, seen_emails, "email"),
                                                       (key.phones, register.phones, seen_phones, "phone")):
@@ -232,10 +242,10 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> d
             earlier[1].append(key.row)
             earlier[2].append(key.birth_year)
         if found:
-            # Records of the register first, then rows of the file; strongest reason first within each.
-            ordered = sorted(found.items(), key=lambda item: (item[0][0] == "row", _STRENGTH[item[1]], item[0][1]))
-            duplicates[key.row] = [
-                Match(reason, row=target if kind == "row" else None, person_id=target if kind == "person" else None)
-                for (kind, target), reason in ordered[:MAX_MATCHES]
-            ]
+            # Records of the register first, then rows of the file; the strongest evidence first within each.
+            matches = [Match(_evidence(reasons), row=target if kind == "row" else None,
+                             person_id=target if kind == "person" else None)
+                       for (kind, target), reasons in found.items()]
+            matches.sort(key=lambda m: (m.row is not None, _STRENGTH[m.reason], m.row or m.person_id))
+            duplicates[key.row] = matches[:MAX_MATCHES]
     return duplicates

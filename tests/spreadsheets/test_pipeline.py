@@ -78,7 +78,7 @@ def _row(number, values=None, problems=()):
 
 def test_plan_creates_new_rows_and_applies_the_default_to_duplicates():
     rows = [_row(2), _row(3), _row(4, problems=[pipeline.Problem(4, "X", "bad")]), _row(5)]
-    duplicates = {3: [Match("email", person_id=10)], 5: [Match("phone", row=2)]}
+    duplicates = {3: [Match(("email",), person_id=10)], 5: [Match(("phone",), row=2)]}
     assert [p.action for p in pipeline.plan_rows(rows, duplicates, "skip")] == ["create", "skip", "error", "skip"]
     plans = pipeline.plan_rows(rows, duplicates, "update")
     assert [(p.action, p.person_id, p.target_row) for p in plans] == [
@@ -88,7 +88,7 @@ def test_plan_creates_new_rows_and_applies_the_default_to_duplicates():
 
 def test_plan_row_choices_override_the_default_and_an_id_means_update():
     rows = [_row(2), _row(3), _row(4, {"full_name": "X", "id": 42})]
-    duplicates = {3: [Match("email", person_id=10)]}
+    duplicates = {3: [Match(("email",), person_id=10)]}
     plans = pipeline.plan_rows(rows, duplicates, "skip", {3: "update"})
     assert [(p.action, p.person_id) for p in plans] == [("create", None), ("update", 10), ("update", 42)]
     assert pipeline.plan_rows(rows, duplicates, "skip", {4: "skip"})[2].action == "skip"
@@ -96,7 +96,7 @@ def test_plan_row_choices_override_the_default_and_an_id_means_update():
 
 def test_plan_update_of_a_skipped_row_is_skipped_with_a_note():
     rows = [_row(2), _row(3)]
-    duplicates = {2: [Match("email", person_id=10)], 3: [Match("phone", row=2)]}
+    duplicates = {2: [Match(("email",), person_id=10)], 3: [Match(("phone",), row=2)]}
     plans = pipeline.plan_rows(rows, duplicates, "skip", {3: "update"})
     assert plans[1].action == "skip"
     assert "dòng 2" in plans[1].note
