@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from diaspora.audit.models import AuditEvent
-from diaspora.auth.models import User
+from diaspora.auth.models import ROLE_LABELS, User
 from diaspora.extensions import db
 
 
@@ -138,6 +138,11 @@ ENTITY_LABELS = {
     "community_roles": _l("Vai trò cộng đồng"),
 }
 
+# Labels of coded values, per field: VALUE_LABELS["consent_status"] = {"given": _l("Đã đồng ý"), ...}.
+VALUE_LABELS = {
+    "role": ROLE_LABELS,
+}
+
 # Record types whose page can be linked from an event: entity_type -> (endpoint, URL argument).
 RECORD_LINKS = {
     "people": ("people.show", "person_id"),
@@ -176,16 +181,19 @@ def record_url(entity_type: str | None, entity_id: int | None) -> str | None:
         return None
 
 
-def display_value(value) -> str:
-    """A stored before/after value as staff read it: dates dd/mm/yyyy, yes/no, lists joined."""
+def display_value(value, field: str | None = None) -> str:
+    """A stored before/after value as staff read it: coded values labelled, dates dd/mm/yyyy, yes/no."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if isinstance(value, list):
-        return ", ".join(display_value(item) for item in value)
+        return ", ".join(display_value(item, field) for item in value)
+    labels = VALUE_LABELS.get(field, {})
+    if isinstance(value, str) and value in labels:
+        return str(labels[value])
     if isinstance(value, dict):
-        return "; ".join(f"{field_label(key)}: {display_value(item)}" for key, item in value.items())
+        return "; ".join(f"{field_label(key)}: {display_value(item, key)}" for key, item in value.items())
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return format_date(date.fromisoformat(value), "dd/MM/yyyy")

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from diaspora.audit import service as audit
+from diaspora.audit.models import AuditEvent
 from diaspora.auth.models import ROLES, LoginFailure, User
 from diaspora.extensions import db, login_manager
 from diaspora.records import utcnow
@@ -18,6 +19,7 @@ from diaspora.text import clean_text
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+ACCOUNT_HISTORY_LENGTH = 50
 
 
 class AccountError(Exception):
@@ -277,3 +279,14 @@ def get_user_or_404(user_id: int) -> User:
 def list_users() -> list[User]:
     """Every account, active ones first, by name."""
     return db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)).all()
+
+
+def account_history(user: User) -> list[AuditEvent]:
+    """The latest changes to an account, newest first; sign-ins and sign-outs are left to the audit log."""
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "users", AuditEvent.entity_id == user.id,
+               AuditEvent.action.not_in(("login", "logout")))
+        .order_by(AuditEvent.id.desc())
+        .limit(ACCOUNT_HISTORY_LENGTH)
+    ).all()

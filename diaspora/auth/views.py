@@ -3,7 +3,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from diaspora.audit import service as audit
 from diaspora.auth import bp, service
 from diaspora.auth.forms import LoginForm, OwnPasswordForm, PasswordResetForm, RoleForm, SetupForm, UserForm
 from diaspora.auth.permissions import role_required
@@ -142,7 +141,7 @@ def _user_page(account, status: int = 200, role_form=None, password_form=None):
         "auth/user.html", account=account,
         role_form=role_form or RoleForm(formdata=None, role=account.role),
         password_form=password_form or PasswordResetForm(formdata=None),
-        events=audit.history("users", account.id),
+        events=service.account_history(account),
     ), status
 
 

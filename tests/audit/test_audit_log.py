@@ -147,6 +147,15 @@ def test_display_value(app, value, shown):
         assert service.display_value(value) == shown
 
 
+def test_display_value_labels_coded_values_of_a_field(app, monkeypatch):
+    monkeypatch.setitem(service.VALUE_LABELS, "status", {"deceased": "Đã mất"})
+    with app.test_request_context():
+        assert service.display_value("admin", "role") == "Quản trị viên"
+        assert service.display_value("deceased", "status") == "Đã mất"
+        assert service.display_value(["deceased", "active"], "status") == "Đã mất, active"
+        assert service.display_value("admin", "notes") == "admin"
+
+
 def test_record_and_diff_store_only_changed_fields_in_the_same_transaction(app):
     user = make_user("editor")
     before = {"full_name": "A", "birth_year": 1980, "tags": ["x"]}
