@@ -15,6 +15,7 @@ from diaspora.people.service import (
     apply_contacts,
     changes_since,
     clean_contacts,
+    clean_paragraphs,
     commit_or_conflict,
     describe_contact,
     merge_edits,
@@ -179,7 +180,8 @@ def audit_values(organisation: Organisation) -> dict:
 def _apply(organisation: Organisation, values: dict) -> None:
     for column in COLUMNS:
         if column in values:
-            setattr(organisation, column, clean_text(values[column]))
+            clean = clean_paragraphs if column == "notes" else clean_text
+            setattr(organisation, column, clean(values[column]))
     if organisation.kind not in ORGANISATION_KINDS:
         organisation.kind = "other"
     organisation.name_folded = fold(organisation.name)[:300]

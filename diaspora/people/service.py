@@ -38,6 +38,7 @@ from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.reference.service import country_name, match_hometown
 from diaspora.text import clean_text, fold
 
+MULTILINE_COLUMNS = ("expertise", "notes")
 TEXT_COLUMNS = (
     "full_name", "other_names", "gender", "person_type", "nationality_status", "country_code", "city",
     "address", "hometown_unit_code", "hometown_text", "occupation", "academic_title", "employer",
@@ -329,6 +330,17 @@ def person_values(person: Person) -> dict:
     return values
 
 
+def clean_paragraphs(value) -> str | None:
+    """clean_text for each line of a multi-line text, keeping line breaks (one blank line at most)."""
+    if value is None:
+        return None
+    lines = [clean_text(line) or "" for line in str(value).splitlines()]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") or None
+
+
 def _by_ids(model, ids) -> list:
     ids = list(dict.fromkeys(int(item) for item in ids or ()))
     if not ids:
@@ -342,7 +354,11 @@ def _apply_values(person: Person, values: dict) -> None:
     for column in PERSON_COLUMNS:
         if column not in values:
             continue
-        value = clean_text(values[column]) if column in TEXT_COLUMNS else values[column]
+        value = values[column]
+        if column in MULTILINE_COLUMNS:
+            value = clean_paragraphs(value)
+        elif column in TEXT_COLUMNS:
+            value = clean_text(value)
         if value is None and column in DEFAULTS:
             value = DEFAULTS[column]
         setattr(person, column, value)
