@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
@@ -67,6 +67,19 @@ class DateDMYField(StringField):
             raise ValueError(_l("Ngày %(value)s không tồn tại.", value=text)) from None
 
 
+class DateRequired:
+    """Requires a date without hiding the message about a badly written one (DataRequired would)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
+
+
 class AmountField(StringField):
     """A whole amount, written with or without thousands separators ("10.000", "10 000", "10000")."""
 
@@ -85,9 +98,11 @@ class AmountField(StringField):
         self.data = int(re.sub(r"\D", "", text))
 
 
-def _text_or_blank(value) -> str:
-    """Coerce a select's value to text, with None as the blank option rather than "None"."""
-    return "" if value is None else str(value)
+class BlankableSelectField(SelectField):
+    """A select whose blank option stands for a stored None."""
+
+    def process_data(self, value):
+        super().process_data("" if value is None else str(value))
 
 
 def _choices(labels: dict, blank=None) -> list[tuple[str, str]]:
@@ -126,10 +141,10 @@ class ProductForm(FlaskForm):
     category = SelectField(_l("Nhóm"), choices=_choices(PRODUCT_CATEGORIES))
     subcategory = StringField(_l("Loại"), validators=[Optional(), Length(max=120)])
     producer = StringField(_l("Cơ sở sản xuất / chủ thể"), validators=[Optional(), Length(max=200)])
-    origin_unit_code = SelectField(_l("Đơn vị hành chính hiện nay"), choices=[], coerce=_text_or_blank)
+    origin_unit_code = BlankableSelectField(_l("Đơn vị hành chính hiện nay"), choices=[])
     origin_text = StringField(_l("Nơi sản xuất (như đã ghi)"), validators=[Optional(), Length(max=300)])
-    ocop_stars = SelectField(
-        _l("Hạng OCOP"), coerce=_text_or_blank, choices=[("", _l("Chưa xếp hạng"))] + [(str(n), f"{n} ★") for n in OCOP_STARS])
+    ocop_stars = BlankableSelectField(
+        _l("Hạng OCOP"), choices=[("", _l("Chưa xếp hạng"))] + [(str(n), f"{n} ★") for n in OCOP_STARS])
     description = TextAreaField(_l("Mô tả, công nhận"), validators=[Optional(), Length(max=5000)])
     active = BooleanField(_l("Đang dùng trong danh mục"), default=True)
 
@@ -151,7 +166,7 @@ class ChannelProductForm(Form):
     """One product row of the channel form: carried, wanted, or neither."""
 
     product_id = HiddenField()
-    status = SelectField(choices=_choices(CHANNEL_PRODUCT_STATUSES, blank=_l("—")), coerce=_text_or_blank)
+    status = BlankableSelectField(choices=_choices(CHANNEL_PRODUCT_STATUSES, blank=_l("—")))
     note = StringField(validators=[Optional(), Length(max=300)])
 
     def validate_product_id(self, field):
@@ -166,15 +181,15 @@ class ChannelProductForm(Form):
 class ChannelForm(VersionedForm):
     name = StringField(_l("Tên kênh"), validators=[DataRequired(_l("Vui lòng nhập tên kênh.")), Length(max=200)])
     channel_type = SelectField(_l("Loại kênh"), choices=_choices(CHANNEL_TYPES))
-    country = SelectField(_l("Quốc gia"), choices=[], coerce=_text_or_blank,
-                          validators=[DataRequired(_l("Vui lòng chọn quốc gia."))])
+    country = BlankableSelectField(_l("Quốc gia"), choices=[],
+                                   validators=[DataRequired(_l("Vui lòng chọn quốc gia."))])
     city = StringField(_l("Thành phố"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
     person_id = HiddenField()
     person_label = HiddenField()
     organisation_id = HiddenField()
     organisation_label = HiddenField()
-    scale = SelectField(_l("Quy mô"), choices=_choices(CHANNEL_SCALES, blank=_l("— Chưa rõ —")), coerce=_text_or_blank)
+    scale = BlankableSelectField(_l("Quy mô"), choices=_choices(CHANNEL_SCALES, blank=_l("— Chưa rõ —")))
     scale_note = StringField(_l("Ghi chú quy mô, sản lượng hằng năm"), validators=[Optional(), Length(max=300)])
     status = SelectField(_l("Trạng thái"), choices=_choices(CHANNEL_STATUSES))
     status_note = StringField(_l("Ghi chú khi đổi trạng thái"), validators=[Optional(), Length(max=500)])
@@ -239,9 +254,9 @@ class ParticipantForm(Form):
 class ActivityForm(VersionedForm):
     activity_type = SelectField(_l("Loại hoạt động"), choices=_choices(ACTIVITY_TYPES))
     title = StringField(_l("Tiêu đề"), validators=[DataRequired(_l("Vui lòng nhập tiêu đề.")), Length(max=300)])
-    start_date = DateDMYField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng nhập ngày diễn ra."))])
+    start_date = DateDMYField(_l("Ngày"), validators=[DateRequired(_l("Vui lòng nhập ngày diễn ra."))])
     end_date = DateDMYField(_l("Đến ngày"), validators=[Optional()])
-    country = SelectField(_l("Quốc gia"), choices=[], coerce=_text_or_blank)
+    country = BlankableSelectField(_l("Quốc gia"), choices=[])
     city = StringField(_l("Thành phố"), validators=[Optional(), Length(max=120)])
     place = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Nội dung"), validators=[Optional(), Length(max=10000)])
@@ -250,7 +265,7 @@ class ActivityForm(VersionedForm):
     follow_up_done = BooleanField(_l("Đã theo dõi xong"))
     amount = AmountField(_l("Số tiền"), validators=[
         Optional(), NumberRange(max=10**15, message=_l("Số tiền quá lớn."))])
-    currency = SelectField(_l("Đơn vị tiền"), coerce=_text_or_blank, choices=[("", "—")] + [(code, code) for code in CURRENCIES])
+    currency = BlankableSelectField(_l("Đơn vị tiền"), choices=[("", "—")] + [(code, code) for code in CURRENCIES])
     participants = FieldList(FormField(ParticipantForm), max_entries=MAX_PARTICIPANTS)
 
     def __init__(self, *args, country_choices=(), **kwargs):

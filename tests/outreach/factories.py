@@ -57,3 +57,9 @@ def make_activity(title="Gặp mặt kiều bào tại Tokyo", on=date(2025, 1, 
         "participants": [{"kind": "person", "ref_id": p.id} for p in people]
         + [{"kind": "organisation", "ref_id": o.id} for o in organisations],
     }, by=by)
+
+
+def fresh(model, record_id):
+    """The record as stored now: requests run in their own session, so forget what this one cached."""
+    db.session.expire_all()
+    return db.session.get(model, record_id)

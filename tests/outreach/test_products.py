@@ -8,7 +8,7 @@ from diaspora.extensions import db
 from diaspora.outreach import service
 from diaspora.outreach.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
 from diaspora.config import PROJECT_ROOT
-from tests.outreach.factories import make_channel, make_product
+from tests.outreach.factories import fresh, make_channel, make_product
 
 
 def _rows():
@@ -41,7 +41,7 @@ def test_seed_products_is_idempotent_and_keeps_admin_edits(seeded):
     service.update_product(lychee, {"name": "Vải thiều Thanh Hà", "category": "food", "active": True})
     assert service.seed_products() == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Product)) == added
-    assert db.session.get(Product, lychee.id).category == "food"
+    assert fresh(Product, lychee.id).category == "food"
 
 
 def test_seed_without_units_keeps_the_origin_text_only(app):
@@ -103,11 +103,11 @@ def test_admin_creates_edits_and_deactivates_a_product_with_audit(client, login,
     assert client.get(f"/outreach/products/{product.id}/edit").status_code == 200
     client.post(f"/outreach/products/{product.id}/edit", data={
         "name": "Bánh đa cua", "category": "food", "ocop_stars": "4", "origin_unit_code": "", "active": "y"})
-    assert db.session.get(Product, product.id).ocop_stars == 4
+    assert fresh(Product, product.id).ocop_stars == 4
 
     page = client.post(f"/outreach/products/{product.id}/active", data={"active": "0"}, follow_redirects=True)
     assert "Đã ngừng dùng “Bánh đa cua” trong danh mục." in page.get_data(as_text=True)
-    assert db.session.get(Product, product.id).active is False
+    assert fresh(Product, product.id).active is False
     assert "Bánh đa cua" not in client.get("/outreach/products/").get_data(as_text=True)
     assert "Bánh đa cua" in client.get("/outreach/products/?inactive=1").get_data(as_text=True)
 
