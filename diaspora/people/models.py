@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
@@ -59,10 +59,10 @@ PERSON_FIELD_LABELS = {
     "birth_year": _l("Năm sinh"),
     "person_type": _l("Đối tượng"),
     "nationality_status": _l("Quốc tịch"),
-    "country": _l("Nước cư trú"),
+    "country_code": _l("Nước cư trú"),
     "city": _l("Thành phố"),
     "address": _l("Địa chỉ"),
-    "hometown_unit": _l("Quê quán (đơn vị hiện nay)"),
+    "hometown_unit_code": _l("Quê quán (đơn vị hiện nay)"),
     "hometown_text": _l("Quê quán (như đã ghi)"),
     "occupation": _l("Nghề nghiệp"),
     "academic_title": _l("Học hàm, học vị"),
@@ -88,6 +88,9 @@ PERSON_FIELD_LABELS = {
 MEMBERSHIP_ROLES = ("Chủ tịch", "Phó Chủ tịch", "Tổng thư ký", "Ủy viên BCH", "Hội viên")
 ACADEMIC_TITLES = ("GS.", "PGS.", "TS.", "ThS.", "BS.", "KS.")
 
+_ACTIVE = {"sqlite_where": text("deleted_at IS NULL"), "postgresql_where": text("deleted_at IS NULL")}
+_DELETED = {"sqlite_where": text("deleted_at IS NOT NULL"), "postgresql_where": text("deleted_at IS NOT NULL")}
+
 person_fields = Table(
     "person_fields",
     db.metadata,
@@ -107,16 +110,18 @@ person_roles = Table(
 
 class Person(TrackedRecord, db.Model):
     __tablename__ = "people"
-    # The list is always filtered on deleted_at (the register or the bin), so it leads each list
-    # index: one index then serves the filter, the sort and the count of a page.
+    # The people list shows either the register (deleted_at IS NULL) or the bin. The register's
+    # indexes are partial and end with deleted_at, so SQLite can answer a page or a count from
+    # the index alone; PostgreSQL keeps their order usable for ORDER BY ... LIMIT.
     __table_args__ = (
         Index("ix_people_name_folded_id", "name_folded", "id"),
-        Index("ix_people_list_name", "deleted_at", "name_folded", "id"),
-        Index("ix_people_list_country", "deleted_at", "country_code", "name_folded", "id"),
-        Index("ix_people_list_status", "deleted_at", "status", "name_folded", "id"),
-        Index("ix_people_list_birth_year", "deleted_at", "birth_year", "name_folded", "id"),
-        Index("ix_people_list_updated", "deleted_at", "updated_at", "id"),
-        Index("ix_people_academic_title", "academic_title", "deleted_at"),
+        Index("ix_people_active_name", "name_folded", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_country", "country_code", "name_folded", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_status", "status", "name_folded", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_birth_year", "birth_year", "name_folded", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_updated", "updated_at", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_title", "academic_title", "deleted_at", **_ACTIVE),
+        Index("ix_people_deleted", "deleted_at", **_DELETED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

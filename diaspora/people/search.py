@@ -1,27 +1,47 @@
-"""Full-text index over people: what goes into it, and the engine-specific index behind it.
+"""Finding people: the full-text index over `people.search_text` and the list query.
 
 `people.search_text` holds the folded words of a person's names, contacts and organisations.
 SQLite indexes it with an FTS5 table kept in sync by triggers; PostgreSQL with a GIN index on
-its `simple` tsvector. Both answer word-prefix queries ("nguyen van hung", "dang") from the index.
+its `simple` tsvector. Both hold the people in the register only (not those in the bin), so a
+text search is counted from the index alone, and both answer word-prefix queries ("nguyen van
+hung", "dang") without reading the table.
+
+The list query counts first, then fetches the ids of one page, then loads those people. The
+exact count says how dense the matches are, which decides how the page is found: walking the
+sort index and keeping matches (dense), or collecting the matches and sorting them (sparse).
 """
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, select
+from sqlalchemy import and_, column, event, func, literal, literal_column, select, table
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
+from diaspora.extensions import db
 from diaspora.people.contacts import PHONE_KINDS, phone_search_tokens
-from diaspora.people.models import Person
+from diaspora.people.models import Membership, Person, PersonOffer, person_fields, person_roles
+from diaspora.reference.models import CommunityRole, Field
 from diaspora.text import fold_words
 
+# detail=none: only which people contain a word is kept (no positions), which is all a word-prefix
+# search needs; the prefix indexes answer "ng", "nguy", "nguyen" without merging every longer word.
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER people_fts_insert AFTER INSERT ON people WHEN new.deleted_at IS NULL BEGIN "
+    "INSERT INTO people_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
+)
 SQLITE_SEARCH_INDEX = (
     "CREATE VIRTUAL TABLE people_fts USING fts5("
-    "search_text, content='people', content_rowid='id', tokenize='unicode61', prefix='2 3')",
-    "CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN "
-    "INSERT INTO people_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN "
+    "search_text, content='people', content_rowid='id', tokenize='unicode61', detail=none, "
+    "prefix='1 2 3 4 5 6')",
+    SQLITE_INSERT_TRIGGER,
+    "CREATE TRIGGER people_fts_delete AFTER DELETE ON people WHEN old.deleted_at IS NULL BEGIN "
     "INSERT INTO people_fts(people_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER people_fts_update AFTER UPDATE OF search_text ON people BEGIN "
-    "INSERT INTO people_fts(people_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO people_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    # A soft delete takes the person out of the index, a restore puts them back.
+    "CREATE TRIGGER people_fts_update AFTER UPDATE OF search_text, deleted_at ON people BEGIN "
+    "INSERT INTO people_fts(people_fts, rowid, search_text) "
+    "SELECT 'delete', old.id, old.search_text WHERE old.deleted_at IS NULL; "
+    "INSERT INTO people_fts(rowid, search_text) SELECT new.id, new.search_text WHERE new.deleted_at IS NULL; END",
 )
 SQLITE_DROP_SEARCH_INDEX = (
     "DROP TRIGGER IF EXISTS people_fts_insert",
@@ -30,7 +50,8 @@ SQLITE_DROP_SEARCH_INDEX = (
     "DROP TABLE IF EXISTS people_fts",
 )
 POSTGRES_SEARCH_INDEX = (
-    "CREATE INDEX ix_people_search_text ON people USING gin (to_tsvector('simple', search_text))",
+    "CREATE INDEX ix_people_search_text ON people USING gin (to_tsvector('simple', search_text)) "
+    "WHERE deleted_at IS NULL",
 )
 POSTGRES_DROP_SEARCH_INDEX = ("DROP INDEX IF EXISTS ix_people_search_text",)
 
@@ -50,6 +71,25 @@ def drop_search_index(connection) -> None:
 
 event.listen(Person.__table__, "after_create", lambda target, connection, **kw: create_search_index(connection))
 event.listen(Person.__table__, "before_drop", lambda target, connection, **kw: drop_search_index(connection))
+
+
+@contextmanager
+def bulk_insert_people(connection):
+    """Insert many people in the block; SQLite then indexes them in one statement, not a trigger per row.
+
+    Use inside a transaction: if the block fails, the rollback restores the trigger too.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    first_id = (connection.scalar(select(func.max(Person.id))) or 0) + 1
+    connection.exec_driver_sql("DROP TRIGGER people_fts_insert")
+    yield
+    connection.exec_driver_sql(
+        "INSERT INTO people_fts(rowid, search_text) "
+        "SELECT id, search_text FROM people WHERE id >= ? AND deleted_at IS NULL", (first_id,)
+    )
+    connection.exec_driver_sql(SQLITE_INSERT_TRIGGER)
 
 
 def search_words(*, full_name, other_names=None, contacts=(), organisation_names=()) -> str:
@@ -86,6 +126,12 @@ SORTS = {
     "birth_year": (Person.birth_year, Person.name_folded, Person.id),
     "updated": (Person.updated_at, Person.id),
 }
+MAX_TERMS = 12
+MAX_TERM_LENGTH = 64
+_PHONE_QUERY = re.compile(r"[\d\s\-.()/+\u00a0]+")
+_people_fts = table("people_fts", column("rowid"))
+_IN_REGISTER = Person.deleted_at.is_(None)
+_IN_BIN = Person.deleted_at.is_not(None)
 
 
 @dataclass
@@ -154,39 +200,207 @@ class PeoplePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def search_people(query: PeopleQuery) -> PeoplePage:
-    """One page of people matching the query, with the total count."""
-    from diaspora.extensions import db
-    from diaspora.people.models import Membership, PersonOffer, person_fields, person_roles
-    from diaspora.reference.models import CommunityRole, Field
+def search_terms(text: str | None) -> list[str]:
+    """The index words a search text asks for; each must start a word of a person's search_text.
 
-    conditions = [Person.deleted_at.is_not(None) if query.deleted else Person.deleted_at.is_(None)]
-    words = fold_words(query.q)
-    for word in words:
-        conditions.append(Person.search_text.contains(word))
+    A phone number written any usual way becomes one digit string (without "+" or "00"), found
+    in its international or national form; an email address becomes its joined words.
+    """
+    text = (text or "").strip()
+    if _PHONE_QUERY.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 6:
+            return [digits.removeprefix("00")[:MAX_TERM_LENGTH]]
+    local, at, _ = text.partition("@")
+    if at and fold_words(local):
+        return ["".join(fold_words(text))[:MAX_TERM_LENGTH]]
+    return [word[:MAX_TERM_LENGTH] for word in dict.fromkeys(fold_words(text))][:MAX_TERMS]
+
+
+def fts_match_expression(terms: list[str]) -> str:
+    """An FTS5 query matching every term as a word prefix: "nguyen"* "van"*."""
+    # Terms are [0-9a-z]+ (fold_words), so quoting them is all FTS5's syntax needs.
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def tsquery_expression(terms: list[str]) -> str:
+    """A PostgreSQL tsquery matching every term as a word prefix: nguyen:* & van:*."""
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def _fts_match(terms: list[str]):
+    return literal_column("people_fts").op("MATCH")(fts_match_expression(terms))
+
+
+def text_condition(terms: list[str], dialect: str):
+    """A condition on Person's own columns: every term starts a word of search_text.
+
+    On PostgreSQL the GIN index answers it for the register. SQLite's FTS table holds the
+    register only and is queried as a set of ids; this form serves the bin, which is small.
+    """
+    if dialect == "sqlite":
+        padded = literal(" ").op("||")(Person.search_text)
+        return and_(*(padded.like(f"% {term}%") for term in terms))
+    # The literal 'simple' makes the expression the index's own, so the planner uses the index.
+    return func.to_tsvector(literal_column("'simple'"), Person.search_text).bool_op("@@")(
+        func.to_tsquery(literal_column("'simple'"), tsquery_expression(terms))
+    )
+
+
+def matching_titles(title: str, deleted: bool = False) -> list[str]:
+    """The stored academic titles whose words start with the words asked: "gs" → "GS. TS."."""
+    wanted = fold_words(title)
+    in_list = Person.deleted_at.is_not(None) if deleted else Person.deleted_at.is_(None)
+    stored = db.session.scalars(
+        select(Person.academic_title).where(in_list, Person.academic_title.is_not(None)).distinct()
+    )
+    return [
+        value for value in stored
+        if all(any(word.startswith(prefix) for word in fold_words(value)) for prefix in wanted)
+    ]
+
+
+def _key_id(model, key: str) -> int | None:
+    return db.session.scalar(select(model.id).where(model.key == key))
+
+
+def _hidden(expression):
+    """`+expression`: SQLite will not use an index for it, so it tests the value row by row."""
+    return UnaryExpression(expression, operator=custom_op("+"))
+
+
+@dataclass
+class _Conditions:
+    """A list query's conditions, split by how the engines can use them."""
+
+    in_list: object  # the register or the bin
+    filters: dict  # column → function building the condition on that column (or on +column)
+    text: object  # the text condition when it is not an id set (PostgreSQL, the bin on SQLite)
+    sets: list  # subqueries giving the ids a person must be among
+    terms: list[str]
+
+    def where(self, walk: bool = False, walked=None) -> list:
+        """WHERE clauses for SQLite's planner, which looks up the people of an id set one by one
+        unless told otherwise. With `walk` the ids are hidden from it, so it walks an index of
+        people and tests each id against the sets, held in memory. `walked`, a tuple of columns,
+        then names the only filtered columns it may walk the index of (none: the sort's index)."""
+        conditions = [self.in_list]
+        for column, build in self.filters.items():
+            visible = walked is None or column in walked
+            conditions.append(build(column if visible else _hidden(column)))
+        if self.text is not None:
+            conditions.append(self.text)
+        ids = _hidden(Person.id) if walk else Person.id
+        return [*conditions, *(ids.in_(subquery) for subquery in self.sets)]
+
+
+def _conditions(query: PeopleQuery, dialect: str) -> _Conditions | None:
+    """The query's conditions; None when no one can match."""
+    terms = search_terms(query.q)
+    if query.q.strip() and not terms:
+        return None
+    conditions = _Conditions(in_list=_IN_BIN if query.deleted else _IN_REGISTER, filters={}, text=None,
+                             sets=[], terms=terms)
+    if terms and dialect == "sqlite" and not query.deleted:
+        conditions.sets.append(select(_people_fts.c.rowid).where(_fts_match(terms)))
+    elif terms:
+        conditions.text = text_condition(terms, dialect)
     if query.country:
-        conditions.append(Person.country_code == query.country)
+        conditions.filters[Person.country_code] = lambda column: column == query.country
     if query.status:
-        conditions.append(Person.status == query.status)
-    if query.field:
-        conditions.append(Person.id.in_(
-            select(person_fields.c.person_id).join(Field, Field.id == person_fields.c.field_id)
-            .where(Field.key == query.field)))
-    if query.role:
-        conditions.append(Person.id.in_(
-            select(person_roles.c.person_id).join(CommunityRole, CommunityRole.id == person_roles.c.role_id)
-            .where(CommunityRole.key == query.role)))
+        conditions.filters[Person.status] = lambda column: column == query.status
+    if query.title and fold_words(query.title):
+        titles = matching_titles(query.title, query.deleted)
+        if not titles:
+            return None
+        conditions.filters[Person.academic_title] = lambda column: column.in_(titles)
+    for key, model, link, link_column in (
+        (query.field, Field, person_fields.c.person_id, person_fields.c.field_id),
+        (query.role, CommunityRole, person_roles.c.person_id, person_roles.c.role_id),
+    ):
+        if key:
+            key_id = _key_id(model, key)
+            if key_id is None:
+                return None
+            conditions.sets.append(select(link).where(link_column == key_id))
     if query.organisation_id:
-        conditions.append(Person.id.in_(
-            select(Membership.person_id).where(Membership.organisation_id == query.organisation_id)))
+        # Distinct: someone may have been a member twice (two periods).
+        conditions.sets.append(
+            select(Membership.person_id).where(Membership.organisation_id == query.organisation_id).distinct()
+        )
     if query.offer:
-        conditions.append(Person.id.in_(select(PersonOffer.person_id).where(PersonOffer.kind == query.offer)))
-    total = db.session.scalar(select(func.count()).select_from(Person).where(*conditions))
-    order = SORTS[query.sort.lstrip("-")]
-    if query.sort.startswith("-"):
-        order = tuple(column.desc() for column in order)
-    items = db.session.scalars(
-        select(Person).where(*conditions).order_by(*order)
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique().all()
-    return PeoplePage(items=list(items), total=total, page=query.page, per_page=query.per_page)
+        conditions.sets.append(select(PersonOffer.person_id).where(PersonOffer.kind == query.offer))
+    return conditions
+
+
+def _count(conditions: _Conditions, dialect: str) -> int:
+    if dialect != "sqlite":
+        return db.session.scalar(select(func.count()).select_from(Person).where(*conditions.where()))
+    if conditions.filters or conditions.text is not None or not conditions.sets or conditions.in_list is _IN_BIN:
+        # Walk the index of a column condition (the bin's is small) and test ids against the sets.
+        return db.session.scalar(
+            select(func.count()).select_from(Person).where(*conditions.where(walk=True))
+        )
+    # Only id sets: count the smallest set's ids that are in all the others, without reading people,
+    # then take away those in the bin. The FTS table holds no one from the bin.
+    sets = list(conditions.sets)
+    if len(sets) > 1:
+        sets.sort(key=lambda subquery: db.session.scalar(select(func.count()).select_from(subquery.subquery())))
+    smallest, *others = sets
+    smallest = smallest.subquery()
+    total = db.session.scalar(
+        select(func.count()).select_from(smallest).where(*(_hidden(smallest.c[0]).in_(other) for other in others))
+    )
+    if not conditions.terms:
+        binned = [_IN_BIN, *(_hidden(Person.id).in_(subquery) for subquery in sets)]
+        total -= db.session.scalar(select(func.count()).select_from(Person).where(*binned))
+    return total
+
+
+def _ordered(columns, descending: bool) -> list:
+    return [column.desc() if descending else column for column in columns]
+
+
+def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: int) -> list[int]:
+    """The ids of one page, in order."""
+    columns = SORTS[query.sort.lstrip("-")]
+    descending = query.sort.startswith("-")
+    offset = (query.page - 1) * query.per_page
+    # How many people a walk along the sort index reads to fill the page, from the matches' density.
+    table_size = db.session.scalar(select(func.max(Person.id))) or 1
+    walk_rows = (offset + query.per_page) * table_size / total
+    if dialect == "sqlite":
+        # A walk tests each row against in-memory id sets; collecting looks up and sorts every match.
+        walk = walk_rows <= 3 * total
+        # Walk the sort's index, unless a filtered column's index gives the same order.
+        walked = ()
+        if query.country and columns[0] in (Person.name_folded, Person.country_code):
+            walked = (Person.country_code,)
+        elif query.status and columns[0] is Person.name_folded:
+            walked = (Person.status,)
+        statement = select(Person.id).where(*conditions.where(walk=walk, walked=walked if walk else None))
+        statement = statement.order_by(*_ordered(columns, descending))
+    elif conditions.terms and walk_rows > total / 4:
+        # Walking would recompute each row's tsvector; collect the index's matches and sort them.
+        # MATERIALIZED keeps the planner from turning this back into a walk.
+        matches = select(*{column.key: column for column in (Person.id, *columns)}.values())
+        matches = matches.where(*conditions.where()).cte("matches").prefix_with("MATERIALIZED")
+        statement = select(matches.c.id).order_by(*_ordered([matches.c[c.key] for c in columns], descending))
+    else:
+        statement = select(Person.id).where(*conditions.where()).order_by(*_ordered(columns, descending))
+    return list(db.session.scalars(statement.limit(query.per_page).offset(offset)))
+
+
+def search_people(query: PeopleQuery) -> PeoplePage:
+    """One page of people matching the query, with the exact total count."""
+    dialect = db.engine.dialect.name
+    conditions = _conditions(query, dialect)
+    total = _count(conditions, dialect) if conditions is not None else 0
+    ids = []
+    if total > (query.page - 1) * query.per_page:
+        ids = _page_ids(query, conditions, dialect, total)
+    people = {}
+    if ids:
+        people = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+    return PeoplePage(items=[people[i] for i in ids if i in people], total=total, page=query.page,
+                      per_page=query.per_page)
