@@ -2,7 +2,6 @@
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "ß": "ss"})
 
@@ -11,9 +10,7 @@ def clean_text(value) -> str | None:
     """Trim, collapse inner whitespace and normalise to NFC; empty becomes None."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value))
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
+    return " ".join(unicodedata.normalize("NFC", str(value)).split()) or None
 
 
 # The combining marks of Latin scripts (U+034F, the grapheme joiner, is not one); Vietnamese needs

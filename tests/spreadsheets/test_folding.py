@@ -36,3 +36,17 @@ def test_fold_examples():
     assert fold("  Nguyễn  ĐẶNG\tThị ") == "nguyen dang thi"
     assert fold("Москва") == "москва"
     assert fold(None) == "" and fold("") == ""
+
+
+def test_clean_text_collapses_the_same_whitespace_as_before():
+    from diaspora.text import clean_text
+
+    for code in range(0x3100):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = f" a{char}{char}b {char}"
+        expected = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip() or None
+        assert clean_text(text) == expected, hex(code)
+    assert clean_text("  Nguye\u0302\u0303n\u00a0\u00a0Văn \n") == "Nguyễn Văn"
+    assert clean_text("   ") is None and clean_text(None) is None
