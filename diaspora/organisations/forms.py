@@ -17,7 +17,7 @@ class OrganisationForm(FlaskForm):
 
     name = StringField(LABELS["name"], validators=[DataRequired(_l("Hãy nhập tên tổ chức.")), Length(max=300)])
     kind = SelectField(LABELS["kind"], choices=list(ORGANISATION_KIND_LABELS.items()), default="association")
-    country_code = SelectField(LABELS["country"], default="")
+    country_code = SelectField(LABELS["country_code"], default="")
     city = StringField(LABELS["city"], validators=[Optional(), Length(max=120)])
     address = StringField(LABELS["address"], validators=[Optional(), Length(max=300)])
     notes = TextAreaField(LABELS["notes"], validators=[Optional(), Length(max=10000)])

@@ -18,7 +18,7 @@ ORGANISATION_KIND_LABELS = {
 ORGANISATION_FIELD_LABELS = {
     "name": _l("Tên tổ chức"),
     "kind": _l("Loại"),
-    "country": _l("Nước"),
+    "country_code": _l("Nước"),
     "city": _l("Thành phố"),
     "address": _l("Địa chỉ"),
     "notes": _l("Ghi chú"),

@@ -28,7 +28,6 @@ from diaspora.reference.service import country_name
 from diaspora.text import clean_text, fold, fold_words
 
 COLUMNS = ("name", "kind", "country_code", "city", "address", "notes")
-AUDIT_TO_VALUES = {"country": ("country_code",)}
 
 _member_count = (
     select(func.count(Membership.id))
@@ -169,7 +168,7 @@ def audit_values(organisation: Organisation) -> dict:
         return {
             "name": organisation.name,
             "kind": str(ORGANISATION_KIND_LABELS.get(organisation.kind, organisation.kind or "")) or None,
-            "country": country.name_vi if country else code,
+            "country_code": country.name_vi if country else code,
             "city": organisation.city,
             "address": organisation.address,
             "notes": organisation.notes,
@@ -272,4 +271,4 @@ def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[di
         apply_contacts(preview, contacts)
         submitted_audit = audit_values(preview)
     return merge_edits(organisation_values(organisation), values, audit_values(organisation),
-                       submitted_audit, changes, AUDIT_TO_VALUES)
+                       submitted_audit, changes)

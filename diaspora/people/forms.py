@@ -157,10 +157,10 @@ class PersonForm(FlaskForm):
                               default="overseas_vietnamese")
     nationality_status = SelectField(LABELS["nationality_status"], choices=_choices(NATIONALITY_LABELS, "—"),
                                      default="")
-    country_code = SelectField(LABELS["country"], validators=[InputRequired(_l("Hãy chọn nước cư trú."))])
+    country_code = SelectField(LABELS["country_code"], validators=[InputRequired(_l("Hãy chọn nước cư trú."))])
     city = StringField(LABELS["city"], validators=[Optional(), Length(max=120)])
     address = StringField(LABELS["address"], validators=[Optional(), Length(max=300)])
-    hometown_unit_code = SelectField(LABELS["hometown_unit"], default="")
+    hometown_unit_code = SelectField(LABELS["hometown_unit_code"], default="")
     hometown_text = StringField(LABELS["hometown_text"], validators=[Optional(), Length(max=300)])
     occupation = StringField(LABELS["occupation"], validators=[Optional(), Length(max=200)])
     academic_title = StringField(LABELS["academic_title"], validators=[Optional(), Length(max=120)])

@@ -46,17 +46,14 @@ TEXT_COLUMNS = (
 )
 PERSON_COLUMNS = TEXT_COLUMNS + ("birth_date", "birth_year", "collected_on", "consent_date")
 DEFAULTS = {"person_type": "overseas_vietnamese", "consent_status": "unknown", "status": "active"}
-# Audit keys that stand for a differently named input value.
+# Birth date and year are typed as one value, so a change of either carries both.
 AUDIT_TO_VALUES = {
-    "country": ("country_code",),
-    "hometown_unit": ("hometown_unit_code",),
     "birth_date": ("birth_date", "birth_year"),
     "birth_year": ("birth_date", "birth_year"),
 }
 
-# The history views label audit keys from one registry; add the keys only this feature uses.
-for _key in ("country", "hometown_unit", "roles"):
-    FIELD_LABELS.setdefault(_key, PERSON_FIELD_LABELS[_key])
+# The history views label audit keys from one registry; add the key only this feature uses.
+FIELD_LABELS.setdefault("roles", PERSON_FIELD_LABELS["roles"])
 
 
 class ContactErrors(ValueError):
@@ -291,10 +288,10 @@ def audit_values(person: Person, memberships: bool = True) -> dict:
             "birth_year": person.birth_year,
             "person_type": _label(PERSON_TYPE_LABELS, person.person_type),
             "nationality_status": _label(NATIONALITY_LABELS, person.nationality_status),
-            "country": country.name_vi if country else person.country_code,
+            "country_code": country.name_vi if country else person.country_code,
             "city": person.city,
             "address": person.address,
-            "hometown_unit": unit.full_name if unit else person.hometown_unit_code,
+            "hometown_unit_code": unit.full_name if unit else person.hometown_unit_code,
             "hometown_text": person.hometown_text,
             "occupation": person.occupation,
             "academic_title": person.academic_title,
@@ -554,7 +551,7 @@ def reapply(person: Person, values: dict, changes: dict) -> tuple[dict, dict]:
 
 
 def merge_edits(stored: dict, submitted: dict, stored_audit: dict, submitted_audit: dict,
-                changes: dict, audit_to_values: dict) -> tuple[dict, dict]:
+                changes: dict, audit_to_values: dict | None = None) -> tuple[dict, dict]:
     """Stored values with the submitted ones on top for the audit keys the user changed.
 
     What the user changed is judged against the version the form was built on: the stored value
@@ -565,7 +562,7 @@ def merge_edits(stored: dict, submitted: dict, stored_audit: dict, submitted_aud
         baseline = changes[key]["before"] if key in changes else stored_audit.get(key)
         if value != baseline:
             mine[key] = value
-            for value_key in audit_to_values.get(key, (key,)):
+            for value_key in (audit_to_values or {}).get(key, (key,)):
                 if value_key in submitted:
                     merged[value_key] = submitted[value_key]
     return merged, mine
