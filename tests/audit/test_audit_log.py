@@ -11,8 +11,9 @@ from tests.conftest import make_user
 
 
 def add_event(action="update", at=None, user=None, entity_type="people", entity_id=5, summary=None, changes=None):
-    event = AuditEvent(action=action, at=at or datetime(2025, 6, 1, 3, 0, tzinfo=UTC), user_id=getattr(user, "id", None),
-                       entity_type=entity_type, entity_id=entity_id, summary=summary, changes=changes)
+    event = AuditEvent(action=action, at=at or datetime(2025, 6, 1, 3, 0, tzinfo=UTC),
+                       user_id=getattr(user, "id", None), entity_type=entity_type, entity_id=entity_id,
+                       summary=summary, changes=changes)
     db.session.add(event)
     db.session.commit()
     return event

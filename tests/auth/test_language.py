@@ -17,7 +17,8 @@ def test_language_is_kept_in_the_session_and_next_followed(client):
         assert session["locale"] == "vi"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
 def test_language_switch_never_leaves_the_site(client, target):
     response = client.get("/language/en", query_string={"next": target})
     assert response.status_code == 302

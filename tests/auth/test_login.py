@@ -114,7 +114,8 @@ def test_account_is_throttled_even_with_the_right_password(app, client):
     app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 3
     user = make_user("editor")
     for attempt in range(3):
-        assert sign_in(client, user.email, password=f"sai-{attempt}-mật-khẩu", address=f"198.51.100.{attempt}").status_code == 401
+        response = sign_in(client, user.email, password=f"sai-{attempt}-mật-khẩu", address=f"198.51.100.{attempt}")
+        assert response.status_code == 401
 
     response = sign_in(client, user.email, address="198.51.100.99")
 

@@ -23,8 +23,11 @@ USER_ADMIN_POSTS = [
 
 
 def audit_events(user, action="update"):
-    return db.session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_type == "users", AuditEvent.entity_id == user.id, AuditEvent.action == action).order_by(AuditEvent.id)).all()
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "users", AuditEvent.entity_id == user.id, AuditEvent.action == action)
+        .order_by(AuditEvent.id)
+    ).all()
 
 
 def test_list_shows_every_account_with_last_login(client, login):
