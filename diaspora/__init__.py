@@ -16,6 +16,12 @@ def create_app(config_class=None) -> Flask:
     config_class.resolve()
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_class)
+    if app.config.get("PROXY_HOPS"):
+        # Behind a reverse proxy the client address (used by login throttling) is in X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_models()
     register_blueprints(app)

@@ -54,6 +54,7 @@ class Config:
     IMPORT_MAX_ROWS = _int_env("IMPORT_MAX_ROWS", 200_000)
     IMPORT_MAX_COLUMNS = _int_env("IMPORT_MAX_COLUMNS", 200)
     IMPORT_MAX_UNCOMPRESSED_MB = _int_env("IMPORT_MAX_UNCOMPRESSED_MB", 500)
+    PROXY_HOPS = _int_env("PROXY_HOPS", 0)  # number of reverse proxies in front of the app
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -97,6 +97,10 @@ def login(client):
     """login("editor") signs the test client in as a new user of that role and returns the user."""
 
     def sign_in(role: str = "editor", email: str | None = None) -> User:
+        from flask import g
+
+        # The test's app context outlives requests; drop Flask-Login's cached anonymous user.
+        g.pop("_login_user", None)
         user = make_user(role, email)
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
