@@ -45,6 +45,13 @@ _FORBIDDEN_XML = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+# What export does to keep a cell safe, undone on reading: a CSV text that a spreadsheet program
+# would run as a formula starts with "'" (OWASP), and a text longer than an Excel cell holds is
+# cut and ends with the mark, so reading it back keeps the stored text (the cell counts as empty).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+TRUNCATION_MARK = "… [đã cắt bớt vì quá dài]"
+_TRUNCATED_MIN_LENGTH = 16_000
 _INSTRUCTION_SHEETS = re.compile(
     r"^(huong ?dan|hd|instructions?|guide|readme|ghi ?chu|chu ?thich|danh ?muc|dm|lists?|notes?|tra ?cuu|ma)\b"
 )
@@ -827,6 +834,10 @@ def _cell(value):
     if kind is str:
         if "\xa0" in value or "\u200b" in value:
             value = value.replace("\xa0", " ").replace("\u200b", "")
+        if value[:1] == FORMULA_GUARD and value[1:2] and value[1] in FORMULA_TRIGGERS:
+            value = value[1:]
+        elif len(value) > _TRUNCATED_MIN_LENGTH and value.endswith(TRUNCATION_MARK):
+            return None
         return value.strip() or None
     if kind is float:
         # Integral numbers become int: a phone typed as a number must not show as 912345678.0.
