@@ -122,6 +122,13 @@ def role_choices() -> list[str]:
         select(CommunityRole.name_vi).where(CommunityRole.active).order_by(CommunityRole.sort_order)))
 
 
+def country_choices() -> list[str]:
+    """Vietnamese names of the countries, sorted diacritics aside (the template's drop-down)."""
+    from diaspora.reference.service import country_choices as choices
+
+    return [name for _, name in choices("vi")]
+
+
 def _labels(labels: dict) -> Callable[[], list[str]]:
     return lambda: [str(label) for label in labels.values()]
 
@@ -157,7 +164,7 @@ PEOPLE = Sheet(
         Column("country", "Quốc gia cư trú", "Country of residence",
                aliases=("Quốc gia", "Nước cư trú", "Nước sở tại", "Nước", "Country"),
                clean=c.clean_country, render=c.render_country, attributes=("country_code",), required=True,
-               example="Nhật Bản", help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP)."),
+               choices=country_choices, example="Nhật Bản", help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP)."),
         Column("city", "Thành phố", "City",
                aliases=("Bang/Tỉnh", "Tỉnh/Bang", "Thành phố/Bang", "Tỉnh/Thành phố", "Bang", "City/State", "State"),
                clean=_text("city"), render=c.render_attribute("city"), example="Tokyo"),
