@@ -69,6 +69,7 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from diaspora.audit import bp as audit_bp
     from diaspora.auth import bp as auth_bp
+    from diaspora.exports import bp as exports_bp
     from diaspora.imports import bp as imports_bp
     from diaspora.organisations import bp as organisations_bp
     from diaspora.outreach import bp as outreach_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(outreach_bp, url_prefix="/outreach")
     app.register_blueprint(imports_bp, url_prefix="/imports")
+    app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(reports_bp)

@@ -16,6 +16,9 @@ def register_spreadsheet_commands(app) -> None:
     """Attach the spreadsheet commands to the app's CLI."""
     for command in (import_people_command, bench_import_command):
         app.cli.add_command(command)
+    from diaspora.spreadsheets.export_commands import register_export_commands
+
+    register_export_commands(app)
 
 
 def _user_by_email(email: str | None):
