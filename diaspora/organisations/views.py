@@ -9,6 +9,7 @@ from diaspora.auth.permissions import role_required
 from diaspora.organisations import bp, service
 from diaspora.organisations.forms import OrganisationForm
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS, ORGANISATION_KIND_LABELS
+from diaspora.outreach import service as outreach_service
 from diaspora.people.models import CONTACT_KIND_LABELS
 
 
@@ -36,8 +37,12 @@ def index():
 @role_required("viewer")
 def show(organisation_id):
     organisation = service.get_organisation_or_404(organisation_id, include_deleted=current_user.has_role("admin"))
-    return render_template("organisations/show.html", organisation=organisation,
-                           members=service.members(organisation), events=history("organisations", organisation.id))
+    return render_template(
+        "organisations/show.html", organisation=organisation, members=service.members(organisation),
+        events=history("organisations", organisation.id),
+        activities=outreach_service.activities_for_organisation(organisation.id),
+        channels=outreach_service.channels_for_organisation(organisation.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

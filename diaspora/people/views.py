@@ -7,6 +7,7 @@ from flask_login import current_user
 from diaspora.audit.service import history
 from diaspora.auth.permissions import role_required
 from diaspora.organisations import service as organisation_service
+from diaspora.outreach import service as outreach_service
 from diaspora.people import bp, models, service
 from diaspora.people.forms import MembershipForm, PersonForm
 from diaspora.people.search import PeopleQuery, search_people
@@ -60,6 +61,8 @@ def show(person_id):
     return render_template(
         "people/show.html", person=person, events=history("people", person.id),
         hometown_candidates=service.hometown_candidates(person),
+        activities=outreach_service.activities_for_person(person.id),
+        channels=outreach_service.channels_for_person(person.id),
     )
 
 

@@ -159,6 +159,8 @@ def test_person_page_shows_everything_and_the_history(client, login, seeded):
                      "Gặp tại Tết 2024", "Danh sách ĐSQ", "Đầu tư", "Hội người Việt tại Fukuoka", "Chủ tịch",
                      'href="https://wa.me/819012345678"', 'href="https://example.org"', "Đồng ý"):
         assert expected in page, expected
+    assert f'href="/outreach/activities/new?person={person.id}"' in page
+    assert f'href="/outreach/channels/new?person={person.id}"' in page
     history = page[page.index('id="history"'):]
     assert "Fukuoka" in history and editor.name in history
     assert "Tạo mới" in history
