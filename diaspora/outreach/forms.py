@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from diaspora.extensions import db
@@ -101,13 +102,23 @@ class AmountField(StringField):
 class BlankableSelectField(SelectField):
     """A select whose blank option stands for a stored None."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The shared field macro styles a select by its type name.
+        self.type = "SelectField"
+
     def process_data(self, value):
         super().process_data("" if value is None else str(value))
 
 
-def _choices(labels: dict, blank=None) -> list[tuple[str, str]]:
-    choices = [(key, label) for key, label in labels.items()]
-    return [("", blank)] + choices if blank is not None else choices
+def _options(pairs, blank=None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, with a leading blank option when `blank` is given."""
+    options = [SelectChoice(str(value), label) for value, label in pairs]
+    return [SelectChoice("", blank)] + options if blank is not None else options
+
+
+def _choices(labels: dict, blank=None) -> list[SelectChoice]:
+    return _options(labels.items(), blank)
 
 
 def _live(model, record_id: int | None):
@@ -144,14 +155,14 @@ class ProductForm(FlaskForm):
     origin_unit_code = BlankableSelectField(_l("Đơn vị hành chính hiện nay"), choices=[])
     origin_text = StringField(_l("Nơi sản xuất (như đã ghi)"), validators=[Optional(), Length(max=300)])
     ocop_stars = BlankableSelectField(
-        _l("Hạng OCOP"), choices=[("", _l("Chưa xếp hạng"))] + [(str(n), f"{n} ★") for n in OCOP_STARS])
+        _l("Hạng OCOP"), choices=_options(((n, f"{n} ★") for n in OCOP_STARS), blank=_l("Chưa xếp hạng")))
     description = TextAreaField(_l("Mô tả, công nhận"), validators=[Optional(), Length(max=5000)])
     active = BooleanField(_l("Đang dùng trong danh mục"), default=True)
 
     def __init__(self, *args, product: Product | None = None, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._product = product
-        self.origin_unit_code.choices = [("", _l("— Chưa xác định —"))] + list(unit_choices)
+        self.origin_unit_code.choices = _options(unit_choices, blank=_l("— Chưa xác định —"))
 
     def validate_name(self, field):
         folded = fold(clean_text(field.data))
@@ -201,7 +212,7 @@ class ChannelForm(VersionedForm):
 
     def __init__(self, *args, country_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("— Chọn quốc gia —"))] + list(country_choices)
+        self.country.choices = _options(country_choices, blank=_l("— Chọn quốc gia —"))
 
     def validate_person_id(self, field):
         if field.data and _live(Person, _int(field.data)) is None:
@@ -241,7 +252,7 @@ class ParticipantForm(Form):
 
     kind = HiddenField()
     ref_id = HiddenField()
-    label = HiddenField()
+    display_name = HiddenField()
     role = StringField(validators=[Optional(), Length(max=120)])
     note = StringField(validators=[Optional(), Length(max=300)])
 
@@ -265,12 +276,12 @@ class ActivityForm(VersionedForm):
     follow_up_done = BooleanField(_l("Đã theo dõi xong"))
     amount = AmountField(_l("Số tiền"), validators=[
         Optional(), NumberRange(max=10**15, message=_l("Số tiền quá lớn."))])
-    currency = BlankableSelectField(_l("Đơn vị tiền"), choices=[("", "—")] + [(code, code) for code in CURRENCIES])
+    currency = BlankableSelectField(_l("Đơn vị tiền"), choices=_options(((code, code) for code in CURRENCIES), blank="—"))
     participants = FieldList(FormField(ParticipantForm), max_entries=MAX_PARTICIPANTS)
 
     def __init__(self, *args, country_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("— Không rõ / trong nước —"))] + list(country_choices)
+        self.country.choices = _options(country_choices, blank=_l("— Không rõ / trong nước —"))
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -285,7 +296,7 @@ class ActivityForm(VersionedForm):
         for entry in field.entries:
             key = (entry.form.kind.data, entry.form.ref_id.data)
             if key in seen:
-                raise ValidationError(_l("“%(name)s” được thêm hai lần.", name=entry.form.label.data or ""))
+                raise ValidationError(_l("“%(name)s” được thêm hai lần.", name=entry.form.display_name.data or ""))
             seen.add(key)
 
 
@@ -320,8 +331,8 @@ def channel_form_data(channel, products) -> dict:
 def participant_row(record, role=None, note=None) -> dict:
     """A participant entry of the activity form for a person or an organisation."""
     if isinstance(record, Person):
-        return {"kind": "person", "ref_id": str(record.id), "label": record.full_name, "role": role, "note": note}
-    return {"kind": "organisation", "ref_id": str(record.id), "label": record.name, "role": role, "note": note}
+        return {"kind": "person", "ref_id": str(record.id), "display_name": record.full_name, "role": role, "note": note}
+    return {"kind": "organisation", "ref_id": str(record.id), "display_name": record.name, "role": role, "note": note}
 
 
 def activity_form_data(activity) -> dict:

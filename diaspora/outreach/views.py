@@ -35,7 +35,7 @@ from diaspora.reference.service import country_choices
 def inject_labels():
     return {"product_categories": PRODUCT_CATEGORIES, "channel_types": CHANNEL_TYPES,
             "channel_statuses": CHANNEL_STATUSES, "channel_scales": CHANNEL_SCALES, "channel_product_statuses": CHANNEL_PRODUCT_STATUSES,
-            "activity_types": ACTIVITY_TYPES, "primary_contact": service.primary_contact}
+            "activity_types": ACTIVITY_TYPES, "primary_contact": service.primary_contact, "today": service.today()}
 
 
 def _form_status(form) -> int:

@@ -54,9 +54,9 @@ def test_editor_logs_an_activity_with_participants(client, login, seeded):
         activity_type="contribution", end_date="21/01/2025", follow_up_date="15/02/2025", amount="10.000",
         currency="USD", city="Tokyo", place="Đại sứ quán",
         **{"participants-0-kind": "person", "participants-0-ref_id": str(person.id),
-           "participants-0-label": person.full_name, "participants-0-role": "Trưởng đoàn",
+           "participants-0-display_name": person.full_name, "participants-0-role": "Trưởng đoàn",
            "participants-3-kind": "organisation", "participants-3-ref_id": str(association.id),
-           "participants-3-label": association.name}))
+           "participants-3-display_name": association.name}))
     assert response.status_code == 302
     activity = db.session.scalar(db.select(Activity))
     assert (activity.start_date, activity.end_date, activity.follow_up_date) == (
@@ -106,6 +106,7 @@ def test_editing_changes_participants_and_keeps_the_form_dates(client, login, se
     login("editor")
     page = client.get(f"/outreach/activities/{activity.id}/edit").get_data(as_text=True)
     assert 'value="20/01/2025"' in page
+    assert '<span class="participant-name">Nguyễn Văn Hùng</span>' in page
     response = client.post(f"/outreach/activities/{activity.id}/edit", data=_form(
         title="Gặp mặt kiều bào tại Tokyo", version=_version(page), outcome="Đã ký biên bản",
         **{"participants-0-kind": "person", "participants-0-ref_id": str(second.id)}))

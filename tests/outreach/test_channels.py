@@ -139,7 +139,7 @@ def test_editing_replaces_products_and_records_the_change(client, login, seeded)
                                          "after": ["Vải thiều Thanh Hà: Đang phân phối"]}
     assert event.changes["status"] == {"before": "Tiềm năng", "after": "Đã liên hệ"}
     page = client.get(f"/outreach/channels/{channel.id}").get_data(as_text=True)
-    assert "Gọi điện" in page and "Quá trình làm việc" in page
+    assert "Gọi điện" in page and "Trạng thái qua các lần" in page
 
 
 def test_a_stale_edit_is_refused_and_shows_what_changed(client, login, seeded):
