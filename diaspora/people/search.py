@@ -184,6 +184,7 @@ class PeopleQuery:
             "organisation": self.organisation_id, "status": self.status, "title": self.title,
             "offer": self.offer, "deleted": "1" if self.deleted else None,
             "sort": self.sort if self.sort != "name" else None,
+            "per_page": self.per_page if self.per_page != 50 else None,
         }
         return {key: value for key, value in args.items() if value}
 
@@ -278,20 +279,30 @@ class _Conditions:
     text: object  # the text condition when it is not an id set (PostgreSQL, the bin on SQLite)
     sets: list  # subqueries giving the ids a person must be among
     terms: list[str]
+    _sizes: list | None = None
 
-    def where(self, walk: bool = False, walked=None) -> list:
-        """WHERE clauses for SQLite's planner, which looks up the people of an id set one by one
-        unless told otherwise. With `walk` the ids are hidden from it, so it walks an index of
-        people and tests each id against the sets, held in memory. `walked`, a tuple of columns,
-        then names the only filtered columns it may walk the index of (none: the sort's index)."""
+    def sizes(self) -> list[int]:
+        """How many ids each set holds (each count is read from an index)."""
+        if self._sizes is None:
+            self._sizes = [db.session.scalar(select(func.count()).select_from(s.subquery())) for s in self.sets]
+        return self._sizes
+
+    def where(self, walk: bool = False, walked=None, driver: int | None = None) -> list:
+        """WHERE clauses steering SQLite's planner, which otherwise looks up the people of an id
+        set one by one. With `walk` the ids are hidden from it, so it walks an index of people and
+        tests each id against the sets, held in memory; `walked` (a tuple of columns) then names
+        the filtered columns whose index it may walk (none: the sort's index). `driver` is the
+        one set whose people are looked up, the others being tested in memory."""
         conditions = [self.in_list]
         for column, build in self.filters.items():
             visible = walked is None or column in walked
             conditions.append(build(column if visible else _hidden(column)))
         if self.text is not None:
             conditions.append(self.text)
-        ids = _hidden(Person.id) if walk else Person.id
-        return [*conditions, *(ids.in_(subquery) for subquery in self.sets)]
+        for index, subquery in enumerate(self.sets):
+            visible = not walk and (driver is None or index == driver)
+            conditions.append((Person.id if visible else _hidden(Person.id)).in_(subquery))
+        return conditions
 
 
 def _conditions(query: PeopleQuery, dialect: str) -> _Conditions | None:
@@ -343,16 +354,15 @@ def _count(conditions: _Conditions, dialect: str) -> int:
         )
     # Only id sets: count the smallest set's ids that are in all the others, without reading people,
     # then take away those in the bin. The FTS table holds no one from the bin.
-    sets = list(conditions.sets)
-    if len(sets) > 1:
-        sets.sort(key=lambda subquery: db.session.scalar(select(func.count()).select_from(subquery.subquery())))
-    smallest, *others = sets
-    smallest = smallest.subquery()
+    sizes = conditions.sizes() if len(conditions.sets) > 1 else [0]
+    driver = sizes.index(min(sizes))
+    smallest = conditions.sets[driver].subquery()
+    others = [subquery for index, subquery in enumerate(conditions.sets) if index != driver]
     total = db.session.scalar(
         select(func.count()).select_from(smallest).where(*(_hidden(smallest.c[0]).in_(other) for other in others))
     )
     if not conditions.terms:
-        binned = [_IN_BIN, *(_hidden(Person.id).in_(subquery) for subquery in sets)]
+        binned = [_IN_BIN, *(_hidden(Person.id).in_(subquery) for subquery in conditions.sets)]
         total -= db.session.scalar(select(func.count()).select_from(Person).where(*binned))
     return total
 
@@ -370,15 +380,20 @@ def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: 
     table_size = db.session.scalar(select(func.max(Person.id))) or 1
     walk_rows = (offset + query.per_page) * table_size / total
     if dialect == "sqlite":
-        # A walk tests each row against in-memory id sets; collecting looks up and sorts every match.
-        walk = walk_rows <= 3 * total
+        # Walking reads walk_rows index entries and tests each against in-memory id sets;
+        # collecting looks up every id of the smallest set (or of the filtered column) and sorts.
+        sizes = conditions.sizes() if conditions.sets else [total]
+        driver = sizes.index(min(sizes))
+        walk = sizes[driver] >= walk_rows
         # Walk the sort's index, unless a filtered column's index gives the same order.
-        walked = ()
-        if query.country and columns[0] in (Person.name_folded, Person.country_code):
-            walked = (Person.country_code,)
-        elif query.status and columns[0] is Person.name_folded:
-            walked = (Person.status,)
-        statement = select(Person.id).where(*conditions.where(walk=walk, walked=walked if walk else None))
+        walked = None
+        if walk:
+            walked = ()
+            if query.country and columns[0] in (Person.name_folded, Person.country_code):
+                walked = (Person.country_code,)
+            elif query.status and columns[0] is Person.name_folded:
+                walked = (Person.status,)
+        statement = select(Person.id).where(*conditions.where(walk=walk, walked=walked, driver=driver))
         statement = statement.order_by(*_ordered(columns, descending))
     elif conditions.terms and walk_rows > total / 4:
         # Walking would recompute each row's tsvector; collect the index's matches and sort them.

@@ -1,0 +1,93 @@
+"""Demo data: realistic people marked as demo, with valid contacts, found by the search."""
+import collections
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from diaspora.extensions import db
+from diaspora.organisations.models import Organisation
+from diaspora.people import service
+from diaspora.people.contacts import PHONE_KINDS, normalize_email, normalize_phone
+from diaspora.people.demo import DEMO_SOURCE, DemoMaker, create_demo_data
+from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.search import PeopleQuery, person_search_text, search_people
+from diaspora.reference.models import Country
+from diaspora.text import fold
+
+
+def test_demo_data_command_creates_people_marked_as_demo(seeded, runner):
+    result = runner.invoke(args=["demo-data", "--people", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "300" in result.output
+    people = db.session.scalars(select(Person).options(
+        selectinload(Person.contacts), selectinload(Person.memberships))).all()
+    assert len(people) == 300
+    assert all(person.is_demo and person.source == DEMO_SOURCE for person in people)
+    organisations = db.session.scalars(select(Organisation)).all()
+    assert organisations and all(organisation.is_demo for organisation in organisations)
+    assert db.session.scalar(select(func.count()).select_from(Membership)) > 0
+    for person in people:
+        assert person.name_folded == fold(person.full_name)
+        assert person.search_text == person_search_text(person)
+
+
+def test_demo_contacts_are_valid_and_normalised_as_the_app_does(seeded):
+    create_demo_data(300, seed=6)
+    contacts = db.session.scalars(select(Contact).options(selectinload(Contact.person))).all()
+    kinds = collections.Counter(contact.kind for contact in contacts)
+    assert kinds["phone"] > 150 and kinds["email"] > 100
+    for contact in contacts:
+        owner = contact.person or contact.organisation
+        if contact.kind in PHONE_KINDS:
+            assert contact.normalized.startswith("+")
+            assert normalize_phone(contact.value, owner.country_code) == contact.normalized, contact.value
+        elif contact.kind == "email":
+            assert normalize_email(contact.value) == contact.normalized
+    assert len({c.normalized for c in contacts if c.kind == "email"}) == kinds["email"]
+
+
+def test_demo_people_look_like_the_community(seeded):
+    create_demo_data(1500, seed=7)
+    families = collections.Counter(name.split()[0] for name in db.session.scalars(select(Person.full_name)))
+    assert families.most_common(1)[0][0] == "Nguyễn"
+    assert 0.3 < families["Nguyễn"] / 1500 < 0.46
+    countries = collections.Counter(db.session.scalars(select(Person.country_code)))
+    assert len(countries) >= 25
+    assert countries.most_common(1)[0][0] == "US"
+    assert db.session.scalar(select(func.count()).select_from(Person).where(Person.other_names.is_not(None))) > 300
+    assert db.session.scalar(select(func.count()).select_from(Person).where(Person.academic_title.is_not(None))) > 100
+    assert db.session.scalar(select(func.count()).select_from(Person).where(Person.hometown_text.is_not(None))) > 300
+    assert db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.hometown_unit_code.is_not(None))) > 700
+
+
+def test_demo_people_are_found_by_the_search(seeded):
+    create_demo_data(200, seed=8)
+    person = db.session.scalar(select(Person).where(Person.deleted_at.is_(None)).order_by(Person.id.desc()))
+    assert person.id in [found.id for found in search_people(PeopleQuery(q=fold(person.full_name))).items]
+    total = db.session.scalar(select(func.count()).select_from(Person).where(Person.deleted_at.is_(None)))
+    assert search_people(PeopleQuery()).total == total
+
+
+def test_demo_data_adds_to_existing_records(seeded):
+    create_demo_data(50, seed=9)
+    create_demo_data(50, seed=10)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 100
+    # The id sequences moved past the demo rows: ordinary records still save.
+    person = service.create_person({"full_name": "Phạm Minh Tuấn", "country_code": "CZ"})
+    assert person.id > 100
+    assert search_people(PeopleQuery(q="pham minh tuan")).items == [person]
+
+
+def test_same_seed_same_people(seeded):
+    now = datetime.now(UTC)
+    first, again = DemoMaker(3, now), DemoMaker(3, now)
+    assert [first.person(i, {})["person"] for i in range(20)] == [again.person(i, {})["person"] for i in range(20)]
+
+
+def test_demo_data_loads_reference_data_when_missing(app, runner):
+    result = runner.invoke(args=["demo-data", "--people", "20"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Country)) > 200
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 20

@@ -1,0 +1,68 @@
+"""Whatever plan the search takes (walking an index or collecting matches), it answers like a plain filter."""
+import itertools
+import random
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from diaspora.extensions import db
+from diaspora.people.demo import create_demo_data
+from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.search import PeopleQuery, search_people, search_terms
+from diaspora.text import fold_words
+
+
+def _matches(person: Person, query: PeopleQuery) -> bool:
+    words = person.search_text.split()
+    title_words = fold_words(person.academic_title)
+    return all((
+        (person.deleted_at is not None) == query.deleted,
+        all(any(word.startswith(term) for word in words) for term in search_terms(query.q)),
+        bool(search_terms(query.q)) or not query.q.strip(),
+        query.country in (None, person.country_code),
+        query.status in (None, person.status),
+        query.field is None or query.field in {field.key for field in person.fields},
+        query.role is None or query.role in {role.key for role in person.roles},
+        query.offer is None or query.offer in person.offer_kinds,
+        query.organisation_id is None or query.organisation_id in {m.organisation_id for m in person.memberships},
+        query.title is None or all(any(word.startswith(prefix) for word in title_words)
+                                   for prefix in fold_words(query.title)),
+    ))
+
+
+SORT_KEYS = {
+    "name": lambda p: (p.name_folded, p.id),
+    "country": lambda p: (p.country_code, p.name_folded, p.id),
+    "birth_year": lambda p: (p.birth_year, p.name_folded, p.id),
+    "updated": lambda p: (p.updated_at, p.id),
+}
+
+
+def _expected(people, query: PeopleQuery) -> tuple[list[int], int]:
+    found = [person for person in people if _matches(person, query)]
+    found.sort(key=SORT_KEYS[query.sort.lstrip("-")], reverse=query.sort.startswith("-"))
+    start = (query.page - 1) * query.per_page
+    return [person.id for person in found[start:start + query.per_page]], len(found)
+
+
+def test_search_answers_like_a_plain_filter_on_demo_data(seeded):
+    create_demo_data(400, seed=11)
+    people = db.session.scalars(select(Person).options(
+        selectinload(Person.fields), selectinload(Person.roles), selectinload(Person.offers),
+        selectinload(Person.memberships))).all()
+    phone = db.session.scalar(select(Contact.value).where(Contact.kind == "phone", Contact.person_id.is_not(None)))
+    organisation = db.session.scalar(select(Membership.organisation_id).order_by(Membership.id))
+    texts = ["", "nguyen", "nguyen van", "dang", "th", "hoi nguoi", "le thi", phone, "zzz"]
+    filters = [
+        {}, {"country": "JP"}, {"country": "US"}, {"field": "health"}, {"role": "business"}, {"offer": "visits"},
+        {"status": "unreachable"}, {"title": "ts"}, {"organisation_id": organisation},
+        {"country": "JP", "field": "health"}, {"field": "health", "role": "business"}, {"deleted": True},
+        {"country": "US", "offer": "investment", "role": "intellectual"},
+    ]
+    sorts = ["name", "-name", "country", "-birth_year", "updated"]
+    combinations = list(itertools.product(texts, filters, sorts, (1, 2, 5)))
+    for q, extra, sort, page in random.Random(0).sample(combinations, 260):
+        query = PeopleQuery(q=q, sort=sort, page=page, per_page=7, **extra)
+        result = search_people(query)
+        expected_ids, expected_total = _expected(people, query)
+        assert ([person.id for person in result.items], result.total) == (expected_ids, expected_total), query
