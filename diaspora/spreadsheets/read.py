@@ -238,9 +238,13 @@ class _ExtentScanner:
                 self._extend(beyond.group(0)[1:])
         if self._beyond_found:
             # Rows come in order: the last content cell of a chunk tells how far the sheet has gone.
-            last = self._content_cell.search(chunk, max(chunk.rfind(b'<c r="'), chunk.rfind(b':c r="'), 0))
-            if last:
-                self._extend(last.group(0))
+            position = len(chunk)
+            while position > 0:
+                position = max(chunk.rfind(b'<c r="', 0, position), chunk.rfind(b':c r="', 0, position))
+                last = self._content_cell.match(chunk, position + 1) if position >= 0 else None
+                if last:
+                    self._extend(last.group(0))
+                    break
 
     def _extend(self, cell_tag: bytes) -> None:
         cell = self._content_cell.match(cell_tag)
