@@ -426,5 +426,5 @@ def export_filename(query: PeopleQuery, fmt: str, now=None) -> str:
 
     stamp = to_user_timezone(now or utcnow()).strftime("%Y%m%d-%H%M")
     parts = ["kieu-bao", "thung-rac" if query.deleted else None, query.country, query.field, query.role, stamp]
-    name = "-".join(re.sub(r"[^A-Za-z0-9_]+", "", part) for part in parts if part)
+    name = "-".join(re.sub(r"[^A-Za-z0-9_-]+", "", part) for part in parts if part)
     return f"{name}.{fmt}"

@@ -43,6 +43,10 @@ def full_person(by=None, organisation=None, **values):
     return person
 
 
+def _field_ids_for_tests(*keys) -> list[int]:
+    return ids(Field, *keys)
+
+
 def _role_keys() -> list[str]:
     return list(db.session.scalars(select(CommunityRole.key).order_by(CommunityRole.sort_order)))
 
