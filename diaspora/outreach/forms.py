@@ -276,7 +276,8 @@ class ActivityForm(VersionedForm):
     follow_up_done = BooleanField(_l("Đã theo dõi xong"))
     amount = AmountField(_l("Số tiền"), validators=[
         Optional(), NumberRange(max=10**15, message=_l("Số tiền quá lớn."))])
-    currency = BlankableSelectField(_l("Đơn vị tiền"), choices=_options(((code, code) for code in CURRENCIES), blank="—"))
+    currency = BlankableSelectField(_l("Đơn vị tiền"), choices=_options(((code, code) for code in CURRENCIES),
+                                                                        blank="—"))
     participants = FieldList(FormField(ParticipantForm), max_entries=MAX_PARTICIPANTS)
 
     def __init__(self, *args, country_choices=(), **kwargs):
@@ -330,9 +331,8 @@ def channel_form_data(channel, products) -> dict:
 
 def participant_row(record, role=None, note=None) -> dict:
     """A participant entry of the activity form for a person or an organisation."""
-    if isinstance(record, Person):
-        return {"kind": "person", "ref_id": str(record.id), "display_name": record.full_name, "role": role, "note": note}
-    return {"kind": "organisation", "ref_id": str(record.id), "display_name": record.name, "role": role, "note": note}
+    kind, name = ("person", record.full_name) if isinstance(record, Person) else ("organisation", record.name)
+    return {"kind": kind, "ref_id": str(record.id), "display_name": name, "role": role, "note": note}
 
 
 def activity_form_data(activity) -> dict:

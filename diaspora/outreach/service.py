@@ -282,10 +282,12 @@ def unit_choices() -> list[tuple[str, str]]:
 
 
 def get_product_or_404(product_id: int) -> Product:
+    """The product, or a 404 page."""
     return db.session.get(Product, product_id) or abort(404)
 
 
 def create_product(data: dict, by=None) -> Product:
+    """Add a product to the catalogue."""
     product = Product()
     _apply_product(product, data)
     db.session.add(product)
@@ -413,6 +415,7 @@ def search_channels(query: ChannelQuery) -> ResultPage:
 
 
 def get_channel_or_404(channel_id: int, include_deleted: bool = False) -> DistributionChannel:
+    """The channel, or a 404 page; channels in the bin only when asked."""
     channel = db.session.get(DistributionChannel, channel_id)
     if channel is None or (channel.is_deleted and not include_deleted):
         abort(404)
@@ -540,6 +543,7 @@ def delete_channel(channel: DistributionChannel, by=None) -> None:
 
 
 def restore_channel(channel: DistributionChannel, by=None) -> None:
+    """Take a channel out of the bin."""
     channel.deleted_at = None
     _touch(channel, by)
     record("restore", channel, summary=channel.name, user=by)
@@ -583,9 +587,11 @@ class ProductCountryMatrix:
     counts: dict[tuple[int, str], dict[str, int]] = field(default_factory=dict)
 
     def cell(self, product_id: int, country: str) -> dict[str, int]:
+        """{status: count} for one product in one country; empty when no channel has it."""
         return self.counts.get((product_id, country), {})
 
     def product_total(self, product_id: int) -> dict[str, int]:
+        """{status: count} for one product over all countries."""
         total: dict[str, int] = {}
         for (pid, _country), cell in self.counts.items():
             if pid == product_id:
@@ -698,6 +704,7 @@ def activity_years() -> list[int]:
 
 
 def get_activity_or_404(activity_id: int, include_deleted: bool = False) -> Activity:
+    """The activity, or a 404 page; activities in the bin only when asked."""
     activity = db.session.get(Activity, activity_id)
     if activity is None or (activity.is_deleted and not include_deleted):
         abort(404)
@@ -763,6 +770,7 @@ def _apply_activity(activity: Activity, data: dict) -> None:
 
 
 def create_activity(data: dict, by=None) -> Activity:
+    """Log a new activity with its participants."""
     user_id = getattr(by, "id", None)
     activity = Activity(created_by_id=user_id, updated_by_id=user_id)
     with db.session.no_autoflush:
@@ -804,6 +812,7 @@ def delete_activity(activity: Activity, by=None) -> None:
 
 
 def restore_activity(activity: Activity, by=None) -> None:
+    """Take an activity out of the bin."""
     activity.deleted_at = None
     _touch(activity, by)
     record("restore", activity, summary=activity.title, user=by)

@@ -33,9 +33,11 @@ from diaspora.reference.service import country_choices
 
 @bp.context_processor
 def inject_labels():
+    """Labels and helpers every outreach template uses."""
     return {"product_categories": PRODUCT_CATEGORIES, "channel_types": CHANNEL_TYPES,
-            "channel_statuses": CHANNEL_STATUSES, "channel_scales": CHANNEL_SCALES, "channel_product_statuses": CHANNEL_PRODUCT_STATUSES,
-            "activity_types": ACTIVITY_TYPES, "primary_contact": service.primary_contact, "today": service.today()}
+            "channel_statuses": CHANNEL_STATUSES, "channel_scales": CHANNEL_SCALES,
+            "channel_product_statuses": CHANNEL_PRODUCT_STATUSES, "activity_types": ACTIVITY_TYPES,
+            "primary_contact": service.primary_contact, "today": service.today()}
 
 
 def _form_status(form) -> int:
@@ -51,6 +53,7 @@ def _bin_allowed(query) -> None:
 @bp.get("/")
 @role_required("viewer")
 def index():
+    """The section opens on the channel list."""
     return redirect(url_for("outreach.channels"))
 
 
@@ -59,6 +62,7 @@ def index():
 @bp.get("/products/")
 @role_required("viewer")
 def products():
+    """The typical products catalogue, by category."""
     category = request.args.get("category") or None
     q = (request.args.get("q") or "").strip()
     inactive = request.args.get("inactive") == "1" and current_user.has_role("admin")
@@ -71,6 +75,7 @@ def products():
 @bp.route("/products/new", methods=["GET", "POST"])
 @role_required("admin")
 def product_new():
+    """Add a product (admin)."""
     form = ProductForm(unit_choices=service.unit_choices())
     if not form.validate_on_submit():
         return render_template("outreach/product_form.html", form=form, product=None), _form_status(form)
@@ -82,6 +87,7 @@ def product_new():
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def product_edit(product_id):
+    """Edit a product (admin)."""
     product = service.get_product_or_404(product_id)
     form = ProductForm(obj=product, product=product, unit_choices=service.unit_choices())
     if not form.validate_on_submit():
@@ -94,6 +100,7 @@ def product_edit(product_id):
 @bp.post("/products/<int:product_id>/active")
 @role_required("admin")
 def product_active(product_id):
+    """Take a product out of the catalogue or back in (admin)."""
     product = service.get_product_or_404(product_id)
     if DeleteForm().validate_on_submit():
         active = request.form.get("active") == "1"
@@ -113,9 +120,22 @@ def _channel_form(channel=None, **prefill) -> ChannelForm:
     return form
 
 
+def _channel_prefill(args) -> dict:
+    """The owner fields of a new channel opened from a person's or an organisation's page."""
+    prefill = {}
+    person = service.lookup_person(args.get("person"))
+    if person is not None:
+        prefill.update(person_id=person.id, person_label=person.full_name)
+    organisation = service.lookup_organisation(args.get("organisation"))
+    if organisation is not None:
+        prefill.update(organisation_id=organisation.id, organisation_label=organisation.name)
+    return prefill
+
+
 @bp.get("/channels/")
 @role_required("viewer")
 def channels():
+    """The filtered, paginated list of distribution channels."""
     query = service.ChannelQuery.from_args(request.args)
     _bin_allowed(query)
     return render_template("outreach/channels.html", page=service.search_channels(query), query=query,
@@ -126,14 +146,15 @@ def channels():
 @bp.get("/channels/matrix")
 @role_required("viewer")
 def matrix():
+    """Products × countries: where each product is distributed or wanted."""
     return render_template("outreach/matrix.html", matrix=service.product_country_matrix())
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])
 @role_required("editor")
 def channel_new():
-    person = service.lookup_person(request.args.get("person"))
-    form = _channel_form(**({"person_id": person.id, "person_label": person.full_name} if person else {}))
+    """Add a distribution channel."""
+    form = _channel_form(**_channel_prefill(request.args))
     if not form.validate_on_submit():
         return render_template("outreach/channel_form.html", form=form, channel=None), _form_status(form)
     channel = service.create_channel(form.data, by=current_user)
@@ -144,6 +165,7 @@ def channel_new():
 @bp.get("/channels/<int:channel_id>")
 @role_required("viewer")
 def channel_show(channel_id):
+    """One channel: details, products, status history, changes."""
     channel = service.get_channel_or_404(channel_id, include_deleted=current_user.has_role("admin"))
     status_form = ChannelStatusForm(data={"version": channel.version, "status": channel.status})
     return render_template("outreach/channel_show.html", channel=channel, status_form=status_form,
@@ -153,6 +175,7 @@ def channel_show(channel_id):
 @bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
 @role_required("editor")
 def channel_edit(channel_id):
+    """Edit a channel; a form built on an older version gets the conflict page."""
     channel = service.get_channel_or_404(channel_id)
     form = _channel_form(channel)
     if not form.validate_on_submit():
@@ -171,6 +194,7 @@ def channel_edit(channel_id):
 @bp.post("/channels/<int:channel_id>/status")
 @role_required("editor")
 def channel_status(channel_id):
+    """Move a channel along the pipeline from its page."""
     channel = service.get_channel_or_404(channel_id)
     form = ChannelStatusForm()
     if not form.validate_on_submit():
@@ -191,6 +215,7 @@ def channel_status(channel_id):
 @bp.post("/channels/<int:channel_id>/delete")
 @role_required("admin")
 def channel_delete(channel_id):
+    """Move a channel to the bin (admin)."""
     channel = service.get_channel_or_404(channel_id)
     if DeleteForm().validate_on_submit():
         service.delete_channel(channel, by=current_user)
@@ -201,6 +226,7 @@ def channel_delete(channel_id):
 @bp.post("/channels/<int:channel_id>/restore")
 @role_required("admin")
 def channel_restore(channel_id):
+    """Take a channel out of the bin (admin)."""
     channel = service.get_channel_or_404(channel_id, include_deleted=True)
     if DeleteForm().validate_on_submit():
         service.restore_channel(channel, by=current_user)
@@ -219,6 +245,7 @@ def _activity_form(activity=None, prefill_participants=()) -> ActivityForm:
 @bp.get("/activities/")
 @role_required("viewer")
 def activities():
+    """The filtered, paginated list of activities, newest first."""
     query = service.ActivityQuery.from_args(request.args)
     _bin_allowed(query)
     return render_template("outreach/activities.html", page=service.search_activities(query), query=query,
@@ -228,6 +255,7 @@ def activities():
 @bp.route("/activities/new", methods=["GET", "POST"])
 @role_required("editor")
 def activity_new():
+    """Log an activity, optionally with a person or an organisation already added."""
     prefill = [record for record in (service.lookup_person(request.args.get("person")),
                                      service.lookup_organisation(request.args.get("organisation"))) if record]
     form = _activity_form(prefill_participants=prefill)
@@ -241,6 +269,7 @@ def activity_new():
 @bp.get("/activities/<int:activity_id>")
 @role_required("viewer")
 def activity_show(activity_id):
+    """One activity: details, participants, follow-up, changes."""
     activity = service.get_activity_or_404(activity_id, include_deleted=current_user.has_role("admin"))
     return render_template("outreach/activity_show.html", activity=activity, action_form=DeleteForm(),
                            history=service.record_history(activity))
@@ -249,6 +278,7 @@ def activity_show(activity_id):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @role_required("editor")
 def activity_edit(activity_id):
+    """Edit an activity; a form built on an older version gets the conflict page."""
     activity = service.get_activity_or_404(activity_id)
     form = _activity_form(activity)
     if not form.validate_on_submit():
@@ -267,6 +297,7 @@ def activity_edit(activity_id):
 @bp.post("/activities/<int:activity_id>/follow-up-done")
 @role_required("editor")
 def follow_up_done(activity_id):
+    """Close an activity's follow-up."""
     activity = service.get_activity_or_404(activity_id)
     if DeleteForm().validate_on_submit():
         service.mark_follow_up_done(activity, by=current_user)
@@ -279,6 +310,7 @@ def follow_up_done(activity_id):
 @bp.post("/activities/<int:activity_id>/delete")
 @role_required("admin")
 def activity_delete(activity_id):
+    """Move an activity to the bin (admin)."""
     activity = service.get_activity_or_404(activity_id)
     if DeleteForm().validate_on_submit():
         service.delete_activity(activity, by=current_user)
@@ -289,6 +321,7 @@ def activity_delete(activity_id):
 @bp.post("/activities/<int:activity_id>/restore")
 @role_required("admin")
 def activity_restore(activity_id):
+    """Take an activity out of the bin (admin)."""
     activity = service.get_activity_or_404(activity_id, include_deleted=True)
     if DeleteForm().validate_on_submit():
         service.restore_activity(activity, by=current_user)
@@ -299,6 +332,7 @@ def activity_restore(activity_id):
 @bp.get("/follow-ups")
 @role_required("viewer")
 def follow_ups():
+    """Activities whose follow-up is due within 14 days or overdue."""
     today = service.today()
     return render_template("outreach/follow_ups.html", activities=service.follow_ups_due(today), today=today,
                            horizon=today + timedelta(days=service.FOLLOW_UP_DAYS), days=service.FOLLOW_UP_DAYS,
@@ -310,18 +344,21 @@ def follow_ups():
 @bp.get("/people/lookup")
 @role_required("viewer")
 def people_lookup():
+    """People matching `q`, as JSON, for the pickers."""
     return jsonify(service.lookup_people(request.args.get("q", "")[:200]))
 
 
 @bp.get("/organisations/lookup")
 @role_required("viewer")
 def organisations_lookup():
+    """Organisations matching `q`, as JSON, for the pickers."""
     return jsonify(service.lookup_organisations(request.args.get("q", "")[:200]))
 
 
 @bp.get("/experts")
 @role_required("viewer")
 def experts():
+    """The expert finder: people by field, country, title and willingness to contribute."""
     query = service.expert_query(request.args)
     return render_template("outreach/experts.html", page=service.find_experts(query), query=query,
                            args=query.to_args(), options=service.expert_filter_options())

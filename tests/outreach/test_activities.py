@@ -65,7 +65,8 @@ def test_editor_logs_an_activity_with_participants(client, login, seeded):
     assert {(p.name, p.role) for p in activity.participants} == {
         ("Nguyễn Văn Hùng", "Trưởng đoàn"), ("Hội người Việt Nam tại Nhật Bản", None)}
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity_type == "activities"))
-    assert event.changes["participants"]["after"] == ["Hội người Việt Nam tại Nhật Bản", "Nguyễn Văn Hùng (Trưởng đoàn)"]
+    assert event.changes["participants"]["after"] == [
+        "Hội người Việt Nam tại Nhật Bản", "Nguyễn Văn Hùng (Trưởng đoàn)"]
     assert event.changes["activity_type"]["after"] == "Đóng góp, ủng hộ"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "10.000 USD" in page and "Trưởng đoàn" in page and "21/01/2025" in page

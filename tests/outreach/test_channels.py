@@ -288,3 +288,14 @@ def test_channels_for_person(seeded):
     gone = make_channel("Đã xoá", person=person)
     service.delete_channel(gone)
     assert service.channels_for_person(person.id) == [mine]
+
+
+def test_new_channel_opened_from_a_person_or_organisation_page_is_prefilled(client, login, seeded):
+    person, association = make_person(), make_organisation()
+    login("editor")
+    page = client.get(f"/outreach/channels/new?person={person.id}&organisation={association.id}").get_data(as_text=True)
+    assert f'name="person_id" type="hidden" value="{person.id}"' in page
+    assert f'name="organisation_id" type="hidden" value="{association.id}"' in page
+    assert "Hội người Việt Nam tại Nhật Bản" in page
+    page = client.get("/outreach/channels/new?person=abc&organisation=999").get_data(as_text=True)
+    assert 'name="person_id" type="hidden" value=""' in page
