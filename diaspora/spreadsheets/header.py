@@ -18,6 +18,7 @@ _STT_KEYS = {"stt", "tt", "sott", "sothutu", "thutu", "no", "nr", "number"}
 _STT_TEXTS = {"#", "no.", "nº", "n°"}
 _NUMBERING_CELL = re.compile(r"^[(\[]?\s*(\d{1,3}|[a-z]{1,2})\s*[)\]]?$", re.IGNORECASE)
 _SECTION = re.compile(r"^[ivxlc]+\s*[.)/]\s*\S")
+_SECTION_NUMBER = re.compile(r"^(?:[ivxlc]+|[a-z])\s*[.)]?$")
 # A signature block, a total line, a place-and-date line or a note line: the table is over.
 _FOOTER_STRONG = re.compile(
     r"^(?:\(?\s*ky[ ,]|nguoi lap|nguoi ky|tong cong|tong so\b|cong\s*:|ghi chu\s*:|kt\.|tm\.|tl\.|q\.\s|"
@@ -323,12 +324,15 @@ def find_header(
 def _skip_reason(row, index: int, stt_column, sections: set[int], header_keys, header_cells) -> str | None:
     """Why a row between the header and the footer is not data, or None when it is data."""
     filled = [column for column, value in enumerate(row) if value is not None and column != stt_column]
+    # Group rows number themselves "I", "II", "A"… in the STT column, or "I. NHẬT BẢN" in one cell.
+    number = row[stt_column] if stt_column is not None else None
+    numbered_group = isinstance(number, str) and bool(_SECTION_NUMBER.match(fold(number)))
     if not filled:
-        return "blank"
+        return "section" if numbered_group or (isinstance(number, str) and _SECTION.match(fold(number))) else "blank"
     if index in sections:
         return "section"
     first = row[filled[0]]
-    if len(filled) == 1 and isinstance(first, str) and _SECTION.match(fold(first)):
+    if len(filled) == 1 and isinstance(first, str) and (numbered_group or _SECTION.match(fold(first))):
         return "section"
     # Printed lists repeat the header on every page.
     if (filled[0], first) in header_cells:
