@@ -345,11 +345,11 @@ def _write_xlsx(out, sheet: Sheet, rows, lines: list[str], locale: str, properti
                 length = len(text)
                 if length > widths[index]:
                     widths[index] = min(length + 1, MAX_WIDTH)
+                cell_format = wrapped_format if length > WRAP_AT or "\n" in text else text_format
                 if text[:1] == "<" and text.startswith("<r>"):
-                    write_text(worksheet, row_number, index, text,
-                               wrapped_format if length > WRAP_AT else text_format, formats)
+                    write_text(worksheet, row_number, index, text, cell_format, formats)
                 else:
-                    write_string(row_number, index, text, wrapped_format if length > WRAP_AT else text_format)
+                    write_string(row_number, index, text, cell_format)
                 kinds[index] = kinds[index] or "text"
             elif isinstance(value, date):
                 write_datetime(row_number, index, value, formats.date)
