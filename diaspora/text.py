@@ -133,7 +133,7 @@ def decode_vni(text: str) -> str:
     return unicodedata.normalize("NFC", _VNI_PATTERN.sub(lambda match: _VNI[match.group(0)], text))
 
 
-_INITIAL = "(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
+_INITIAL = "(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
 _NUCLEUS = "(?:uyê|uya|oa|oă|oe|uê|uy|uâ|uơ|iê|yê|ia|ya|ua|ưa|uô|ươ|oo|[aăâeêioôơuưy])"
 _SYLLABLE = re.compile(f"{_INITIAL}({_NUCLEUS})(ch|ng|nh|[cmnpt]|[iyou])?")
 _WORD_SPLIT = re.compile(r"[\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
@@ -148,7 +148,9 @@ def _is_vietnamese_syllable(word: str) -> bool:
     match = _SYLLABLE.fullmatch(bare)
     if not match:
         return False
-    nucleus, final = match.groups()
+    initial, nucleus, final = match.groups()
+    if initial == "qu" and nucleus[0] in "ou":
+        return False
     if final in ("c", "ch", "p", "t") and tones and tones[0] not in (_ACUTE, _DOT):
         return False
     if final in ("ch", "nh") and nucleus not in ("a", "ê", "i", "uy", "oa", "uê"):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from diaspora.text import clean_text, fold, fold_key
+from diaspora.text import clean_text, detect_legacy_encoding, fold, fold_key, to_unicode
 
 HEADER_SEARCH_ROWS = 30
 _MAX_HEADER_LENGTH = 120
@@ -78,6 +78,16 @@ def _text(value) -> str:
     return clean_text(str(value)) or ""
 
 
+def _label(value) -> str:
+    """Header text, decoded when typed in a legacy font: whole workbooks in .VnTime still arrive."""
+    text = _text(value)
+    if text and not text.isascii():
+        encoding = detect_legacy_encoding([text])
+        if encoding:
+            return to_unicode(text, encoding) or ""
+    return text
+
+
 def _is_label(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= _MAX_HEADER_LENGTH
 
@@ -96,7 +106,7 @@ def _fill_merges(rows: list[list[object]], merged, last_row: int) -> list[list[o
 
 
 def _recognised(row: list[object], is_known_header) -> int:
-    return len({text for text in map(_text, row) if text and is_known_header(text)})
+    return len({text for text in map(_label, row) if text and is_known_header(text)})
 
 
 def _is_title_row(row: list[object]) -> bool:
@@ -169,12 +179,12 @@ def _header_texts(top, merged, index: int, is_known_header):
         headers, groups = [], []
         for column in range(len(parent)):
             span = next((span for span in spans if span[0] <= column <= span[1]), None)
-            upper, lower = _text(parent[column]), _text(child[column])
+            upper, lower = _label(parent[column]), _label(child[column])
             if span is None:
                 headers.append(upper or lower)
                 groups.append(None)
                 continue
-            group = _text(parent[span[0]])
+            group = _label(parent[span[0]])
             groups.append(group)
             if not lower:
                 headers.append(group)
@@ -183,7 +193,7 @@ def _header_texts(top, merged, index: int, is_known_header):
             else:
                 headers.append(f"{group} / {lower}")
         return parent_index, 2, headers, groups
-    return index, 1, [_text(value) for value in top[index]], [None] * len(top[index])
+    return index, 1, [_label(value) for value in top[index]], [None] * len(top[index])
 
 
 def _stt_column(headers: list[str]) -> int | None:
@@ -336,7 +346,7 @@ def _skip_reason(row, index: int, stt_column, sections: set[int], header_keys, h
         return "section"
     # Printed lists repeat the header on every page.
     if (filled[0], first) in header_cells:
-        same = sum(1 for column, key in header_keys.items() if fold_key(_text(row[column])) == key)
+        same = sum(1 for column, key in header_keys.items() if fold_key(_label(row[column])) == key)
         if same >= max(2, 0.6 * len(header_keys)):
             return "repeated_header"
     if len(filled) >= max(3, 0.6 * len(header_keys)) and _is_numbering_row(row):

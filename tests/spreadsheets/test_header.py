@@ -67,6 +67,20 @@ def test_header_texts_are_cleaned():
     assert find_header(rows, is_known).headers == ["Họ và tên", "Email", "Ngày sinh"]
 
 
+@pytest.mark.parametrize("header", [
+    ["STT", "Hä vµ tªn", "Quèc gia", "NghÒ nghiÖp"],
+    ["STT", "Hoï vaø teân", "Quoác gia", "Ngheà nghieäp"],
+])
+def test_header_typed_in_a_legacy_font_is_decoded(header):
+    rows = rows_of(["DANH S¸CH"], header, [1, "NguyÔn V¨n Hïng", "NhËt B¶n", "Kü s\xad"])
+    layout = find_header(rows, is_known)
+    assert layout.header_row_index == 1
+    assert layout.headers == ["STT", "Họ và tên", "Quốc gia", "Nghề nghiệp"]
+    assert layout.recognised == 3
+    # Data stays as stored: the column's font or content decides its conversion later.
+    assert layout.data_rows == [(3, [1, "NguyÔn V¨n Hïng", "NhËt B¶n", "Kü s\xad"])]
+
+
 def test_fallback_when_no_header_is_known():
     rows = rows_of(["DANH SÁCH"], [], ["Mã", "Tên gọi", "Nơi ở", "Số hộ chiếu"], ["A1", "Hùng", "Tokyo", "B123"])
     layout = find_header(rows, lambda text: False)
