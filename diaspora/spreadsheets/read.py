@@ -21,13 +21,22 @@ from pathlib import Path
 from xml.etree.ElementTree import XMLPullParser
 
 import python_calamine
+import xlrd
 from babel.numbers import format_decimal
 from defusedxml.ElementTree import fromstring as parse_xml
 from flask import has_app_context
 from flask_babel import format_decimal as format_decimal_in_locale
 from flask_babel import gettext as _
+from xlrd.compdoc import CompDoc
 
-from diaspora.text import count_vietnamese_words, decode_tcvn3, decode_vni, detect_legacy_encoding
+from diaspora.text import (
+    count_vietnamese_words,
+    decode_tcvn3,
+    decode_vni,
+    detect_legacy_encoding,
+    fold,
+    legacy_encoding_for_font,
+)
 
 MB = 1024 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -557,6 +566,8 @@ class _OdsScanner:
             if self._row_has_content:
                 self._table.rows = self._row + self._row_repeat
             self._row += self._row_repeat
+        elif tag == f"{{{_TABLE}}}table":
+            self._table = None
         if self._parents and tag in (f"{{{_TABLE}}}table-row", f"{{{_STYLE}}}style"):
             # Rows are done with once counted: drop them so memory stays bounded.
             self._parents[-1].remove(element)
@@ -603,8 +614,6 @@ def _scan_ods(archive: zipfile.ZipFile, facts: _ZipFacts, limits: Limits) -> Non
 
 def _inspect_ole(path: Path) -> bytes:
     """The BIFF workbook stream of an .xls file, after refusing encrypted and non-Excel containers."""
-    from xlrd.compdoc import CompDoc
-
     data = path.read_bytes()
     try:
         document = CompDoc(data, logfile=io.StringIO())
@@ -690,10 +699,6 @@ def _biff_sheet_name(data: bytes) -> str:
 
 def _xls_column_fonts(path: Path, sheet_name: str) -> dict[int, str]:
     """Fonts of the first rows of an .xls sheet, read only when the workbook uses a legacy Vietnamese font."""
-    import xlrd
-
-    from diaspora.text import legacy_encoding_for_font
-
     try:
         book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception:  # fonts are a best-effort extra: the values were read by calamine already
@@ -763,6 +768,8 @@ def _inspect(path, limits: Limits, original_filename: str | None) -> _Inspection
         detail = _describe_text(head)
         if detail:
             raise _not_spreadsheet(detail)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise _not_spreadsheet()
         if extension in _TEXT_EXTENSIONS:
             return _Inspection("csv")
         raise _not_spreadsheet(_(
@@ -775,8 +782,6 @@ def _inspect(path, limits: Limits, original_filename: str | None) -> _Inspection
 # --- Public functions ---------------------------------------------------------------------------
 
 def _is_instructions(name: str) -> bool:
-    from diaspora.text import fold
-
     return bool(_INSTRUCTION_SHEETS.match(fold(name)))
 
 

@@ -122,6 +122,18 @@ def test_two_row_header_with_a_group_title(merged):
     assert [number for number, _values in layout.data_rows] == [4, 5]
 
 
+def test_two_row_header_found_from_its_sub_header_row():
+    rows = rows_of(
+        ["Họ và tên", "Liên hệ", None, None, None],
+        [None, "Điện thoại", "Email", "Địa chỉ", "Quốc gia"],
+        ["Nguyễn Văn Hùng", "0912345678", "h@example.jp", "Tokyo", "Nhật Bản"],
+    )
+    layout = find_header(rows, is_known, merged=[(0, 0, 1, 0), (0, 1, 0, 4)])
+    assert (layout.header_row_index, layout.header_rows) == (0, 2)
+    assert layout.headers == ["Họ và tên", "Điện thoại", "Email", "Địa chỉ", "Quốc gia"]
+    assert [number for number, _values in layout.data_rows] == [3]
+
+
 def test_unknown_sub_headers_keep_their_group_title():
     rows = rows_of(
         ["Họ và tên", "Ngày sinh", None, "Quốc gia"],

@@ -85,8 +85,9 @@ def test_merged_ranges_from_opendocument():
     assert {(0, 0, 0, 2), (4, 0, 4, 9), (7, 5, 7, 6), (7, 1, 8, 1)} <= set(merged)
 
 
-def test_list_sheets_reports_hidden_and_instruction_sheets():
-    sheets = list_sheets(fixture("people_xlsxwriter.xlsx"), LIMITS)
+@pytest.mark.parametrize("name", ["people_xlsxwriter.xlsx", "people_sheets.ods", "people_sheets.xls"])
+def test_list_sheets_reports_hidden_and_instruction_sheets(name):
+    sheets = list_sheets(fixture(name), LIMITS)
     assert sheets == [
         SheetInfo("Hướng dẫn", 0, hidden=False, instructions=True),
         SheetInfo("Danh sách", 1, hidden=False, instructions=False),
