@@ -27,11 +27,11 @@ def _version(page: str) -> str:
 
 def test_create_records_the_first_status_and_an_audit_event(seeded):
     lychee = make_product()
-    user = None
+    user = make_user("editor")
     channel = make_channel("Sen Việt", products=[(lychee, "distributing")], status="contacted", by=user)
-    assert [(s.from_status, s.to_status) for s in channel.status_changes] == [(None, "contacted")]
+    assert [(s.from_status, s.to_status, s.by_id) for s in channel.status_changes] == [(None, "contacted", user.id)]
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity_type == "distribution_channels"))
-    assert event.action == "create"
+    assert (event.action, event.user_id, channel.created_by_id) == ("create", user.id, user.id)
     assert event.changes["products"]["after"] == ["Vải thiều Thanh Hà: Đang phân phối"]
     assert event.changes["status"]["after"] == "Đã liên hệ"
     assert event.changes["country"]["after"] == "Nhật Bản"

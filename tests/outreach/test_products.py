@@ -4,10 +4,11 @@ import csv
 import pytest
 
 from diaspora.audit.models import AuditEvent
+from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
 from diaspora.outreach import service
 from diaspora.outreach.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
-from diaspora.config import PROJECT_ROOT
+from diaspora.reference.service import match_hometown
 from tests.outreach.factories import fresh, make_channel, make_product
 
 
@@ -26,6 +27,16 @@ def test_shipped_products_are_well_formed():
         assert row["ocop_stars"] in {"", *map(str, OCOP_STARS)}
         assert row["origin_unit_code"] in units | {""}
         assert row["origin_text"]
+
+
+def test_origin_units_agree_with_hometown_matching(seeded):
+    """The shipped unit codes were derived from the written origin; the matcher must not disagree."""
+    for row in _rows():
+        match = match_hometown(row["origin_text"])
+        if match.unit is not None:
+            assert row["origin_unit_code"] == match.unit.code, row["name"]
+        elif row["origin_unit_code"]:
+            assert [unit.code for unit in match.candidates] == [row["origin_unit_code"]], row["name"]
 
 
 def test_seed_products_is_idempotent_and_keeps_admin_edits(seeded):
