@@ -49,6 +49,7 @@ _RATIO_CHECK_FROM = MB
 _CHUNK = MB
 _FONT_SAMPLE_BYTES = 2 * MB
 _FONT_SAMPLE_ROWS = 300
+_TEXT_SAMPLE = 256 * 1024
 _FORBIDDEN_XML = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -974,19 +975,19 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         pass
     windows = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     legacy_view = data.decode("cp1252", errors="replace")
-    lines = legacy_view.splitlines()[:2000]
-    legacy = detect_legacy_encoding(lines)
+    legacy = detect_legacy_encoding(legacy_view[:_TEXT_SAMPLE].splitlines())
     if legacy:
         decoded = decode_tcvn3(legacy_view) if legacy == "tcvn3" else decode_vni(legacy_view)
-        sample = decoded.splitlines()[:2000]
-        if count_vietnamese_words(sample) > count_vietnamese_words(windows.splitlines()[:2000]):
+        if count_vietnamese_words(decoded[:_TEXT_SAMPLE].splitlines()) > count_vietnamese_words(
+            windows[:_TEXT_SAMPLE].splitlines()
+        ):
             return decoded, legacy
     return windows, "cp1258"
 
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter (comma, semicolon or tab) that splits the first lines most consistently."""
-    sample = text.splitlines()[:50]
+    sample = text[:_TEXT_SAMPLE].splitlines()[:50]
     best, best_score = ",", (0, 0)
     for delimiter in (",", ";", "\t"):
         widths = [len(row) for row in csv.reader(sample, delimiter=delimiter) if any(cell.strip() for cell in row)]

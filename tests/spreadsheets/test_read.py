@@ -182,6 +182,14 @@ def test_tcvn3_csv_is_decoded():
     assert sheet.rows[3][1:] == ["Hội người Việt Nam tại Nhật Bản", "Nhật Bản", "Tính toán, mô phỏng", "Lê Chân"]
 
 
+def test_vni_csv_is_decoded(tmp_path):
+    path = tmp_path / "vni.csv"
+    path.write_bytes("Hoï vaø teân;Ngheà nghieäp\r\nÑaëng Thò Thu Haø;Baùc só\r\n".encode("cp1252"))
+    sheet = read_sheet(path, None, LIMITS)
+    assert sheet.encoding == "vni"
+    assert sheet.rows == [["Họ và tên", "Nghề nghiệp"], ["Đặng Thị Thu Hà", "Bác sĩ"]]
+
+
 def test_csv_uploaded_under_a_temporary_name_uses_the_original_name(tmp_path):
     upload = tmp_path / "upload-7f3a"
     shutil.copy(fixture("people_utf8.csv"), upload)
