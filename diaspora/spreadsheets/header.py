@@ -148,8 +148,12 @@ def _groups(parent: list[object], child: list[object], merged, parent_index: int
     return spans
 
 
-def _two_row_header(top, merged, parent_index: int) -> list[tuple[int, int]] | None:
-    """The group spans when rows parent_index and parent_index + 1 form a two-row header."""
+def _two_row_header(top, merged, parent_index: int, is_known_header) -> list[tuple[int, int]] | None:
+    """The group spans when rows parent_index and parent_index + 1 form a two-row header.
+
+    Besides its group titles the upper row holds headers of its own (spanning both rows) or known
+    headers: a heading block right above a one-row header ("UBND…" | "CỘNG HÒA…") is not a group row.
+    """
     if parent_index < 0 or parent_index + 1 >= len(top):
         return None
     parent, child = top[parent_index], top[parent_index + 1]
@@ -160,6 +164,9 @@ def _two_row_header(top, merged, parent_index: int) -> list[tuple[int, int]] | N
     if not spans:
         return None
     grouped = {column for first, last in spans for column in range(first, last + 1)}
+    own_headers = any(value is not None for column, value in enumerate(parent) if column not in grouped)
+    if not own_headers and not _recognised(parent, is_known_header):
+        return None
     for first, last in spans:
         if all(child[column] is None or child[column] == parent[column] for column in range(first, last + 1)):
             return None
@@ -172,7 +179,7 @@ def _two_row_header(top, merged, parent_index: int) -> list[tuple[int, int]] | N
 def _header_texts(top, merged, index: int, is_known_header):
     """(header_row_index, header_rows, headers, groups) around the best-scoring row `index`."""
     for parent_index in (index, index - 1):
-        spans = _two_row_header(top, merged, parent_index)
+        spans = _two_row_header(top, merged, parent_index, is_known_header)
         if spans is None:
             continue
         parent, child = top[parent_index], top[parent_index + 1]

@@ -134,6 +134,19 @@ def test_two_row_header_found_from_its_sub_header_row():
     assert [number for number, _values in layout.data_rows] == [3]
 
 
+@pytest.mark.parametrize("merged", [[(0, 0, 0, 1), (0, 3, 0, 4)], None], ids=["with merges", "without merges"])
+def test_heading_block_right_above_the_header_is_not_a_group_row(merged):
+    rows = rows_of(
+        ["UBND THÀNH PHỐ HẢI PHÒNG", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", None],
+        ["Họ và tên", "Mã hồ sơ", "Giới tính", "Quốc gia", "Email"],
+        ["Nguyễn Văn Hùng", "HS-01", "Nam", "Nhật Bản", "h@example.jp"],
+    )
+    layout = find_header(rows, is_known, merged=merged)
+    assert (layout.header_row_index, layout.header_rows) == (1, 1)
+    assert layout.headers == ["Họ và tên", "Mã hồ sơ", "Giới tính", "Quốc gia", "Email"]
+    assert layout.skipped_rows == [(1, "title")]
+
+
 def test_unknown_sub_headers_keep_their_group_title():
     rows = rows_of(
         ["Họ và tên", "Ngày sinh", None, "Quốc gia"],
