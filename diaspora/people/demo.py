@@ -468,6 +468,20 @@ class DemoMaker:
         return rows
 
 
+def _insert(connection, table, rows: list[dict]) -> None:
+    """Insert rows (dicts with the same keys): COPY on PostgreSQL, a Core executemany elsewhere."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    # COPY streams the rows in one command, several times faster than batched INSERTs.
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
+
+
 def _next_id(column) -> int:
     return (db.session.scalar(select(func.max(column))) or 0) + 1
 
@@ -490,10 +504,10 @@ def create_demo_data(people: int, seed: int = 1, organisations: int | None = Non
     organisation_rows = maker.organisations(organisation_count, _next_id(Organisation.id))
     organisation_contacts = [row for org in organisation_rows for row in maker.organisation_contacts(org)]
     if organisation_rows:
-        connection.execute(insert(Organisation.__table__), organisation_rows)
+        _insert(connection, Organisation.__table__, organisation_rows)
         _advance_sequence(connection, "organisations")
     if organisation_contacts:
-        connection.execute(insert(Contact.__table__), organisation_contacts)
+        _insert(connection, Contact.__table__, organisation_contacts)
     by_country: dict[str, list] = {}
     for org in organisation_rows:
         by_country.setdefault(org["country_code"], []).append((org["id"], org["name"], org["kind"]))
@@ -514,7 +528,7 @@ def _insert_people_chunk(connection, maker, first_id, start, stop, by_country, s
     batch = [maker.person(first_id + offset, by_country) for offset in range(start, stop)]
     contacts = [row for item in batch for row in item["contacts"]]
     memberships = [{k: v for k, v in row.items() if k != "_name"} for item in batch for row in item["memberships"]]
-    connection.execute(insert(Person.__table__), [item["person"] for item in batch])
+    _insert(connection, Person.__table__, [item["person"] for item in batch])
     for table, rows in (
         (Contact.__table__, contacts),
         (Membership.__table__, memberships),
@@ -523,7 +537,7 @@ def _insert_people_chunk(connection, maker, first_id, start, stop, by_country, s
         (PersonOffer.__table__, [row for item in batch for row in item["offers"]]),
     ):
         if rows:
-            connection.execute(insert(table), rows)
+            _insert(connection, table, rows)
     summary.people += len(batch)
     summary.contacts += len(contacts)
     summary.memberships += len(memberships)

@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, event, func, literal, literal_column, select, table
+from sqlalchemy import and_, column, event, func, literal, literal_column, select, table, true
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
@@ -345,15 +345,14 @@ def _conditions(query: PeopleQuery, dialect: str) -> _Conditions | None:
 
 
 def _count(conditions: _Conditions, dialect: str) -> int:
-    if dialect != "sqlite":
-        return db.session.scalar(select(func.count()).select_from(Person).where(*conditions.where()))
-    if conditions.filters or conditions.text is not None or not conditions.sets or conditions.in_list is _IN_BIN:
-        # Walk the index of a column condition (the bin's is small) and test ids against the sets.
-        return db.session.scalar(
-            select(func.count()).select_from(Person).where(*conditions.where(walk=True))
-        )
-    # Only id sets: count the smallest set's ids that are in all the others, without reading people,
-    # then take away those in the bin. The FTS table holds no one from the bin.
+    """The exact number of matches, read from indexes only."""
+    if not conditions.sets or conditions.filters or conditions.text is not None or conditions.in_list is _IN_BIN:
+        # SQLite walks the index of a column condition (the bin's is small) and tests the ids
+        # against the sets; PostgreSQL combines its indexes itself.
+        where = conditions.where(walk=dialect == "sqlite")
+        return db.session.scalar(select(func.count()).select_from(Person).where(*where))
+    # Only id sets: count the smallest set's ids that are in all the others without reading
+    # people, then take away those in the bin (few, and none in SQLite's full-text table).
     sizes = conditions.sizes() if len(conditions.sets) > 1 else [0]
     driver = sizes.index(min(sizes))
     smallest = conditions.sets[driver].subquery()
@@ -361,7 +360,7 @@ def _count(conditions: _Conditions, dialect: str) -> int:
     total = db.session.scalar(
         select(func.count()).select_from(smallest).where(*(_hidden(smallest.c[0]).in_(other) for other in others))
     )
-    if not conditions.terms:
+    if not (conditions.terms and dialect == "sqlite"):
         binned = [_IN_BIN, *(_hidden(Person.id).in_(subquery) for subquery in conditions.sets)]
         total -= db.session.scalar(select(func.count()).select_from(Person).where(*binned))
     return total
@@ -395,25 +394,45 @@ def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: 
                 walked = (Person.status,)
         statement = select(Person.id).where(*conditions.where(walk=walk, walked=walked, driver=driver))
         statement = statement.order_by(*_ordered(columns, descending))
-    elif conditions.terms and walk_rows > total / 4:
-        # Walking would recompute each row's tsvector; collect the index's matches and sort them.
-        # MATERIALIZED keeps the planner from turning this back into a walk.
-        matches = select(*{column.key: column for column in (Person.id, *columns)}.values())
-        matches = matches.where(*conditions.where()).cte("matches").prefix_with("MATERIALIZED")
-        statement = select(matches.c.id).order_by(*_ordered([matches.c[c.key] for c in columns], descending))
     else:
         statement = select(Person.id).where(*conditions.where()).order_by(*_ordered(columns, descending))
     return list(db.session.scalars(statement.limit(query.per_page).offset(offset)))
+
+
+def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, list[int]]:
+    """PostgreSQL text search: gather the matches once from the GIN index, count them and sort a page.
+
+    Walking a sort index instead would recompute the tsvector of every row it reads, and names
+    that match cluster in the name order, so a walk may read most of the table to fill a page.
+    """
+    columns = SORTS[query.sort.lstrip("-")]
+    # MATERIALIZED: one pass over the index's matches feeds both the count and the page.
+    matches = select(*{column.key: column for column in (Person.id, *columns)}.values())
+    matches = matches.where(*conditions.where()).cte("matches").prefix_with("MATERIALIZED")
+    page = (
+        select(matches.c.id)
+        .order_by(*_ordered([matches.c[column.key] for column in columns], query.sort.startswith("-")))
+        .limit(query.per_page).offset((query.page - 1) * query.per_page)
+        .subquery().lateral("page")
+    )
+    total = select(func.count()).select_from(matches).scalar_subquery()
+    rows = db.session.execute(
+        select(total.label("total"), page.c.id).select_from(select(literal(1)).subquery().outerjoin(page, true()))
+    ).all()
+    return rows[0].total, [row.id for row in rows if row.id is not None]
 
 
 def search_people(query: PeopleQuery) -> PeoplePage:
     """One page of people matching the query, with the exact total count."""
     dialect = db.engine.dialect.name
     conditions = _conditions(query, dialect)
-    total = _count(conditions, dialect) if conditions is not None else 0
-    ids = []
-    if total > (query.page - 1) * query.per_page:
-        ids = _page_ids(query, conditions, dialect, total)
+    total, ids = 0, []
+    if conditions is not None and conditions.terms and dialect == "postgresql":
+        total, ids = _gathered_page(query, conditions)
+    elif conditions is not None:
+        total = _count(conditions, dialect)
+        if total > (query.page - 1) * query.per_page:
+            ids = _page_ids(query, conditions, dialect, total)
     people = {}
     if ids:
         people = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
