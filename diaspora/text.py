@@ -1,4 +1,4 @@
-"""Vietnamese text: NFC cleaning, diacritic folding for search and matching."""
+"""Vietnamese text: NFC cleaning, diacritic folding for search and matching, legacy font decoding."""
 import re
 import unicodedata
 
@@ -38,7 +38,6 @@ def fold_words(value: str | None) -> list[str]:
 def fold_key(value: str | None) -> str:
     """Folded text with punctuation and spacing removed, for comparing headers and codes."""
     return "".join(fold_words(value))
-
 
 
 # Legacy 8-bit Vietnamese. Excel and Word keep text typed in a .VnTime or VNI-Times font as if it
