@@ -355,3 +355,36 @@ def test_encrypted_legacy_workbook_is_recognised():
     boundsheet = b"\x85\x00\x08\x00" + bytes(8)
     assert _biff_is_encrypted(bof + filepass + boundsheet)
     assert not _biff_is_encrypted(bof + boundsheet + filepass)
+
+
+def test_archive_with_too_many_parts_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for number in range(10_001):
+            archive.writestr(f"xl/media/{number}.bin", b"")
+    with pytest.raises(SpreadsheetRejected) as refused:
+        list_sheets(path, LIMITS)
+    assert refused.value.reason == "zip_bomb"
+
+
+def test_openpyxl_workbook(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "openpyxl.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Kiều bào"
+    sheet.append(["Họ và tên", "Ngày sinh", "Điện thoại"])
+    sheet.append(["Nguyễn Văn Hùng", datetime.datetime(1975, 4, 30), "0912 345 678"])
+    sheet.append(["Đặng Thị Thu Hà", None, None])
+    for cell in ("A2", "A3"):
+        sheet[cell].font = openpyxl.styles.Font(name="Times New Roman")
+    workbook.save(path)
+    raw = read_sheet(path, None, LIMITS)
+    assert raw.rows == [["Họ và tên", "Ngày sinh", "Điện thoại"],
+                        ["Nguyễn Văn Hùng", datetime.date(1975, 4, 30), "0912 345 678"],
+                        ["Đặng Thị Thu Hà", None, None]]
+    assert raw.column_fonts == {0: "Times New Roman", 1: "Calibri", 2: "Calibri"}
