@@ -4,12 +4,13 @@ A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as 
 it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese
 message. A renderer turns a Person back into cell text that the cleaner reads again.
 Columns are cleaned in declaration order, so a cleaner may read values cleaned before it in the
-same row (phones read the row's country to know how to read a number without "+").
+same row (phones read the row's country to know how to read a number without "+"); the column
+declares it (Column.reads_row). Cleaners are pure otherwise: the pipeline cleans each distinct
+cell value once per import (lists repeat countries, cities and phone numbers).
 """
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -39,22 +40,15 @@ class Lookups:
     field_names: list[str] = field(default_factory=list)
     roles: dict[str, int] = field(default_factory=dict)
     role_names: list[str] = field(default_factory=list)
-    _countries: dict[str, str | None] = field(default_factory=dict)
-    _hometowns: dict[str, tuple] = field(default_factory=dict)
 
     def country_code(self, text: str) -> str | None:
-        """The ISO code for a written country, cached: a list repeats a few countries many times."""
-        if text not in self._countries:
-            country = self.find_country(text)
-            self._countries[text] = country.code if country is not None else None
-        return self._countries[text]
+        country = self.find_country(text)
+        return country.code if country is not None else None
 
     def hometown(self, text: str) -> tuple[str | None, str]:
-        """(unit code or None, text as written), cached by text."""
-        if text not in self._hometowns:
-            match = self.match_hometown(text)
-            self._hometowns[text] = (match.unit.code if match.unit is not None else None, text)
-        return self._hometowns[text]
+        """(unit code or None, text as written)."""
+        match = self.match_hometown(text)
+        return match.unit.code if match.unit is not None else None, text
 
 
 @dataclass
@@ -283,9 +277,8 @@ def clean_organisations(value, ctx) -> tuple[str, ...]:
 
 # --- contacts ----------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=100_000)
 def _phone(raw: str, region: str | None, numeric: bool):
-    """E.164 or the InvalidContact; phonenumbers is slow and lists repeat numbers, so results are cached."""
+    """E.164, or the InvalidContact saying why not."""
     try:
         return normalize_phone(raw, region)
     except InvalidContact as problem:
@@ -298,7 +291,6 @@ def _phone(raw: str, region: str | None, numeric: bool):
         return problem
 
 
-@lru_cache(maxsize=100_000)
 def _email(raw: str):
     try:
         return normalize_email(raw)

@@ -42,6 +42,7 @@ class Column:
     multi: bool = False
     attributes: tuple[str, ...] | None = None  # None: the attribute named like the key
     relation: str | None = None
+    reads_row: tuple[str, ...] = ()  # keys of this row's values the cleaner reads (declared earlier)
 
     def __post_init__(self):
         if self.relation is not None and self.relation not in RELATIONS:
@@ -77,7 +78,10 @@ class Sheet:
         if len(self._by_key) != len(self.columns):
             raise ValueError(f"sheet {self.key}: duplicate column keys")
         seen: dict[str, str] = {}
-        for column in self.columns:
+        for position, column in enumerate(self.columns):
+            earlier = {other.key for other in self.columns[:position]}
+            if not set(column.reads_row) <= earlier:
+                raise ValueError(f"sheet {self.key}: {column.key} reads values not declared before it")
             for key in column.header_keys:
                 if seen.setdefault(key, column.key) != column.key:
                     raise ValueError(f"sheet {self.key}: header {key!r} means both {seen[key]} and {column.key}")
@@ -93,6 +97,10 @@ class Sheet:
     def is_known_header(self, text: str) -> bool:
         """True when the text is a header of one of the columns (used to find the header row)."""
         return fold_key(text) in self.header_index
+
+    def keys_of(self, relation: str) -> tuple[str, ...]:
+        """Keys of the columns feeding a relation ("contacts": phones, emails, zalo…)."""
+        return tuple(column.key for column in self.columns if column.relation == relation)
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -215,14 +223,14 @@ PEOPLE = Sheet(
         Column("phones", "Điện thoại", "Phone",
                aliases=("SĐT", "Số điện thoại", "Điện thoại di động", "Di động", "ĐT", "ĐTDĐ", "Mobile", "Tel",
                         "Telephone", "Phone number"),
-               clean=c.clean_phones, render=c.render_contacts("phone"), relation="contacts", multi=True,
-               example="+81 90 1234 5678",
+               clean=c.clean_phones, render=c.render_contacts("phone"), reads_row=("country",),
+               relation="contacts", multi=True, example="+81 90 1234 5678",
                help_vi="Một hoặc nhiều số, cách nhau bởi dấu chấm phẩy; số không có + được hiểu theo nước cư trú."),
         Column("emails", "Email", "Email", aliases=("E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
                clean=c.clean_emails, render=c.render_contacts("email"), relation="contacts", multi=True,
                example="an.nguyen@example.com"),
         Column("zalo", "Zalo", "Zalo", clean=c.contact_cleaner("zalo"), render=c.render_contacts("zalo"),
-               relation="contacts", multi=True, example="0912345678"),
+               reads_row=("country",), relation="contacts", multi=True, example="0912345678"),
         Column("facebook", "Facebook", "Facebook", aliases=("FB",), clean=c.contact_cleaner("facebook"),
                render=c.render_contacts("facebook"), relation="contacts", multi=True,
                example="facebook.com/an.nguyen"),
@@ -230,7 +238,8 @@ PEOPLE = Sheet(
                clean=c.clean_other_contacts,
                render=c.render_contacts("wechat", "line", "kakaotalk", "whatsapp", "website", "address",
                                         labelled=True),
-               relation="contacts", multi=True, example="LINE: an.nguyen; Web: https://example.com",
+               reads_row=("country",), relation="contacts", multi=True,
+               example="LINE: an.nguyen; Web: https://example.com",
                help_vi="Dạng “loại: giá trị”, loại là WeChat, LINE, KakaoTalk, WhatsApp, Web hoặc Địa chỉ."),
         Column("source", "Nguồn", "Source", aliases=("Nguồn thông tin", "Nguồn dữ liệu", "Nguồn tin"),
                clean=_text("source"), render=c.render_attribute("source"),

@@ -7,11 +7,13 @@ and country, or the same organisation. A name alone is never evidence: two "Nguy
 different birth years, countries, phones and emails are two people. Known birth years that differ
 rule a match on name out.
 
-The register is read with a few bulk queries (keys loaded into dicts), never one query per row;
-fuzzy comparisons run only inside blocks of rows sharing a backing fact.
+The register is read with a few bulk queries (keys loaded into dicts), never one query per row.
+Names are compared only inside blocks that share a backing fact and, within it, the given name
+(the last word), or the rest of the name, or the same words in another order: a name written with
+one slip still shares one of these, and a city of a thousand people is not compared all against all.
 """
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import repeat
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,12 +24,14 @@ from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.people.contacts import PHONE_KINDS
 from diaspora.people.models import Contact, Membership, Person
+from diaspora.spreadsheets.columns import PEOPLE
 from diaspora.spreadsheets.pipeline import CleanRow, Problem
 from diaspora.text import fold
 
 FUZZY_THRESHOLD = 92
 MAX_MATCHES = 10
 CHUNK = 5000
+CONTACT_COLUMNS = PEOPLE.keys_of("contacts")
 
 REASONS = {
     "email": _l("trùng email"),
@@ -40,7 +44,6 @@ REASONS = {
     "fuzzy_organisation": _l("họ tên gần giống + cùng tổ chức"),
 }
 _STRENGTH = {reason: rank for rank, reason in enumerate(REASONS)}
-# A block is a backing fact: ("y", birth year, country), ("c", country, city), ("o", organisation).
 _BLOCK_REASONS = {"y": ("name_birth_country", "fuzzy_birth_country"), "c": ("name_city", "fuzzy_city"),
                   "o": ("name_organisation", "fuzzy_organisation")}
 
@@ -67,53 +70,56 @@ class Match:
         return {**target, "reason": self.label}
 
 
-@lru_cache(maxsize=200_000)
-def _fold(text: str) -> str:
-    return fold(text)
+class _Folded(dict):
+    """fold() of texts that repeat (cities, organisations, common names), computed once per import."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = folded = fold(text)
+        return folded
 
 
-def _sorted_words(name_folded: str) -> str:
-    return " ".join(sorted(name_folded.split()))
+def _name_keys(name_folded: str) -> list[tuple[str, str]]:
+    """("s", the words sorted), ("g", the given name), ("r", the rest): what close names share."""
+    words = name_folded.split()
+    keys = [("s", " ".join(sorted(words)))]
+    if len(words) > 1:
+        keys += [("g", words[-1]), ("r", " ".join(words[:-1]))]
+    return keys
 
 
-@dataclass
+def _facts(birth_year, country, city, organisations) -> list[tuple]:
+    """The facts that can back a match on name: ("y", year, country), ("c", country, city), ("o", org)."""
+    facts = []
+    if birth_year and country:
+        facts.append(("y", birth_year, country))
+    if city and country:
+        facts.append(("c", country, city))
+    facts += [("o", organisation) for organisation in organisations]
+    return facts
+
+
 class _Keys:
-    row: int
-    name: str
-    sorted_name: str
-    birth_year: int | None
-    country: str | None
-    city: str
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
-    organisations: tuple[str, ...]
-    exclude: int | None  # the record the row's ID names is not its own duplicate
+    """What one valid row is matched on."""
 
-    def blocks(self) -> list[tuple]:
-        blocks = []
-        if self.birth_year and self.country:
-            blocks.append(("y", self.birth_year, self.country))
-        if self.city and self.country:
-            blocks.append(("c", self.country, self.city))
-        blocks += [("o", organisation) for organisation in self.organisations]
-        return blocks
+    __slots__ = ("row", "sorted_name", "birth_year", "emails", "phones", "blocks", "exclude")
 
-
-def _keys(row: CleanRow) -> _Keys:
-    values = row.values
-    name = _fold(values["full_name"])[:200]
-    contacts = values.get("phones", ()) + values.get("emails", ()) + values.get("zalo", ()) \
-        + values.get("other_contacts", ())
-    birth = values.get("birth_date")
-    return _Keys(
-        row=row.row, name=name, sorted_name=_sorted_words(name),
-        birth_year=birth[1] if birth else None, country=values.get("country"),
-        city=_fold(values["city"]) if values.get("city") else "",
-        emails=tuple(dict.fromkeys(n for kind, _, n in contacts if kind == "email")),
-        phones=tuple(dict.fromkeys(n for kind, _, n in contacts if kind in PHONE_KINDS and n.startswith("+"))),
-        organisations=tuple(dict.fromkeys(_fold(name)[:300] for name in values.get("organisations", ()))),
-        exclude=values.get("id"),
-    )
+    def __init__(self, row: CleanRow, _fold: _Folded):
+        values = row.values
+        name = _fold[values["full_name"]][:200]
+        names = _name_keys(name)
+        contacts = [contact for column in CONTACT_COLUMNS for contact in values.get(column, ())]
+        birth = values.get("birth_date")
+        self.row = row.row
+        self.sorted_name = names[0][1]
+        self.birth_year = birth[1] if birth else None
+        self.emails = tuple(dict.fromkeys(n for kind, _, n in contacts if kind == "email"))
+        self.phones = tuple(dict.fromkeys(n for kind, _, n in contacts if kind in PHONE_KINDS and n.startswith("+")))
+        city = _fold[values["city"]] if values.get("city") else ""
+        organisations = dict.fromkeys(_fold[name][:300] for name in values.get("organisations", ()))
+        self.blocks = [(fact, key) for fact in _facts(self.birth_year, values.get("country"), city, organisations)
+                       for key in names]
+        # The record the row's ID names is not its own duplicate.
+        self.exclude = ("person", values["id"]) if values.get("id") else None
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -134,66 +140,55 @@ def check_ids(rows: list[CleanRow], id_header: str = "ID") -> None:
                 "Không có hồ sơ nào mang ID %(id)d (có thể đã bị xoá).", id=person_id)))
 
 
-class _Register:
-    """The keys of existing people that the file's rows could match, loaded in bulk."""
-
-    def __init__(self, keys: list[_Keys]):
-        self.emails = self._contacts(("email",), {email for key in keys for email in key.emails})
-        self.phones = self._contacts(PHONE_KINDS, {phone for key in keys for phone in key.phones})
-        self.blocks: dict[tuple, tuple[list[str], list[int], list]] = {}
-        wanted = {block for key in keys for block in key.blocks()}
-        countries = sorted({key.country for key in keys if key.country})
-        for chunk in _chunks(countries, 500):
-            for person_id, name, birth_year, country, city in db.session.execute(
-                select(Person.id, Person.name_folded, Person.birth_year, Person.country_code, Person.city)
-                .where(Person.country_code.in_(chunk), Person.deleted_at.is_(None))
-            ):
-                person_blocks = [("y", birth_year, country)] if birth_year else []
-                if city:
-                    person_blocks.append(("c", country, _fold(city)))
-                self._add(person_blocks, wanted, name, person_id, birth_year)
-        organisations = sorted({block[1] for block in wanted if block[0] == "o"})
-        for chunk in _chunks(organisations):
-            for person_id, name, birth_year, organisation in db.session.execute(
-                select(Person.id, Person.name_folded, Person.birth_year, Organisation.name_folded)
-                .join(Membership, Membership.person_id == Person.id)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-                .where(Organisation.name_folded.in_(chunk), Person.deleted_at.is_(None),
-                       Organisation.deleted_at.is_(None))
-            ):
-                self._add([("o", organisation)], wanted, name, person_id, birth_year)
-
-    def _add(self, person_blocks, wanted, name, person_id, birth_year) -> None:
-        for block in person_blocks:
-            if block in wanted:
-                names, ids, years = self.blocks.setdefault(block, ([], [], []))
-                names.append(_sorted_words(name))
-                ids.append(person_id)
-                years.append(birth_year)
-
-    @staticmethod
-    def _contacts(kinds, values: set[str]) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for chunk in _chunks(sorted(values)):
-            for normalized, person_id in db.session.execute(
-                select(Contact.normalized, Contact.person_id)
-                .join(Person, Person.id == Contact.person_id)
-                .where(Contact.kind.in_(kinds), Contact.normalized.in_(chunk), Person.deleted_at.is_(None))
-                .order_by(Contact.person_id)
-            ):
-                found.setdefault(normalized, []).append(person_id)
-        return found
+def _register_contacts(kinds, values: set[str]) -> dict[str, list[int]]:
+    """{normalized contact: ids of the people of the register who have it}."""
+    found: dict[str, list[int]] = {}
+    for chunk in _chunks(sorted(values)):
+        for normalized, person_id in db.session.execute(
+            select(Contact.normalized, Contact.person_id)
+            .join(Person, Person.id == Contact.person_id)
+            .where(Contact.kind.in_(kinds), Contact.normalized.in_(chunk), Person.deleted_at.is_(None))
+            .order_by(Contact.person_id)
+        ):
+            found.setdefault(normalized, []).append(person_id)
+    return found
 
 
-def _close_names(sorted_name: str, block, birth_year, kind: str, threshold: int):
-    """(index, reason) of the names in a block close to this one, birth years permitting."""
-    names, _ids, years = block
-    for _, score, index in process.extract(sorted_name, names, scorer=fuzz.ratio, score_cutoff=threshold,
-                                           limit=None):
-        if kind != "y" and birth_year and years[index] and years[index] != birth_year:
-            continue
-        exact, close = _BLOCK_REASONS[kind]
-        yield index, exact if score == 100 else close
+def _register_blocks(keys: list[_Keys], _fold: _Folded) -> dict[tuple, tuple[list, list, list]]:
+    """The people of the register in the blocks the file's rows fall in: {block: (names, targets, years)}."""
+    wanted = {block for key in keys for block in key.blocks}
+    facts = {fact for fact, _ in wanted}
+    blocks: dict[tuple, tuple[list, list, list]] = {}
+
+    def add(person_id, name, birth_year, person_facts):
+        names = _name_keys(name)
+        for fact in person_facts:
+            if fact in facts:
+                for key in names:
+                    if (fact, key) in wanted:
+                        entry = blocks.setdefault((fact, key), ([], [], []))
+                        entry[0].append(names[0][1])
+                        entry[1].append(("person", person_id))
+                        entry[2].append(birth_year)
+
+    countries = sorted({fact[2] if fact[0] == "y" else fact[1] for fact in facts if fact[0] != "o"})
+    for chunk in _chunks(countries, 500):
+        for person_id, name, birth_year, country, city in db.session.execute(
+            select(Person.id, Person.name_folded, Person.birth_year, Person.country_code, Person.city)
+            .where(Person.country_code.in_(chunk), Person.deleted_at.is_(None))
+        ):
+            add(person_id, name, birth_year, _facts(birth_year, country, _fold[city] if city else "", ()))
+    organisations = sorted(fact[1] for fact in facts if fact[0] == "o")
+    for chunk in _chunks(organisations):
+        for person_id, name, birth_year, organisation in db.session.execute(
+            select(Person.id, Person.name_folded, Person.birth_year, Organisation.name_folded)
+            .join(Membership, Membership.person_id == Person.id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.name_folded.in_(chunk), Person.deleted_at.is_(None),
+                   Organisation.deleted_at.is_(None))
+        ):
+            add(person_id, name, birth_year, [("o", organisation)])
+    return blocks
 
 
 def _evidence(reasons: set[str]) -> tuple[str, ...]:
@@ -206,41 +201,52 @@ def _evidence(reasons: set[str]) -> tuple[str, ...]:
 
 def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> dict[int, list[Match]]:
     """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row."""
-    keys = [_keys(row) for row in rows if row.valid]
-    register = _Register(keys)
-    seen_emails: dict[str, int] = {}
-    seen_phones: dict[str, int] = {}
-    file_blocks: dict[tuple, tuple[list[str], list[int], list]] = {}
+    folded = _Folded()
+    keys = [_Keys(row, folded) for row in rows if row.valid]
+    blocks = _register_blocks(keys, folded)
+    contacts = {
+        "email": (_register_contacts(("email",), {email for key in keys for email in key.emails}), {}),
+        "phone": (_register_contacts(PHONE_KINDS, {phone for key in keys for phone in key.phones}), {}),
+    }
     duplicates: dict[int, list[Match]] = {}
     for key in keys:
         found: dict[tuple, set[str]] = {}
-
-        def note(reason, *, row=None, person_id=None):
-            if person_id is None or person_id != key.exclude:
-                found.setdefault(("row", row) if row is not None else ("person", person_id), set()).add(reason)
-
-        for values, register_index, seen, reason in ((key.emails, register.emails, seen_emails, "email"),
-                                                      (key.phones, register.phones, seen_phones, "phone")):
+        for reason, values in (("email", key.emails), ("phone", key.phones)):
+            register, seen = contacts[reason]
             for value in values:
-                for person_id in register_index.get(value, ()):
-                    note(reason, person_id=person_id)
+                for person_id in register.get(value, ()):
+                    found.setdefault(("person", person_id), set()).add(reason)
                 if value in seen:
-                    note(reason, row=seen[value])
+                    found.setdefault(("row", seen[value]), set()).add(reason)
                 else:
                     seen[value] = key.row
-        for block in key.blocks():
-            kind = block[0]
-            known = register.blocks.get(block)
-            if known:
-                for index, reason in _close_names(key.sorted_name, known, key.birth_year, kind, threshold):
-                    note(reason, person_id=known[1][index])
-            earlier = file_blocks.setdefault(block, ([], [], []))
-            if earlier[0]:
-                for index, reason in _close_names(key.sorted_name, earlier, key.birth_year, kind, threshold):
-                    note(reason, row=earlier[1][index])
-            earlier[0].append(key.sorted_name)
-            earlier[1].append(key.row)
-            earlier[2].append(key.birth_year)
+        birth_year, target = key.birth_year, ("row", key.row)
+        for block in key.blocks:
+            entry = blocks.get(block)
+            if entry is None:
+                blocks[block] = ([key.sorted_name], [target], [birth_year])
+                continue
+            names, targets, years = entry
+            fact = block[0][0]
+            exact, close = _BLOCK_REASONS[fact]
+            check_years = fact != "y" and birth_year
+            if block[1][0] == "s":  # the same words: nothing to score
+                hits = zip(range(len(names)), repeat(100))
+            else:
+                hits = ((index, score) for _, score, index in process.extract(
+                    key.sorted_name, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None))
+            for index, score in hits:
+                if check_years and years[index] and years[index] != birth_year:
+                    continue  # known birth years that differ: two people
+                reasons = found.get(targets[index])
+                if reasons is None:
+                    found[targets[index]] = {exact if score == 100 else close}
+                else:
+                    reasons.add(exact if score == 100 else close)
+            names.append(key.sorted_name)
+            targets.append(target)
+            years.append(birth_year)
+        found.pop(key.exclude, None)
         if found:
             # Records of the register first, then rows of the file; the strongest evidence first within each.
             matches = [Match(_evidence(reasons), row=target if kind == "row" else None,

@@ -19,6 +19,7 @@ from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
 from diaspora.text import detect_legacy_encoding, fold, fold_key, legacy_encoding_for_font, to_unicode
 
 ON_DUPLICATE = ("skip", "update", "create")
+LEGACY_SAMPLE = 300  # non-ASCII cells of a column examined to tell TCVN3 or VNI from Unicode
 
 
 @dataclass
@@ -108,10 +109,6 @@ def check_mapping(mapping: Mapping, sheet: Sheet, defaults: dict | None = None) 
             "Không tìm thấy cột bắt buộc: %(columns)s.", columns=", ".join(column.header_vi for column in missing)))
 
 
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
     """Convert TCVN3/VNI text to Unicode in place, per mapped column; {column index: encoding}.
 
@@ -125,8 +122,12 @@ def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
         index = column.index
         encoding = legacy_encoding_for_font(layout.column_fonts.get(index))
         if encoding is None:
-            texts = [values[index] for _, values in layout.data_rows
-                     if index < len(values) and isinstance(values[index], str)]
+            texts = []
+            for _, values in layout.data_rows:
+                if index < len(values) and isinstance(values[index], str) and not values[index].isascii():
+                    texts.append(values[index])
+                    if len(texts) == LEGACY_SAMPLE:
+                        break
             encoding = detect_legacy_encoding(texts) if texts else None
         if encoding is None:
             continue
@@ -152,6 +153,28 @@ def load_lookups() -> Lookups:
     return lookups
 
 
+def _memoised(column):
+    """The column's cleaner, run once per distinct cell (and the row values it reads); returns the
+    cleaned value or the CellError."""
+    memo: dict = {}
+    clean, reads = column.clean, column.reads_row
+
+    def cleaned(value, context):
+        key = (value.__class__, value, *(context.row.get(name) for name in reads))
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        try:
+            result = clean(value, context)
+        except CellError as problem:
+            result = problem
+        memo[key] = result
+        return result
+
+    return cleaned
+
+
 def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Lookups,
                defaults: dict | None = None) -> list[CleanRow]:
     """Clean and validate every data row; a row's problems never stop the other rows.
@@ -159,9 +182,11 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     `defaults` gives a value for a column the file lacks or leaves empty ({"country": "Nhật Bản"}).
     """
     defaults = defaults or {}
-    plan = [(column, [source.index for source in mapping.sources(column.key)]) for column in sheet.columns]
-    plan = [(column, sources) for column, sources in plan if sources or defaults.get(column.key)]
-    headers = {column.index: column.header for column in mapping.columns}
+    plan = []
+    for column in sheet.columns:
+        sources = [(source.index, source.header) for source in mapping.sources(column.key)]
+        if sources or defaults.get(column.key) or column.required:
+            plan.append((column, column.key, _memoised(column), column.multi, sources, defaults.get(column.key)))
     context = CleanContext(lookups)
     cleaned_rows = []
     for number, values in layout.data_rows:
@@ -169,32 +194,33 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
         problems: list[Problem] = []
         context.row = row
         width = len(values)
-        for column, sources in plan:
+        for column, key, clean, multi, sources, default in plan:
             failed = False
-            for index in sources:
+            for index, header in sources:
                 value = values[index] if index < width else None
-                if _is_empty(value):
+                if value is None or value == "" or (value.__class__ is str and value.isspace()):
                     continue
-                try:
-                    cleaned = column.clean(value, context)
-                except CellError as problem:
-                    problems.append(Problem(number, headers[index], str(problem), index))
+                cleaned = clean(value, context)
+                if cleaned.__class__ is CellError:
+                    problems.append(Problem(number, header, str(cleaned), index))
                     failed = True
-                    continue
-                if not column.multi:
-                    row[column.key] = cleaned
+                elif not multi:
+                    row[key] = cleaned
                     break
-                row[column.key] = row.get(column.key, ()) + tuple(cleaned)
-            if column.key not in row and not failed and defaults.get(column.key):
-                try:
-                    row[column.key] = column.clean(defaults[column.key], context)
-                except CellError as problem:
-                    problems.append(Problem(number, column.header_vi, str(problem)))
-                    failed = True
-            if column.required and column.key not in row and not failed:
-                header = headers[sources[0]] if sources else column.header_vi
+                else:
+                    row[key] = row[key] + cleaned if key in row else cleaned
+            if key in row or failed:
+                continue
+            if default:
+                cleaned = clean(default, context)
+                if cleaned.__class__ is CellError:
+                    problems.append(Problem(number, column.header_vi, str(cleaned)))
+                else:
+                    row[key] = cleaned
+            elif column.required:
+                header = sources[0][1] if sources else column.header_vi
                 problems.append(Problem(number, header, _("Thiếu %(column)s.", column=column.header_vi),
-                                        sources[0] if sources else None))
+                                        sources[0][0] if sources else None))
         if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
             problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
         cleaned_rows.append(CleanRow(number, row, problems))
