@@ -765,6 +765,8 @@ def _inspect(path, limits: Limits, original_filename: str | None) -> _Inspection
             _check_extent(name, extent, limits)
         return _Inspection("xls")
     extension = Path(original_filename or path.name).suffix.lower()
+    if head.startswith(b"%PDF"):
+        raise _not_spreadsheet()
     if _looks_like_text(head):
         detail = _describe_text(head)
         if detail:

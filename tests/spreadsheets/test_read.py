@@ -200,6 +200,20 @@ def test_csv_uploaded_under_a_temporary_name_uses_the_original_name(tmp_path):
     )
 
 
+@pytest.mark.parametrize("content", [
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(64),
+    b'<?xml version="1.0"?><note>not a workbook</note>',
+])
+def test_other_documents_renamed_as_workbooks_are_refused(tmp_path, content):
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SpreadsheetRejected) as refused:
+        read_sheet(path, None, LIMITS)
+    assert refused.value.reason == "not_spreadsheet"
+    assert "thực chất là văn bản" not in refused.value.message
+
+
 def test_workbook_type_comes_from_content_not_extension(tmp_path):
     renamed = tmp_path / "people.csv"
     shutil.copy(fixture("people_libreoffice.ods"), renamed)
