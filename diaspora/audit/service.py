@@ -233,3 +233,18 @@ def search_events(*, user_id: int | None = None, action: str | None = None, enti
 def users_for_filter() -> list[User]:
     """Every account, by name, for the "who" filter."""
     return db.session.scalars(db.select(User).order_by(User.name, User.email)).all()
+
+
+def changes_since(entity_type: str, entity_id: int, version: int, current_version: int) -> dict:
+    """What changed on a record between `version` and `current_version`, from its audit events.
+
+    {key: {"before", "after", "by" (user name), "at"}}, merged over the events in between.
+    """
+    count = max(0, current_version - version)
+    events = [event for event in history(entity_type, entity_id) if event.changes][:count]
+    merged: dict[str, dict] = {}
+    for event in reversed(events):
+        for key, change in event.changes.items():
+            entry = merged.setdefault(key, {"before": change.get("before")})
+            entry.update(after=change.get("after"), by=event.user.name if event.user else None, at=event.at)
+    return {key: change for key, change in merged.items() if change["before"] != change["after"]}

@@ -5,7 +5,7 @@ from flask import abort
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from diaspora.audit.service import diff, record
+from diaspora.audit.service import changes_since, diff, record
 from diaspora.extensions import db
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Organisation
 from diaspora.people.models import Membership, Person
@@ -13,7 +13,6 @@ from diaspora.people.service import (
     ContactErrors,
     StaleEdit,
     apply_contacts,
-    changes_since,
     clean_contacts,
     clean_paragraphs,
     commit_or_conflict,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import service as audit
-from diaspora.audit.service import diff, display_value, history, record
+from diaspora.audit.service import changes_since, diff, display_value, history, record
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
@@ -116,26 +116,11 @@ def _touch(record_, by) -> None:
     record_.updated_at = utcnow()
 
 
-def changes_since(record_, version: int) -> dict:
-    """What changed on a record after `version`, merged from its audit events (one per version step).
-
-    {key: {"before", "after", "by" (user name), "at"}}.
-    """
-    count = max(0, record_.version - version)
-    events = [event for event in history(record_.__tablename__, record_.id) if event.changes][:count]
-    merged: dict[str, dict] = {}
-    for event in reversed(events):
-        for key, change in event.changes.items():
-            entry = merged.setdefault(key, {"before": change.get("before")})
-            entry.update(after=change.get("after"), by=event.user.name if event.user else None, at=event.at)
-    return {key: change for key, change in merged.items() if change["before"] != change["after"]}
-
-
 def _refuse_stale(record_, expected_version: int | None, submitted: dict | None = None) -> None:
     """Raise StaleEdit when the form was built on an older version; each change carries what the user sent."""
     if expected_version is None or expected_version == record_.version:
         return
-    changes = changes_since(record_, expected_version)
+    changes = changes_since(record_.__tablename__, record_.id, expected_version, record_.version)
     for key, change in changes.items():
         change["submitted"] = audit.snapshot(submitted or {}).get(key)
     raise StaleEdit(record_, changes)
@@ -156,7 +141,7 @@ def _save(record_, before: dict, values, by, expected_version: int | None) -> bo
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise StaleEdit(record_, changes_since(record_, expected_version or record_.version)) from None
+        raise StaleEdit(record_, changes_since(record_.__tablename__, record_.id, expected_version or record_.version, record_.version)) from None
     return True
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from diaspora.audit.service import FIELD_LABELS, diff, history, record
+from diaspora.audit.service import FIELD_LABELS, changes_since, diff, record
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.people.contacts import InvalidContact, normalize_contact
@@ -237,21 +237,6 @@ def describe_contact(contact: Contact) -> str:
     """"Điện thoại: 090-1234-5678 (chính)", the form a contact takes in the history."""
     text = f"{CONTACT_KIND_LABELS[contact.kind]}: {contact.value}"
     return text + " (" + _("chính") + ")" if contact.is_primary else text
-
-
-def changes_since(entity_type: str, entity_id: int, version: int, current_version: int) -> dict:
-    """What changed on a record between `version` and `current_version`, from its audit events.
-
-    {key: {"before", "after", "by" (user name), "at"}}, merged over the events in between.
-    """
-    count = max(0, current_version - version)
-    events = [event for event in history(entity_type, entity_id) if event.changes][:count]
-    merged: dict[str, dict] = {}
-    for event in reversed(events):
-        for key, change in event.changes.items():
-            entry = merged.setdefault(key, {"before": change.get("before")})
-            entry.update(after=change.get("after"), by=event.user.name if event.user else None, at=event.at)
-    return {key: change for key, change in merged.items() if change["before"] != change["after"]}
 
 
 def _label(labels: dict, code: str | None) -> str | None:

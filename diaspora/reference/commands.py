@@ -4,6 +4,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
 from diaspora.extensions import db
+from diaspora.outreach.service import seed_products
 from diaspora.reference.service import seed_reference_data
 
 TABLE_NAMES = {
@@ -32,4 +33,6 @@ def seed_command():
             f"{TABLE_NAMES[table]}: {count['total']} "
             f"(thêm {count['added']}, cập nhật {count['updated']}, xóa {count['removed']})"
         )
+    products = seed_products()
+    click.echo(f"Sản phẩm tiêu biểu: thêm {products}")
     click.echo("Đã nạp xong dữ liệu danh mục.")
