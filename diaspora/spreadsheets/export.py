@@ -85,65 +85,74 @@ def people_select(query: PeopleQuery):
     return statement.where(*conditions.where()).order_by(*(c.desc() if descending else c for c in columns))
 
 
-def _grouped(rows, attribute: str = "person_id") -> dict[int, list]:
+def _grouped(result) -> dict[int, list]:
+    """Rows whose first column is a person id, by person id, in the order read."""
     grouped: dict[int, list] = {}
-    for row in rows:
-        grouped.setdefault(getattr(row, attribute), []).append(row)
+    for row in result.all():
+        grouped.setdefault(row[0], []).append(row)
     return grouped
 
 
 class _References:
     """Countries and hometown units by code, read once and on demand: a list repeats few of them."""
 
-    def __init__(self):
-        self.countries = {row.code: row for row in db.session.execute(select(Country.code, Country.name_vi))}
+    def __init__(self, connection):
+        self.connection = connection
+        self.countries = {row.code: row for row in connection.execute(select(Country.code, Country.name_vi))}
         self.units: dict[str, object] = {}
 
     def load_units(self, codes: set) -> None:
         missing = [code for code in codes if code and code not in self.units]
         if missing:
-            self.units.update((row.code, row) for row in db.session.execute(
+            self.units.update((row.code, row) for row in self.connection.execute(
                 select(Unit.code, Unit.full_name).where(Unit.code.in_(missing))))
 
 
-def _chunk_records(rows, references: _References) -> list[SimpleNamespace]:
+def _chunk_records(connection, keys, rows, references: _References) -> list[SimpleNamespace]:
     """People as the column renderers read them: the row's columns and their relations, in bulk."""
     ids = [row.id for row in rows]
-    contacts = _grouped(db.session.execute(
+    contacts = _grouped(connection.execute(
         select(Contact.person_id, Contact.kind, Contact.value, Contact.normalized)
         .where(Contact.person_id.in_(ids)).order_by(Contact.person_id, Contact.id)))
-    fields = _grouped(db.session.execute(
+    fields = _grouped(connection.execute(
         select(person_fields.c.person_id, Field.name_vi).join(Field, Field.id == person_fields.c.field_id)
         .where(person_fields.c.person_id.in_(ids)).order_by(person_fields.c.person_id, Field.sort_order, Field.id)))
-    roles = _grouped(db.session.execute(
+    roles = _grouped(connection.execute(
         select(person_roles.c.person_id, CommunityRole.name_vi)
         .join(CommunityRole, CommunityRole.id == person_roles.c.role_id)
         .where(person_roles.c.person_id.in_(ids))
         .order_by(person_roles.c.person_id, CommunityRole.sort_order, CommunityRole.id)))
-    memberships = _grouped(db.session.execute(
+    memberships = _grouped(connection.execute(
         select(Membership.person_id, Organisation.name).join(Organisation, Organisation.id == Membership.organisation_id)
         .where(Membership.person_id.in_(ids)).order_by(Membership.person_id, Membership.id)))
     references.load_units({row.hometown_unit_code for row in rows})
+    countries, units, nothing = references.countries, references.units, ()
     return [
         SimpleNamespace(
-            **row._asdict(),
-            country=references.countries.get(row.country_code),
-            hometown_unit=references.units.get(row.hometown_unit_code),
-            contacts=contacts.get(row.id, ()),
-            fields=fields.get(row.id, ()),
-            roles=roles.get(row.id, ()),
-            memberships=[SimpleNamespace(organisation=m) for m in memberships.get(row.id, ())],
+            **dict(zip(keys, row)),
+            country=countries.get(row.country_code),
+            hometown_unit=units.get(row.hometown_unit_code),
+            contacts=contacts.get(row.id, nothing),
+            fields=fields.get(row.id, nothing),
+            roles=roles.get(row.id, nothing),
+            memberships=[SimpleNamespace(organisation=m) for m in memberships.get(row.id, nothing)],
         )
         for row in rows
     ]
 
 
 def iter_people(query: PeopleQuery, chunk: int = CHUNK):
-    """Chunks of people matching the query, with their relations; never the whole list in memory."""
-    references = _References()
-    result = db.session.execute(people_select(query).execution_options(yield_per=chunk))
+    """Chunks of people matching the query, with their relations; never the whole list in memory.
+
+    One streaming SELECT (a server-side cursor on PostgreSQL) gives the people; each chunk's
+    relations come with one query per relation, on the same connection and transaction.
+    """
+    connection = db.session.connection()
+    references = _References(connection)
+    result = connection.execute(people_select(query).execution_options(yield_per=chunk))
+    keys = list(result.keys())
     for rows in result.partitions():
-        yield _chunk_records(rows, references)
+        yield _chunk_records(connection, keys, rows, references)
 
 
 # --- cell values ---------------------------------------------------------------------------------------------
@@ -156,6 +165,7 @@ def cell_reader(column: Column):
 
     The ID is a number; a column whose attributes are all dates or numbers (birth date, else birth
     year) gives the first one set, so Excel holds a real date; every other column its rendered text.
+    A coded column (one with choices: gender, country…) renders each stored code once.
     """
     if column.relation == "id":
         return lambda person: person.id
@@ -170,15 +180,29 @@ def cell_reader(column: Column):
 
         return typed
     render = column.render
+    if column.choices is not None and targets:
+        rendered: dict[tuple, str | None] = {}
+
+        def coded(person):
+            key = tuple(getattr(person, name) for name in targets)
+            if key not in rendered:
+                rendered[key] = render(person) or None
+            return rendered[key]
+
+        return coded
     return lambda person: render(person) or None
 
 
 def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK):
-    """Lists of cell values, one per person and column of the sheet, streamed."""
+    """Lists of cell values, one per person and column of the sheet, streamed.
+
+    Values are rendered in Vietnamese, the language the import reads back (labels such as "Nam").
+    """
     readers = [cell_reader(column) for column in sheet.columns]
-    for records in iter_people(query, chunk):
-        for person in records:
-            yield [read(person) for read in readers]
+    with force_locale("vi"):
+        for records in iter_people(query, chunk):
+            for person in records:
+                yield [read(person) for read in readers]
 
 
 def excel_text(text: str) -> str:
@@ -320,11 +344,11 @@ def write_header(worksheet, row: int, columns, locale: str, formats: OfficeForma
                    formats.header_required if column.required else formats.header, formats)
 
 
-def _write_xlsx(out, sheet: Sheet, rows, lines: list[str], locale: str, properties: dict) -> int:
+def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_name: str, properties: dict) -> int:
     workbook = xlsxwriter.Workbook(out, workbook_options())
     workbook.set_properties(properties)
     formats = office_formats(workbook)
-    worksheet = workbook.add_worksheet(_("Kiều bào"))
+    worksheet = workbook.add_worksheet(sheet_name)
     columns = sheet.columns
     worksheet.write_string(0, 0, excel_text(lines[0]), formats.title)
     worksheet.write_string(1, 0, excel_text(lines[1]), formats.subtitle)
@@ -350,13 +374,14 @@ def _write_xlsx(out, sheet: Sheet, rows, lines: list[str], locale: str, properti
                     write_text(worksheet, row_number, index, text, cell_format, formats)
                 else:
                     write_string(row_number, index, text, cell_format)
-                kinds[index] = kinds[index] or "text"
+                kinds[index] = "text"
             elif isinstance(value, date):
                 write_datetime(row_number, index, value, formats.date)
                 widths[index] = max(widths[index], 11)
             else:
                 write_number(row_number, index, value, formats.number)
                 widths[index] = max(widths[index], len(str(value)) + 1)
+    # Column formats and sizes are written when the workbook closes, so they can follow the rows.
     for index, width in enumerate(widths):
         worksheet.set_column(index, index, width, formats.text if kinds[index] == "text" else None)
     worksheet.freeze_panes(header_row + 1, 2)
@@ -370,7 +395,7 @@ def _write_xlsx(out, sheet: Sheet, rows, lines: list[str], locale: str, properti
 
 
 def _write_csv(out, sheet: Sheet, rows, locale: str) -> int:
-    stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="") if not isinstance(out, io.TextIOBase) else out
+    stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([csv_text(column.header(locale)) for column in sheet.columns])
     count = 0
@@ -378,8 +403,7 @@ def _write_csv(out, sheet: Sheet, rows, locale: str) -> int:
         writer.writerow([csv_text(value) for value in values])
         count += 1
     stream.flush()
-    if stream is not out:
-        stream.detach()
+    stream.detach()
     return count
 
 
@@ -388,33 +412,32 @@ def _write_csv(out, sheet: Sheet, rows, locale: str) -> int:
 def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
     """Write the people the query finds to `out` (a path or a binary file), record the export; the row count.
 
-    Raises ExportForbidden when the user may not export this list (may_export).
+    Headers and the title are in the user's language; the cells in Vietnamese, which the import
+    reads back. Raises ExportForbidden when the user may not export this list (may_export).
     """
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if not may_export(user, query):
         raise ExportForbidden()
-    rows = rendered_rows(query, PEOPLE)
+    now = utcnow()
     with force_locale(locale):
-        if fmt == "xlsx":
-            now = utcnow()
-            lines = title_lines(query, user, now)
-            properties = {"title": lines[0], "author": getattr(user, "name", None) or "", "created": now,
-                          "company": _("Sở Ngoại vụ thành phố Hải Phòng"), "comments": lines[1]}
-            if out is not None and hasattr(out, "write") and not hasattr(out, "seek"):
-                raise ValueError("xlsx needs a seekable file")
-            count = _write_xlsx(out, PEOPLE, rows, lines, locale, properties)
-        else:
-            binary = open(out, "wb") if isinstance(out, str) or hasattr(out, "__fspath__") else out
-            try:
-                count = _write_csv(binary, PEOPLE, rows, locale)
-            finally:
-                if binary is not out:
-                    binary.close()
-        description = describe_query(query)
+        lines = title_lines(query, user, now)
+        sheet_name = _("Kiều bào")
+        properties = {"title": lines[0], "comments": lines[1], "author": getattr(user, "name", None) or "",
+                      "company": _("Sở Ngoại vụ thành phố Hải Phòng"), "created": now}
+    rows = rendered_rows(query, PEOPLE)
+    if fmt == "xlsx":
+        count = _write_xlsx(out, PEOPLE, rows, locale, lines, sheet_name, properties)
+    else:
+        binary = out if hasattr(out, "write") else open(out, "wb")
+        try:
+            count = _write_csv(binary, PEOPLE, rows, locale)
+        finally:
+            if binary is not out:
+                binary.close()
     record("export", entity_type="people", user=user,
            summary=_("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count,
-                     format=fmt.upper(), filter=description),
+                     format=fmt.upper(), filter=describe_query(query)),
            changes={"filter": query.to_args(), "rows": count, "format": fmt})
     db.session.commit()
     return count

@@ -66,12 +66,13 @@ def export_people_command(out, country, field, role, text, locale):
 
 @click.command("bench-export")
 @click.option("--people", default=100_000, show_default=True, help="Số hồ sơ mẫu trong cơ sở dữ liệu đo.")
-@click.option("--database-url", envvar="BENCH_DATABASE_URL", help="Cơ sở dữ liệu đo (mặc định: SQLite tạm).")
-@click.option("--reuse", is_flag=True, help="Dùng lại cơ sở dữ liệu đo đã có đủ hồ sơ mẫu.")
+@click.option("--database-url", envvar="BENCH_DATABASE_URL",
+              help="Cơ sở dữ liệu đo (mặc định: SQLite instance/bench-export.db).")
+@click.option("--fresh", is_flag=True, help="Tạo lại dữ liệu mẫu dù cơ sở dữ liệu đo đã có đủ.")
 @with_appcontext
-def bench_export_command(people, database_url, reuse):
+def bench_export_command(people, database_url, fresh):
     """Đo tốc độ và bộ nhớ khi xuất Excel so với mức sàn (cùng dữ liệu, XlsxWriter không định dạng)."""
     from diaspora.spreadsheets.export_bench import run_benchmark
 
-    run_benchmark(people=people, database_url=database_url, reuse=reuse, echo=click.echo,
+    run_benchmark(people=people, database_url=database_url, fresh=fresh, echo=click.echo,
                   instance_path=current_app.instance_path)
