@@ -5,6 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from diaspora.people.search import is_search_index_object
+
 config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -16,17 +18,12 @@ config.set_main_option(
 )
 
 
-def include_name(name, type_, parent_names):
-    """The FTS5 table and its shadow tables are managed by the people migration, not autogenerate."""
-    return not (type_ == "table" and name and name.startswith("people_fts"))
-
-
 def run_migrations_offline():
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_db.metadata,
         literal_binds=True,
-        include_name=include_name,
+        include_name=is_search_index_object,
         render_as_batch=True,
     )
     with context.begin_transaction():
@@ -45,7 +42,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=target_db.metadata,
             process_revision_directives=process_revision_directives,
-            include_name=include_name,
+            include_name=is_search_index_object,
             compare_type=True,
             render_as_batch=True,
         )

@@ -56,6 +56,13 @@ POSTGRES_SEARCH_INDEX = (
 POSTGRES_DROP_SEARCH_INDEX = ("DROP INDEX IF EXISTS ix_people_search_text",)
 
 
+def is_search_index_object(name, type_, parent_names) -> bool:
+    """Alembic include_name hook: False for the full-text index objects, which autogenerate must not touch."""
+    if type_ == "table" and name and name.startswith("people_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_people_search_text")
+
+
 def create_search_index(connection) -> None:
     """Create the full-text index for the connection's engine (used by migrations and create_all)."""
     statements = SQLITE_SEARCH_INDEX if connection.dialect.name == "sqlite" else POSTGRES_SEARCH_INDEX
