@@ -16,6 +16,7 @@ from typing import Callable
 from flask_babel import gettext as _
 
 from diaspora.people.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
+from diaspora.people.service import clean_paragraphs
 from diaspora.text import clean_text, fold_key
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -74,14 +75,15 @@ def cell_text(value) -> str | None:
     return clean_text(value)
 
 
-def text_cleaner(max_length: int) -> Callable:
+def text_cleaner(max_length: int, paragraphs: bool = False) -> Callable:
     """A cleaner for free text stored as written, at most max_length characters.
 
     A leading = + - @ is kept as text: the reader never evaluates formulas and export writes text cells.
+    With `paragraphs` the line breaks of the cell are kept, as the person form keeps them (notes).
     """
 
     def clean(value, ctx):
-        text = cell_text(value)
+        text = clean_paragraphs(value) if paragraphs and isinstance(value, str) else cell_text(value)
         if text and len(text) > max_length:
             raise CellError(_("Dài quá %(limit)d ký tự.", limit=max_length))
         return text
@@ -362,11 +364,12 @@ def clean_other_contacts(value, ctx) -> tuple[tuple[str, str, str], ...]:
 
 # --- renderers ---------------------------------------------------------------------------------------
 
-def render_attribute(key: str) -> Callable:
-    """A renderer showing one attribute as text."""
+def render_attribute(key: str, paragraphs: bool = False) -> Callable:
+    """A renderer showing one attribute as text (with its line breaks when `paragraphs`)."""
 
     def render(person) -> str:
-        return cell_text(getattr(person, key)) or ""
+        value = getattr(person, key)
+        return (clean_paragraphs(value) if paragraphs and isinstance(value, str) else cell_text(value)) or ""
 
     return render
 

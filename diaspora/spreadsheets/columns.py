@@ -112,8 +112,10 @@ def _length(attribute: str) -> int:
 
 
 def _text(attribute: str) -> Callable:
-    """Free text, as long as the Person column allows (unbounded Text columns: 10,000 characters)."""
-    return c.text_cleaner(_length(attribute) or 10_000)
+    """Free text, as long as the Person column allows (unbounded Text columns: 10,000 characters, with
+    their line breaks kept)."""
+    length = _length(attribute)
+    return c.text_cleaner(length or 10_000, paragraphs=length is None)
 
 
 def field_choices() -> list[str]:
@@ -206,7 +208,8 @@ PEOPLE = Sheet(
                help_vi="Một hoặc nhiều lĩnh vực trong danh mục, cách nhau bởi dấu chấm phẩy."),
         Column("expertise", "Chuyên môn", "Expertise",
                aliases=("Chuyên ngành", "Trình độ chuyên môn", "Chuyên môn sâu", "Specialty"),
-               clean=_text("expertise"), render=c.render_attribute("expertise"), example="Trí tuệ nhân tạo"),
+               clean=_text("expertise"), render=c.render_attribute("expertise", paragraphs=True),
+               example="Trí tuệ nhân tạo"),
         Column("roles", "Vai trò", "Community roles",
                aliases=("Thành phần", "Vai trò trong cộng đồng", "Role", "Roles"),
                clean=c.clean_roles, render=c.render_names("roles"), relation="roles", multi=True,
@@ -250,7 +253,7 @@ PEOPLE = Sheet(
                attributes=("consent_status",), choices=_labels(CONSENT_LABELS), example="Đồng ý",
                help_vi="Đồng ý, Từ chối, Đã rút lại đồng ý hoặc Chưa hỏi ý kiến."),
         Column("notes", "Ghi chú", "Notes", aliases=("Ghi chú khác", "Note", "Remarks", "Chú thích"),
-               clean=_text("notes"), render=c.render_attribute("notes")),
+               clean=_text("notes"), render=c.render_attribute("notes", paragraphs=True)),
     ),
 )
 
