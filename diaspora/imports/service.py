@@ -6,10 +6,13 @@ whole plan with bulk Core statements in ONE transaction (any failure: nothing ch
 the batch, its per-row results and what undoing it needs; one audit event covers the batch.
 """
 import hashlib
+import io
+import json
 import re
 import threading
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,8 +28,9 @@ from diaspora.people.models import Contact, Membership, Person, person_fields, p
 from diaspora.people.search import SQLITE_INSERT_TRIGGER
 from diaspora.people.service import derived_columns
 from diaspora.records import utcnow
-from diaspora.spreadsheets import pipeline
+from diaspora.spreadsheets import pipeline, read
 from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.spreadsheets.errors_workbook import write_error_workbook
 from diaspora.spreadsheets.matching import check_ids, find_duplicates
 from diaspora.spreadsheets.read import SpreadsheetRejected
 from diaspora.text import fold
@@ -577,11 +581,31 @@ def _int_keys(values: dict | None) -> dict:
     return {int(key): value for key, value in (values or {}).items()}
 
 
-def batch_preparation(batch: ImportBatch) -> Preparation:
-    """The batch's plan, recomputed from its stored file and the wizard's choices (deterministic)."""
-    return prepare_import(upload_path(batch.file_sha256), file_name=batch.file_name, sheet_name=batch.sheet_name,
-                          choices=_int_keys(batch.mapping_choices), defaults=batch.defaults,
-                          on_duplicate=batch.on_duplicate, row_actions=_int_keys(batch.row_actions))
+_PREPARED: dict[str, tuple] = {}  # the last preparation shown in the wizard: (key, when, preparation)
+PREPARED_SECONDS = 600
+
+
+def batch_preparation(batch: ImportBatch, fresh: bool = False) -> Preparation:
+    """The batch's plan, recomputed from its stored file and the wizard's choices (deterministic).
+
+    Paging through the preview reuses the last preparation of the same file and mapping for a few
+    minutes (reading and matching 50,000 rows takes seconds); the commit always starts afresh.
+    """
+    key = (batch.id, batch.file_sha256, batch.sheet_name, json.dumps(batch.mapping_choices, sort_keys=True),
+           json.dumps(batch.defaults, sort_keys=True))
+    cached = _PREPARED.get("last")
+    if not fresh and cached and cached[0] == key and time.monotonic() - cached[1] < PREPARED_SECONDS:
+        preparation = cached[2]
+    else:
+        _PREPARED.clear()
+        preparation = prepare_import(upload_path(batch.file_sha256), file_name=batch.file_name,
+                                     sheet_name=batch.sheet_name, choices=_int_keys(batch.mapping_choices),
+                                     defaults=batch.defaults)
+        if not fresh:
+            _PREPARED["last"] = (key, time.monotonic(), preparation)
+    plans = pipeline.plan_rows(preparation.rows, preparation.duplicates, batch.on_duplicate,
+                               _int_keys(batch.row_actions))
+    return replace(preparation, plans=plans)
 
 
 def execute_batch(batch_id: int, user_id: int | None = None) -> ImportBatch:
@@ -593,7 +617,7 @@ def execute_batch(batch_id: int, user_id: int | None = None) -> ImportBatch:
     batch.status, batch.progress, batch.message = "running", 0, None
     db.session.commit()
     try:
-        preparation = batch_preparation(batch)
+        preparation = batch_preparation(batch, fresh=True)
         _progress(batch_id, 30)
         changes = build_changes(preparation)
         _progress(batch_id, 40)
@@ -811,3 +835,131 @@ def save_mapping(name: str, mapping, user=None, sheet_key: str = PEOPLE.key) -> 
     saved.entries = mapping.saved_entries()
     db.session.commit()
     return saved
+
+
+# --- the wizard ------------------------------------------------------------------------------------------
+
+def start_upload(upload, user=None) -> ImportBatch:
+    """Store an uploaded file and open a draft batch on its default sheet; raises SpreadsheetRejected
+    (and forgets the file) when it is not a spreadsheet we can read safely."""
+    sha, size = store_upload(upload.stream)
+    file_name = Path(upload.filename or "").name or sha
+    try:
+        sheet = read.default_sheet(read.list_sheets(upload_path(sha), pipeline.reading_limits(),
+                                                    original_filename=file_name))
+    except SpreadsheetRejected:
+        if not db.session.scalar(select(ImportBatch.id).where(ImportBatch.file_sha256 == sha).limit(1)):
+            upload_path(sha).unlink(missing_ok=True)
+        raise
+    return create_batch(sha=sha, size=size, file_name=file_name, user=user, sheet_name=sheet.name)
+
+
+def sheets_of(batch: ImportBatch) -> list:
+    return read.list_sheets(upload_path(batch.file_sha256), pipeline.reading_limits(),
+                            original_filename=batch.file_name)
+
+
+def draft_layout(batch: ImportBatch) -> pipeline.SheetLayout:
+    return pipeline.read_layout(upload_path(batch.file_sha256), PEOPLE, batch.sheet_name, batch.file_name)
+
+
+def draft_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, saved: SavedMapping | None = None):
+    """The mapping the wizard shows: automatic, then a saved mapping if one is applied, else the draft's choices."""
+    if saved is not None:
+        return pipeline.map_headers(layout, PEOPLE, saved=saved.entries)
+    return pipeline.map_headers(layout, PEOPLE, choices=_int_keys(batch.mapping_choices))
+
+
+def set_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, choices: dict[int, str],
+                default_country: str | None, save_as: str | None, user=None):
+    """Record the chosen mapping (and save it by name); returns the columns still missing."""
+    mapping = pipeline.map_headers(layout, PEOPLE, choices=choices)
+    defaults = {"country": default_country} if default_country else None
+    missing = mapping.missing(PEOPLE, defaults)
+    if save_as:
+        save_mapping(save_as.strip(), mapping, user)
+    update_draft(batch, mapping_choices={str(index): key for index, key in choices.items()}, defaults=defaults,
+                 row_actions=None)
+    return missing
+
+
+def saved_mapping(mapping_id) -> SavedMapping | None:
+    return db.session.get(SavedMapping, int(mapping_id)) if str(mapping_id or "").isdigit() else None
+
+
+def preview(batch: ImportBatch) -> ChangeSet:
+    """What committing the draft would do; the draft records the counts for the history page."""
+    changes = build_changes(batch_preparation(batch))
+    summary = changes.summary
+    if any(getattr(batch, name) != value for name, value in summary.items()):
+        update_draft(batch, **summary)
+    return changes
+
+
+def set_row_actions(batch: ImportBatch, on_duplicate: str, actions: dict[int, str]) -> None:
+    """The default for duplicates and the per-row choices made on one page of the preview."""
+    stored = dict(batch.row_actions or {})
+    stored.update({str(row): action for row, action in actions.items() if action in pipeline.ON_DUPLICATE})
+    update_draft(batch, on_duplicate=on_duplicate, row_actions=stored or None)
+
+
+PREVIEW_FILTERS = ("all", "errors", "duplicates", "created", "updated", "unchanged", "skipped")
+
+
+def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page: int = 50):
+    """(rows of one page, total): rows with errors first, then duplicates, then the rest."""
+    results = changes.results
+    plans = changes.plans
+    if show == "errors":
+        chosen = [plan for plan in plans if plan.action == "error"]
+    elif show == "duplicates":
+        chosen = [plan for plan in plans if plan.matches]
+    elif show in PREVIEW_FILTERS[3:]:
+        chosen = [plan for plan in plans if results[plan.row]["action"] == show]
+    else:
+        chosen = sorted(plans, key=lambda plan: (plan.action != "error", not plan.matches, plan.row))
+    shown = chosen[(page - 1) * per_page:page * per_page]
+    raw = dict(changes.preparation.layout.data_rows)
+    name_sources = [column.index for column in changes.preparation.mapping.sources("full_name")]
+    people = _names([match.person_id for plan in shown for match in plan.matches if match.person_id])
+    rows = [{
+        "row": plan.row, "plan": plan, "action": results[plan.row]["action"], "note": results[plan.row]["note"],
+        "name": plan.values.get("full_name") or next(
+            (str(raw[plan.row][index]) for index in name_sources if index < len(raw[plan.row])
+             and raw[plan.row][index] not in (None, "")), ""),
+        "country": plan.values.get("country"),
+        "matches": [(match, people.get(match.person_id)) for match in plan.matches],
+    } for plan in shown]
+    return rows, len(chosen)
+
+
+def _names(person_ids) -> dict[int, str]:
+    names = {}
+    for chunk in _chunks(sorted(set(person_ids))):
+        names.update(db.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(chunk))).all())
+    return names
+
+
+def background_threshold() -> int:
+    """From this many rows on, the wizard commits in a background thread."""
+    return current_app.config.get("IMPORT_BACKGROUND_ROWS", 2000)
+
+
+def error_workbook(batch: ImportBatch) -> io.BytesIO:
+    """The rows that cannot be (or were not) imported, as a workbook to fix and upload again."""
+    if batch.status == "draft":
+        preparation = batch_preparation(batch)
+        layout = preparation.layout
+        problems = {row.row: [{"index": p.index, "column": p.column, "message": p.message} for p in row.problems]
+                    for row in preparation.rows if row.problems}
+    else:
+        layout = draft_layout(batch)
+        pipeline.convert_legacy(layout, pipeline.map_headers(layout, PEOPLE, choices=_int_keys(batch.mapping_choices)))
+        problems = dict(db.session.execute(
+            select(ImportRow.row_number, ImportRow.problems)
+            .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())
+    stream = io.BytesIO()
+    write_error_workbook(stream, layout.headers,
+                         [(number, values, problems[number]) for number, values in layout.data_rows if number in problems])
+    stream.seek(0)
+    return stream

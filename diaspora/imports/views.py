@@ -1,7 +1,174 @@
-"""Views of the imports feature (stub until the feature lands)."""
-from diaspora.imports import bp
+"""The import wizard (upload → sheet → mapping → preview → commit → result), history and undo."""
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from diaspora.auth.permissions import role_required
+from diaspora.extensions import db
+from diaspora.imports import bp, forms, service
+from diaspora.imports.models import ROW_ACTION_LABELS, ImportBatch
+from diaspora.reference.service import country_choices
+from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.spreadsheets.read import SpreadsheetRejected
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    return db.get_or_404(ImportBatch, batch_id)
+
+
+def _draft_or_404(batch_id: int) -> ImportBatch:
+    """A draft of the current user (an admin may finish anyone's); a started batch shows its result."""
+    batch = _batch_or_404(batch_id)
+    if batch.status != "draft":
+        abort(redirect(url_for(".show", batch_id=batch.id)))
+    if batch.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    return batch
+
+
+def _rejected(batch: ImportBatch, rejected: SpreadsheetRejected):
+    flash(rejected.message, "danger")
+    return redirect(url_for(".upload"))
 
 
 @bp.get("/")
+@role_required("editor")
 def index():
-    return ""
+    return render_template("imports/index.html", batches=service.history(_page()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("editor")
+def upload():
+    form = forms.UploadForm()
+    if form.validate_on_submit():
+        try:
+            batch = service.start_upload(form.file.data, current_user)
+        except SpreadsheetRejected as rejected:
+            form.file.errors.append(rejected.message)
+        else:
+            return redirect(url_for(".sheet", batch_id=batch.id))
+    return render_template("imports/upload.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:batch_id>/sheet", methods=["GET", "POST"])
+@role_required("editor")
+def sheet(batch_id):
+    batch = _draft_or_404(batch_id)
+    try:
+        sheets = service.sheets_of(batch)
+    except SpreadsheetRejected as rejected:
+        return _rejected(batch, rejected)
+    shown = sheets if request.args.get("all") else [s for s in sheets if not s.hidden and not s.instructions]
+    form = forms.SheetForm(sheet=batch.sheet_name)
+    form.sheet.choices = [(s.name, s.name) for s in (shown or sheets)]
+    if form.validate_on_submit():
+        service.update_draft(batch, sheet_name=form.sheet.data, mapping_choices=None, defaults=None, row_actions=None)
+        return redirect(url_for(".mapping", batch_id=batch.id))
+    return render_template("imports/sheet.html", batch=batch, form=form, sheets=sheets, shown=shown)
+
+
+@bp.route("/<int:batch_id>/mapping", methods=["GET", "POST"])
+@role_required("editor")
+def mapping(batch_id):
+    batch = _draft_or_404(batch_id)
+    try:
+        layout = service.draft_layout(batch)
+    except SpreadsheetRejected as rejected:
+        return _rejected(batch, rejected)
+    saved = service.saved_mapping(request.args.get("saved"))
+    current = service.draft_mapping(batch, layout, saved)
+    form = forms.mapping_form(current, PEOPLE, country_choices(common_first=False))
+    if request.method == "GET":
+        form.default_country.data = (batch.defaults or {}).get("country", "")
+    elif form.validate_on_submit():
+        missing = service.set_mapping(batch, layout, form.choices(), form.default_country.data, form.save_as.data,
+                                      current_user)
+        if not missing:
+            return redirect(url_for(".preview", batch_id=batch.id))
+        flash(_("Chưa có cột bắt buộc: %(columns)s. Hãy chọn cột tương ứng hoặc quốc gia mặc định.",
+                columns=", ".join(column.header_vi for column in missing)), "danger")
+    return render_template("imports/mapping.html", batch=batch, form=form, mapping=current, layout=layout,
+                           saved_mappings=service.saved_mappings(), saved=saved)
+
+
+@bp.route("/<int:batch_id>/preview", methods=["GET", "POST"])
+@role_required("editor")
+def preview(batch_id):
+    batch = _draft_or_404(batch_id)
+    show = request.values.get("show", "all")
+    show = show if show in service.PREVIEW_FILTERS else "all"
+    form = forms.DuplicatesForm(on_duplicate=batch.on_duplicate)
+    if form.validate_on_submit():
+        actions = {int(name[4:]): value for name, value in request.form.items()
+                   if name.startswith("row_") and name[4:].isdigit()}
+        service.set_row_actions(batch, form.on_duplicate.data, actions)
+        return redirect(url_for(".preview", batch_id=batch.id, show=show, page=_page()))
+    try:
+        changes = service.preview(batch)
+    except SpreadsheetRejected as rejected:
+        return _rejected(batch, rejected)
+    rows, total = service.preview_rows(changes, show, _page())
+    return render_template("imports/preview.html", batch=batch, form=form, changes=changes, rows=rows, total=total,
+                           show=show, page=_page(), labels=ROW_ACTION_LABELS)
+
+
+@bp.post("/<int:batch_id>/commit")
+@role_required("editor")
+def commit(batch_id):
+    batch = _draft_or_404(batch_id)
+    background = batch.rows_total >= service.background_threshold()
+    try:
+        service.start_batch(batch, current_user, background=background)
+    except Exception:  # the batch is marked failed with the reason, which the result page shows
+        current_app.logger.exception("import batch %s failed", batch_id)
+    return redirect(url_for(".show", batch_id=batch_id))
+
+
+@bp.get("/<int:batch_id>")
+@role_required("editor")
+def show(batch_id):
+    batch = _batch_or_404(batch_id)
+    if batch.status == "draft":
+        return redirect(url_for(".preview", batch_id=batch.id))
+    action = request.args.get("action") or None
+    rows = service.batch_rows(batch, action, _page())
+    return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
+                           progress=service.batch_progress(batch))
+
+
+@bp.get("/<int:batch_id>/progress")
+@role_required("editor")
+def progress(batch_id):
+    batch = _batch_or_404(batch_id)
+    return jsonify(status=batch.status, progress=service.batch_progress(batch), message=batch.message)
+
+
+@bp.get("/<int:batch_id>/errors.xlsx")
+@role_required("editor")
+def errors(batch_id):
+    batch = _batch_or_404(batch_id)
+    stem = batch.file_name.rsplit(".", 1)[0]
+    return send_file(service.error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/<int:batch_id>/undo")
+@role_required("admin")
+def undo(batch_id):
+    batch = _batch_or_404(batch_id)
+    try:
+        outcome = service.undo_batch(batch.id, current_user)
+    except service.UndoRefused as refused:
+        rows = service.batch_rows(batch, None, 1)
+        return render_template("imports/show.html", batch=batch, rows=rows, action=None, refused=refused.records,
+                               labels=ROW_ACTION_LABELS, progress=100), 409
+    except ValueError as problem:
+        flash(str(problem), "danger")
+    else:
+        flash(_("Đã hoàn tác: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.", **outcome), "success")
+    return redirect(url_for(".show", batch_id=batch.id))

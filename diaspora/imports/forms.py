@@ -1,0 +1,54 @@
+"""Forms of the import wizard: upload, sheet, column mapping, actions for duplicates."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from diaspora.spreadsheets.pipeline import ON_DUPLICATE
+
+FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
+ON_DUPLICATE_LABELS = {
+    "skip": _l("Bỏ qua dòng trùng"),
+    "update": _l("Cập nhật hồ sơ đã có"),
+    "create": _l("Vẫn thêm mới"),
+}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách"), validators=[
+        FileRequired(_l("Hãy chọn một tệp.")),
+        FileAllowed(FILE_TYPES, _l("Chỉ nhận tệp Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) hoặc CSV.")),
+    ])
+
+
+class SheetForm(FlaskForm):
+    sheet = RadioField(_l("Trang tính"), choices=[])
+
+
+def mapping_form(mapping, sheet, country_choices, formdata=None):
+    """A form with one select per column of the file (its target column, or ignored), a default
+    country and an optional name to save the mapping under."""
+
+    class MappingForm(FlaskForm):
+        default_country = SelectField(_l("Quốc gia mặc định (cho dòng không ghi quốc gia)"), validators=[Optional()])
+        save_as = StringField(_l("Lưu cách ghép cột này với tên"), validators=[Optional(), Length(max=120)])
+
+        def choices(self) -> dict[int, str]:
+            """{file column index: column key or ""} as chosen."""
+            return {column.index: self[f"column_{column.index}"].data or "" for column in mapping.columns
+                    if column.how != "stt"}
+
+    targets = [("", _l("— Bỏ qua cột này —"))] + [
+        (column.key, f"{column.header_vi}{' *' if column.required else ''}") for column in sheet.columns]
+    for column in mapping.columns:
+        if column.how != "stt":
+            setattr(MappingForm, f"column_{column.index}",
+                    SelectField(column.header or f"#{column.index + 1}", choices=targets, default=column.key or ""))
+    form = MappingForm(formdata=formdata) if formdata is not None else MappingForm()
+    form.default_country.choices = [("", _l("— Không —"))] + list(country_choices)
+    return form
+
+
+class DuplicatesForm(FlaskForm):
+    on_duplicate = RadioField(_l("Với mọi dòng trùng"), choices=list(ON_DUPLICATE_LABELS.items()), default="skip")
