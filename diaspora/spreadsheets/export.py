@@ -41,8 +41,8 @@ from diaspora.people.models import (
 from diaspora.people.search import SORTS, PeopleQuery
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.spreadsheets.read import FORMULA_GUARD, FORMULA_TRIGGERS, TRUNCATION_MARK
 from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
+from diaspora.spreadsheets.read import FORMULA_GUARD, FORMULA_TRIGGERS, TRUNCATION_MARK
 
 FORMATS = ("xlsx", "csv")
 MIMETYPES = {
@@ -123,7 +123,8 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
         .where(person_roles.c.person_id.in_(ids))
         .order_by(person_roles.c.person_id, CommunityRole.sort_order, CommunityRole.id)))
     memberships = _grouped(connection.execute(
-        select(Membership.person_id, Organisation.name).join(Organisation, Organisation.id == Membership.organisation_id)
+        select(Membership.person_id, Organisation.name)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
         .where(Membership.person_id.in_(ids)).order_by(Membership.person_id, Membership.id)))
     references.load_units({row.hometown_unit_code for row in rows})
     countries, units, nothing = references.countries, references.units, ()
@@ -357,7 +358,8 @@ def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_na
     widths = [min(MAX_WIDTH, max(MIN_WIDTH, len(column.header(locale)) + 2)) for column in columns]
     kinds = [None] * len(columns)
     row_number = header_row
-    write_string, write_number, write_datetime = worksheet.write_string, worksheet.write_number, worksheet.write_datetime
+    write_string, write_number = worksheet.write_string, worksheet.write_number
+    write_datetime = worksheet.write_datetime
     text_format, wrapped_format = formats.text, formats.wrapped
     for values in rows:
         row_number += 1

@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from diaspora.extensions import db
 from diaspora.people import service as people_service
 from diaspora.people.models import Person
-from diaspora.reference.models import Field
-from tests.exports.helpers import HEADER_ROW, export_to, full_person, header, ids, run_import
-from tests.exports.test_safe_cells import HOSTILE, ATTRIBUTES
+from tests.exports.helpers import HEADER_ROW, export_to, full_person, header, run_import
+from tests.exports.test_safe_cells import ATTRIBUTES, HOSTILE
 from tests.people.factories import make_organisation, make_person
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -27,7 +26,8 @@ def register(seeded):
         full_person(organisation=organisation),
         full_person(organisation=organisation, full_name="Trần Thị Bích Ngọc", gender="female",
                     birth_date=date(1982, 4, 3), birth_year=1982, country_code="KR", city="Seoul",
-                    contacts=[{"kind": "phone", "value": "+82 10-1234-5678"}, {"kind": "email", "value": "ngoc@example.kr"}]),
+                    contacts=[{"kind": "phone", "value": "+82 10-1234-5678"},
+                              {"kind": "email", "value": "ngoc@example.kr"}]),
         make_person(full_name="Phạm Đức Mạnh", birth_year=1968, country_code="DE",
                     **{ATTRIBUTES[name]: value for name, value in HOSTILE.items()}),
     ]

@@ -1,7 +1,5 @@
 """Round trips of texts the import must read back as stored."""
-from sqlalchemy import select
 
-from diaspora.extensions import db
 from tests.exports.helpers import export_to, run_import
 from tests.exports.test_round_trip import person
 from tests.people.factories import make_person
