@@ -195,8 +195,13 @@ class PersonChange:
             stored = self.current.get("birth_date")
             if stored and stored.year == attributes["birth_year"]:
                 del attributes["birth_date"]  # a year alone keeps the stored date of that year
-        if "hometown_text" in attributes and attributes["hometown_text"] == self.current.get("hometown_text"):
-            del attributes["hometown_unit_code"]  # staff may have picked the unit of a text by hand
+        if "hometown_text" in attributes:
+            stored_text, stored_unit = self.current.get("hometown_text"), self.current.get("hometown_unit_code")
+            if attributes["hometown_text"] == stored_text:
+                del attributes["hometown_unit_code"]  # staff may have picked the unit of a text by hand
+            elif stored_text is None and stored_unit and attributes["hometown_unit_code"] == stored_unit:
+                # A hometown known by its unit alone is exported under the unit's name: nothing new.
+                del attributes["hometown_text"], attributes["hometown_unit_code"]
         for attribute, value in attributes.items():
             if self.current.get(attribute) != value:
                 if attribute not in self.before:
