@@ -89,6 +89,9 @@ def bulk_insert_people(connection):
     if connection.dialect.name != "sqlite":
         yield
         return
+    if not connection.connection.driver_connection.in_transaction:
+        # sqlite3 would run the DROP TRIGGER outside a transaction, beyond a rollback's reach.
+        connection.exec_driver_sql("BEGIN")
     first_id = (connection.scalar(select(func.max(Person.id))) or 0) + 1
     connection.exec_driver_sql("DROP TRIGGER people_fts_insert")
     yield
@@ -377,29 +380,40 @@ def _ordered(columns, descending: bool) -> list:
     return [column.desc() if descending else column for column in columns]
 
 
+def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, columns) -> list:
+    """WHERE clauses leading SQLite to the cheapest way to one page, costed from exact counts.
+
+    Walking an index in the sort's order reads entries until the page is full and tests each
+    against the id sets held in memory; collecting looks up every id of the smallest set and
+    sorts the matches (a lookup costs a few index entries).
+    """
+    wanted = (query.page - 1) * query.per_page + query.per_page
+    table_size = db.session.scalar(select(func.max(Person.id))) or 1
+    # (cost, walk, walked columns, driver set)
+    plans = [(min(table_size, wanted * table_size / total), True, (), None)]
+    ordered_by = next((column for key, column in (("country", Person.country_code), ("status", Person.status))
+                       if getattr(query, key) and column in conditions.filters
+                       and (columns[0] is Person.name_folded or columns[0] is column)), None)
+    if ordered_by is not None:
+        size = db.session.scalar(select(func.count()).select_from(Person).where(
+            conditions.in_list, conditions.filters[ordered_by](ordered_by)))
+        plans.append((min(size, wanted * size / total), True, (ordered_by,), None))
+    if conditions.sets:
+        sizes = conditions.sizes()
+        plans.append((2.5 * min(sizes), False, None, sizes.index(min(sizes))))
+    elif conditions.filters or conditions.text is not None:
+        plans.append((2.5 * total, False, None, None))  # the planner collects from a column's index
+    _, walk, walked, driver = min(plans, key=lambda plan: plan[0])
+    return conditions.where(walk=walk, walked=walked, driver=driver)
+
+
 def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: int) -> list[int]:
     """The ids of one page, in order."""
     columns = SORTS[query.sort.lstrip("-")]
     descending = query.sort.startswith("-")
     offset = (query.page - 1) * query.per_page
-    # How many people a walk along the sort index reads to fill the page, from the matches' density.
-    table_size = db.session.scalar(select(func.max(Person.id))) or 1
-    walk_rows = (offset + query.per_page) * table_size / total
     if dialect == "sqlite":
-        # Walking reads walk_rows index entries and tests each against in-memory id sets;
-        # collecting looks up every id of the smallest set (or of the filtered column) and sorts.
-        sizes = conditions.sizes() if conditions.sets else [total]
-        driver = sizes.index(min(sizes))
-        walk = sizes[driver] >= walk_rows
-        # Walk the sort's index, unless a filtered column's index gives the same order.
-        walked = None
-        if walk:
-            walked = ()
-            if query.country and columns[0] in (Person.name_folded, Person.country_code):
-                walked = (Person.country_code,)
-            elif query.status and columns[0] is Person.name_folded:
-                walked = (Person.status,)
-        statement = select(Person.id).where(*conditions.where(walk=walk, walked=walked, driver=driver))
+        statement = select(Person.id).where(*_sqlite_page_where(query, conditions, total, columns))
         statement = statement.order_by(*_ordered(columns, descending))
     else:
         statement = select(Person.id).where(*conditions.where()).order_by(*_ordered(columns, descending))

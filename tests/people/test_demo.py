@@ -2,7 +2,7 @@
 import collections
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from diaspora.extensions import db
@@ -11,7 +11,7 @@ from diaspora.people import service
 from diaspora.people.contacts import PHONE_KINDS, normalize_email, normalize_phone
 from diaspora.people.demo import DEMO_SOURCE, DemoMaker, create_demo_data
 from diaspora.people.models import Contact, Membership, Person
-from diaspora.people.search import PeopleQuery, person_search_text, search_people
+from diaspora.people.search import PeopleQuery, bulk_insert_people, person_search_text, search_people
 from diaspora.reference.models import Country
 from diaspora.text import fold
 
@@ -91,3 +91,17 @@ def test_demo_data_loads_reference_data_when_missing(app, runner):
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Country)) > 200
     assert db.session.scalar(select(func.count()).select_from(Person)) == 20
+
+
+def test_a_failed_bulk_insert_leaves_the_search_index_working(seeded):
+    connection = db.session.connection()
+    try:
+        with bulk_insert_people(connection):
+            connection.execute(insert(Person.__table__), [{"full_name": "Đỗ Văn Nam", "name_folded": "do van nam",
+                                                           "search_text": "do van nam", "version": 1}])
+            raise RuntimeError("interrupted")
+    except RuntimeError:
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+    person = service.create_person({"full_name": "Vũ Thị Hoa", "country_code": "KR"})
+    assert search_people(PeopleQuery(q="vu thi hoa")).items == [person]
