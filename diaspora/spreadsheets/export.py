@@ -53,6 +53,7 @@ CHUNK = 2000
 MAX_CELL_UNITS = 32_767  # what an Excel cell holds, in UTF-16 code units
 WRAP_AT = 50  # longer texts wrap inside their column
 MIN_WIDTH, MAX_WIDTH = 6, 50
+LINE_HEIGHT, MAX_LINES = 15, 12  # a wrapped row is made tall enough for at most MAX_LINES lines
 # Characters XML 1.0 cannot carry even escaped: lone surrogates and the two non-characters.
 _XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
@@ -327,6 +328,17 @@ def office_formats(workbook) -> OfficeFormats:
     )
 
 
+def text_lines(text: str, width: int) -> int:
+    """About how many lines a text wrapped in a column `width` characters wide takes."""
+    return sum(1 + len(line) // max(width - 2, 1) for line in text.split("\n"))
+
+
+def fit_row(worksheet, row: int, lines: int) -> None:
+    """Make a row tall enough for its wrapped text: LibreOffice keeps the default height otherwise."""
+    if lines > 1:
+        worksheet.set_row(row, LINE_HEIGHT * min(lines, MAX_LINES))
+
+
 def write_text(worksheet, row: int, column: int, text: str, cell_format, formats: OfficeFormats) -> None:
     """A text cell, always: XlsxWriter writes a text shaped "<r>…</r>" as raw rich-text XML, so such a
     text goes as two escaped fragments (without control characters, which fragments cannot carry)."""
@@ -363,6 +375,7 @@ def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_na
     text_format, wrapped_format = formats.text, formats.wrapped
     for values in rows:
         row_number += 1
+        lines = 1
         for index, value in enumerate(values):
             if value is None:
                 continue
@@ -371,7 +384,10 @@ def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_na
                 length = len(text)
                 if length > widths[index]:
                     widths[index] = min(length + 1, MAX_WIDTH)
-                cell_format = wrapped_format if length > WRAP_AT or "\n" in text else text_format
+                cell_format = text_format
+                if length > WRAP_AT or "\n" in text:
+                    cell_format = wrapped_format
+                    lines = max(lines, text_lines(text, MAX_WIDTH))
                 if text[:1] == "<" and text.startswith("<r>"):
                     write_text(worksheet, row_number, index, text, cell_format, formats)
                 else:
@@ -383,6 +399,7 @@ def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_na
             else:
                 write_number(row_number, index, value, formats.number)
                 widths[index] = max(widths[index], len(str(value)) + 1)
+        fit_row(worksheet, row_number, lines)
     # Column formats and sizes are written when the workbook closes, so they can follow the rows.
     for index, width in enumerate(widths):
         worksheet.set_column(index, index, width, formats.text if kinds[index] == "text" else None)

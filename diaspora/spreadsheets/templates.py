@@ -1,11 +1,11 @@
 """The downloadable import template of a record type, built from its column declaration.
 
-Three sheets: the data sheet (the header row, required columns in red and marked "*", a note on
+Four sheets: the data sheet (the header row, required columns in red and marked "*", a note on
 each header, drop-down lists on the coded columns), "Hướng dẫn" (what each column means, whether
-it is required, how to write it, an example, then an example row) and the hidden "Danh mục" that
-holds the drop-down lists (Excel refuses an inline list longer than 255 characters). The reader
-skips guide and hidden sheets, and the example lives in the guide, so an unedited template
-imports no row.
+it is required, how to write it, an example), "Hướng dẫn - ví dụ" (an example row under the same
+headers) and the hidden "Danh mục" holding the drop-down lists (Excel refuses an inline list
+longer than 255 characters). The reader skips guide and hidden sheets, and the example row lives
+in a guide, so an unedited template imports no row.
 """
 import io
 
@@ -21,7 +21,9 @@ from diaspora.spreadsheets.columns import Column, Sheet
 from diaspora.spreadsheets.export import (
     MAX_WIDTH,
     excel_text,
+    fit_row,
     office_formats,
+    text_lines,
     workbook_options,
     write_header,
     write_text,
@@ -67,11 +69,13 @@ def build_template(sheet: Sheet, locale: str = "vi") -> io.BytesIO:
         formats = office_formats(workbook)
         data = workbook.add_worksheet(title[:31])
         guide = workbook.add_worksheet(_("Hướng dẫn"))
+        example = workbook.add_worksheet(_("Hướng dẫn - ví dụ"))
         lists = workbook.add_worksheet(_("Danh mục"))
         choices = {column.key: [excel_text(str(choice)) for choice in column.choices()]
                    for column in sheet.columns if column.choices is not None}
         _write_data_sheet(data, sheet, locale, formats, choices, lists.get_name())
-        _write_guide(guide, sheet, locale, formats, choices, title, lists.get_name())
+        _write_guide(workbook, guide, sheet, locale, formats, choices, title)
+        _write_example(example, sheet, locale, formats, title)
         _write_lists(lists, sheet, locale, formats, choices)
         lists.hide()
         data.activate()
@@ -80,15 +84,23 @@ def build_template(sheet: Sheet, locale: str = "vi") -> io.BytesIO:
     return output
 
 
+def _printable(worksheet) -> None:
+    """Landscape A4, as wide as one page."""
+    worksheet.set_landscape()
+    worksheet.set_paper(9)
+    worksheet.fit_to_pages(1, 0)
+
+
 def _write_data_sheet(worksheet, sheet: Sheet, locale: str, formats, choices: dict, lists_name: str) -> None:
     columns = sheet.columns
     write_header(worksheet, 0, columns, locale, formats, REQUIRED_MARK)
     worksheet.freeze_panes(1, 0)
+    worksheet.repeat_rows(0)
+    _printable(worksheet)
     list_column = 0
     for index, column in enumerate(columns):
-        width = max(len(column.header(locale)) + len(REQUIRED_MARK), len(column.example)) + 3
         cell_format = formats.date if _is_date(column) else formats.number if _is_number(column) else formats.text
-        worksheet.set_column(index, index, min(width, MAX_WIDTH), cell_format)
+        worksheet.set_column(index, index, _width(column, locale), cell_format)
         if column.help_vi:
             worksheet.write_comment(0, index, column.help_vi, {"x_scale": 2, "y_scale": 1.5})
         if column.key not in choices:
@@ -107,20 +119,19 @@ def _write_data_sheet(worksheet, sheet: Sheet, locale: str, formats, choices: di
         list_column += 1
 
 
-def _choices_text(column: Column, values: list[str], lists_name: str) -> str:
+def _choices_text(values: list[str]) -> str:
+    """The values themselves when they are few, else where to find them."""
     text = "; ".join(values)
     if len(text) <= INLINE_CHOICES:
         return text
-    return _("Chọn trong danh sách thả xuống (%(count)d giá trị, xem trang “%(sheet)s”).",
-             count=len(values), sheet=lists_name)
+    return _("Chọn trong danh sách thả xuống của ô (%(count)d giá trị).", count=len(values))
 
 
-def _write_guide(worksheet, sheet: Sheet, locale: str, formats, choices: dict, title: str, lists_name: str) -> None:
-    worksheet.set_column(0, 0, 28)
-    worksheet.set_column(1, 1, 10)
-    worksheet.set_column(2, 2, 60, formats.wrapped)
-    worksheet.set_column(3, 3, 34, formats.wrapped)
-    worksheet.set_column(4, 4, 50, formats.wrapped)
+def _write_guide(workbook, worksheet, sheet: Sheet, locale: str, formats, choices: dict, title: str) -> None:
+    widths = (24, 9, 60, 32, 45)
+    for index, width in enumerate(widths):
+        worksheet.set_column(index, index, width, formats.wrapped if index >= 2 else None)
+    _printable(worksheet)
     worksheet.write_string(0, 0, _("HƯỚNG DẪN ĐIỀN MẪU NHẬP: %(title)s", title=title.upper()), formats.title)
     notes = [
         _("1. Điền mỗi người một dòng trong trang “%(sheet)s”, từ dòng 2; giữ nguyên dòng tiêu đề cột.", sheet=title),
@@ -137,20 +148,32 @@ def _write_guide(worksheet, sheet: Sheet, locale: str, formats, choices: dict, t
     headers = [_("Cột"), _("Bắt buộc"), _("Cách ghi"), _("Ví dụ"), _("Giá trị chọn")]
     for index, header in enumerate(headers):
         worksheet.write_string(header_row, index, header, formats.header)
+    required_format = workbook.add_format({"bold": True, "font_color": "#C00000", "valign": "top"})
     for row, column in enumerate(sheet.columns, start=header_row + 1):
-        name_format = formats.header_required if column.required else formats.text
+        name_format = required_format if column.required else formats.text
         write_text(worksheet, row, 0, excel_text(column.header(locale)), name_format, formats)
         worksheet.write_string(row, 1, _("Có") if column.required else "", formats.text)
-        worksheet.write_string(row, 2, column.help_vi or "", formats.wrapped)
-        worksheet.write_string(row, 3, column.example or "", formats.wrapped)
-        worksheet.write_string(row, 4, _choices_text(column, choices.get(column.key, []), lists_name)
-                               if column.key in choices else "", formats.wrapped)
-    example_row = header_row + len(sheet.columns) + 3
-    worksheet.write_string(example_row, 0, _("Dòng ví dụ (chép sang trang “%(sheet)s” nếu muốn):", sheet=title),
+        texts = [column.help_vi or "", column.example or "",
+                 _choices_text(choices[column.key]) if column.key in choices else ""]
+        for index, text in enumerate(texts, start=2):
+            worksheet.write_string(row, index, text, formats.wrapped)
+        fit_row(worksheet, row, max(text_lines(text, widths[index]) for index, text in enumerate(texts, start=2)))
+
+
+def _write_example(worksheet, sheet: Sheet, locale: str, formats, title: str) -> None:
+    """One row filled the right way, under the data sheet's headers."""
+    worksheet.write_string(0, 0, _("Một dòng điền mẫu; có thể chép sang trang “%(sheet)s” rồi sửa lại.", sheet=title),
                            formats.subtitle)
+    write_header(worksheet, 2, sheet.columns, locale, formats, REQUIRED_MARK)
     for index, column in enumerate(sheet.columns):
-        worksheet.write_string(example_row + 1, index, column.header(locale), formats.header)
-        worksheet.write_string(example_row + 2, index, column.example or "", formats.text)
+        worksheet.set_column(index, index, _width(column, locale))
+        if column.example:
+            worksheet.write_string(3, index, column.example, formats.text)
+    _printable(worksheet)
+
+
+def _width(column: Column, locale: str) -> int:
+    return min(MAX_WIDTH, max(len(column.header(locale)) + len(REQUIRED_MARK), len(column.example)) + 3)
 
 
 def _write_lists(worksheet, sheet: Sheet, locale: str, formats, choices: dict) -> None:

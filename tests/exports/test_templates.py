@@ -23,8 +23,8 @@ def _list_values(workbook, formula: str) -> list[str]:
 
 def test_template_has_the_data_sheet_the_guide_and_the_hidden_lists(template):
     workbook = openpyxl.load_workbook(template)
-    assert workbook.sheetnames == ["Kiều bào", "Hướng dẫn", "Danh mục"]
-    assert [sheet.sheet_state for sheet in workbook] == ["visible", "visible", "hidden"]
+    assert workbook.sheetnames == ["Kiều bào", "Hướng dẫn", "Hướng dẫn - ví dụ", "Danh mục"]
+    assert [sheet.sheet_state for sheet in workbook] == ["visible", "visible", "visible", "hidden"]
     assert workbook.active.title == "Kiều bào"
     data = workbook["Kiều bào"]
     headers = [cell.value for cell in data[1]]
@@ -38,7 +38,8 @@ def test_template_has_the_data_sheet_the_guide_and_the_hidden_lists(template):
 def test_reader_takes_the_data_sheet_and_flags_the_others(app, template):
     sheets = read.list_sheets(template, read.Limits.from_config(app.config))
     assert [(sheet.name, sheet.hidden, sheet.instructions) for sheet in sheets] == [
-        ("Kiều bào", False, False), ("Hướng dẫn", False, True), ("Danh mục", True, True)]
+        ("Kiều bào", False, False), ("Hướng dẫn", False, True), ("Hướng dẫn - ví dụ", False, True),
+        ("Danh mục", True, True)]
     assert read.default_sheet(sheets).name == "Kiều bào"
 
 
@@ -55,8 +56,14 @@ def test_guide_lists_every_column_with_meaning_requirement_and_example(template)
         assert (meaning or "") == column.help_vi and (example or "") == column.example
     assert "Nam; Nữ; Khác" in rows["Giới tính"][4]
     assert "danh sách thả xuống" in rows["Quốc gia cư trú"][4]
-    texts = [value for row in guide.iter_rows(values_only=True) for value in row if isinstance(value, str)]
-    assert "Nguyễn Văn An" in texts  # the example row lives in the guide
+
+
+def test_example_row_lives_in_a_guide_sheet_under_the_same_headers(template):
+    example = openpyxl.load_workbook(template)["Hướng dẫn - ví dụ"]
+    headers = [cell.value for cell in example[3]]
+    assert headers == [column.header_vi + (" *" if column.required else "") for column in PEOPLE.columns]
+    values = dict(zip(headers, (cell.value for cell in example[4])))
+    assert values["Họ và tên *"] == "Nguyễn Văn An" and values["Quốc gia cư trú *"] == "Nhật Bản"
 
 
 def test_coded_columns_have_drop_downs_from_the_lists_sheet(template):
@@ -99,4 +106,4 @@ def test_filled_template_imports(template, runner):
 def test_english_template(seeded):
     workbook = openpyxl.load_workbook(build_template(PEOPLE, "en"))
     assert [cell.value for cell in workbook.worksheets[0][1]][:2] == ["ID", "Full name *"]
-    assert [sheet.sheet_state for sheet in workbook] == ["visible", "visible", "hidden"]
+    assert [sheet.sheet_state for sheet in workbook] == ["visible", "visible", "visible", "hidden"]
