@@ -91,6 +91,10 @@ def text_cleaner(max_length: int, paragraphs: bool = False) -> Callable:
     return clean
 
 
+_name_text = text_cleaner(200)
+_hometown_text = text_cleaner(300)
+
+
 def split_values(value, separators=_MULTI_SEPARATORS) -> list[str]:
     """The non-empty parts of a multi-valued cell, de-duplicated in order."""
     if isinstance(value, float) and value.is_integer():
@@ -151,7 +155,7 @@ def clean_id(value, ctx) -> int:
 
 
 def clean_full_name(value, ctx) -> str:
-    name = text_cleaner(200)(value, ctx)
+    name = _name_text(value, ctx)
     if not any(ch.isalpha() for ch in name):
         raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name))
     return name
@@ -168,7 +172,7 @@ def clean_country(value, ctx) -> str:
 
 def clean_hometown(value, ctx) -> tuple[str | None, str]:
     """(today's unit code when recognised, the text as written); an unrecognised hometown is kept as text."""
-    text = text_cleaner(300)(value, ctx)
+    text = _hometown_text(value, ctx)
     return ctx.lookups.hometown(text)
 
 

@@ -89,13 +89,35 @@ def _name_keys(name_folded: str) -> list[tuple[str, str]]:
 
 def _facts(birth_year, country, city, organisations) -> list[tuple]:
     """The facts that can back a match on name: ("y", year, country), ("c", country, city), ("o", org)."""
-    facts = []
-    if birth_year and country:
-        facts.append(("y", birth_year, country))
+    facts = [("o", organisation) for organisation in organisations] if organisations else []
     if city and country:
-        facts.append(("c", country, city))
-    facts += [("o", organisation) for organisation in organisations]
+        facts.insert(0, ("c", country, city))
+    if birth_year and country:
+        facts.insert(0, ("y", birth_year, country))
     return facts
+
+
+class _Blocks:
+    """Numbered blocks of names sharing a backing fact and a name key; each holds the names (sorted
+    words), who they are (("person", id) or ("row", n)) and their birth years."""
+
+    def __init__(self):
+        self.ids: dict[tuple, int] = {}
+        self.names: list[list[str]] = []
+        self.targets: list[list[tuple]] = []
+        self.years: list[list] = []
+        self.reasons: list[tuple[str, str, bool, bool]] = []  # exact, close, check years, score names
+
+    def number(self, block: tuple) -> int:
+        number = self.ids.get(block)
+        if number is None:
+            number = self.ids[block] = len(self.names)
+            (fact, *_), (name_key, _) = block
+            self.names.append([])
+            self.targets.append([])
+            self.years.append([])
+            self.reasons.append((*_BLOCK_REASONS[fact], fact != "y", name_key != "s"))
+        return number
 
 
 class _Keys:
@@ -103,21 +125,24 @@ class _Keys:
 
     __slots__ = ("row", "sorted_name", "birth_year", "emails", "phones", "blocks", "exclude")
 
-    def __init__(self, row: CleanRow, _fold: _Folded):
+    def __init__(self, row: CleanRow, _fold: _Folded, blocks: _Blocks):
         values = row.values
-        name = _fold[values["full_name"]][:200]
-        names = _name_keys(name)
-        contacts = [contact for column in CONTACT_COLUMNS for contact in values.get(column, ())]
+        names = _name_keys(_fold[values["full_name"]][:200])
+        contacts = ()
+        for column in CONTACT_COLUMNS:
+            if column in values:
+                contacts += values[column]
         birth = values.get("birth_date")
         self.row = row.row
         self.sorted_name = names[0][1]
         self.birth_year = birth[1] if birth else None
-        self.emails = tuple(dict.fromkeys(n for kind, _, n in contacts if kind == "email"))
-        self.phones = tuple(dict.fromkeys(n for kind, _, n in contacts if kind in PHONE_KINDS and n.startswith("+")))
+        self.emails = tuple({n: None for kind, _, n in contacts if kind == "email"})
+        self.phones = tuple({n: None for kind, _, n in contacts if kind in PHONE_KINDS and n[:1] == "+"})
         city = _fold[values["city"]] if values.get("city") else ""
-        organisations = dict.fromkeys(_fold[name][:300] for name in values.get("organisations", ()))
-        self.blocks = [(fact, key) for fact in _facts(self.birth_year, values.get("country"), city, organisations)
-                       for key in names]
+        organisations = {_fold[name][:300]: None for name in values.get("organisations", ())}
+        number = blocks.number
+        self.blocks = [number((fact, key)) for fact in _facts(self.birth_year, values.get("country"), city,
+                                                               organisations) for key in names]
         # The record the row's ID names is not its own duplicate.
         self.exclude = ("person", values["id"]) if values.get("id") else None
 
@@ -154,22 +179,22 @@ def _register_contacts(kinds, values: set[str]) -> dict[str, list[int]]:
     return found
 
 
-def _register_blocks(keys: list[_Keys], _fold: _Folded) -> dict[tuple, tuple[list, list, list]]:
-    """The people of the register in the blocks the file's rows fall in: {block: (names, targets, years)}."""
-    wanted = {block for key in keys for block in key.blocks}
-    facts = {fact for fact, _ in wanted}
-    blocks: dict[tuple, tuple[list, list, list]] = {}
+def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
+    """Add the people of the register to the blocks the file's rows fall in."""
+    numbers = blocks.ids
+    facts = {fact for fact, _ in numbers}
 
     def add(person_id, name, birth_year, person_facts):
-        names = _name_keys(name)
+        names = None
         for fact in person_facts:
             if fact in facts:
+                names = names or _name_keys(name)
                 for key in names:
-                    if (fact, key) in wanted:
-                        entry = blocks.setdefault((fact, key), ([], [], []))
-                        entry[0].append(names[0][1])
-                        entry[1].append(("person", person_id))
-                        entry[2].append(birth_year)
+                    number = numbers.get((fact, key))
+                    if number is not None:
+                        blocks.names[number].append(names[0][1])
+                        blocks.targets[number].append(("person", person_id))
+                        blocks.years[number].append(birth_year)
 
     countries = sorted({fact[2] if fact[0] == "y" else fact[1] for fact in facts if fact[0] != "o"})
     for chunk in _chunks(countries, 500):
@@ -188,7 +213,6 @@ def _register_blocks(keys: list[_Keys], _fold: _Folded) -> dict[tuple, tuple[lis
                    Organisation.deleted_at.is_(None))
         ):
             add(person_id, name, birth_year, [("o", organisation)])
-    return blocks
 
 
 def _evidence(reasons: set[str]) -> tuple[str, ...]:
@@ -201,13 +225,14 @@ def _evidence(reasons: set[str]) -> tuple[str, ...]:
 
 def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> dict[int, list[Match]]:
     """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row."""
-    folded = _Folded()
-    keys = [_Keys(row, folded) for row in rows if row.valid]
-    blocks = _register_blocks(keys, folded)
+    folded, blocks = _Folded(), _Blocks()
+    keys = [_Keys(row, folded, blocks) for row in rows if row.valid]
+    _register_blocks(blocks, folded)
     contacts = {
         "email": (_register_contacts(("email",), {email for key in keys for email in key.emails}), {}),
         "phone": (_register_contacts(PHONE_KINDS, {phone for key in keys for phone in key.phones}), {}),
     }
+    all_names, all_targets, all_years, all_reasons = blocks.names, blocks.targets, blocks.years, blocks.reasons
     duplicates: dict[int, list[Match]] = {}
     for key in keys:
         found: dict[tuple, set[str]] = {}
@@ -220,30 +245,26 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> d
                     found.setdefault(("row", seen[value]), set()).add(reason)
                 else:
                     seen[value] = key.row
-        birth_year, target = key.birth_year, ("row", key.row)
-        for block in key.blocks:
-            entry = blocks.get(block)
-            if entry is None:
-                blocks[block] = ([key.sorted_name], [target], [birth_year])
-                continue
-            names, targets, years = entry
-            fact = block[0][0]
-            exact, close = _BLOCK_REASONS[fact]
-            check_years = fact != "y" and birth_year
-            if block[1][0] == "s":  # the same words: nothing to score
-                hits = zip(range(len(names)), repeat(100))
-            else:
-                hits = ((index, score) for _, score, index in process.extract(
-                    key.sorted_name, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None))
-            for index, score in hits:
-                if check_years and years[index] and years[index] != birth_year:
-                    continue  # known birth years that differ: two people
-                reasons = found.get(targets[index])
-                if reasons is None:
-                    found[targets[index]] = {exact if score == 100 else close}
-                else:
-                    reasons.add(exact if score == 100 else close)
-            names.append(key.sorted_name)
+        sorted_name, birth_year, target = key.sorted_name, key.birth_year, ("row", key.row)
+        for number in key.blocks:
+            names, targets, years = all_names[number], all_targets[number], all_years[number]
+            if names:
+                exact, close, check_years, scored = all_reasons[number]
+                check_years = check_years and birth_year
+                if scored:
+                    hits = ((index, score) for _, score, index in process.extract(
+                        sorted_name, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None))
+                else:  # the same words: nothing to score
+                    hits = zip(range(len(names)), repeat(100))
+                for index, score in hits:
+                    if check_years and years[index] and years[index] != birth_year:
+                        continue  # known birth years that differ: two people
+                    reasons = found.get(targets[index])
+                    if reasons is None:
+                        found[targets[index]] = {exact if score == 100 else close}
+                    else:
+                        reasons.add(exact if score == 100 else close)
+            names.append(sorted_name)
             targets.append(target)
             years.append(birth_year)
         found.pop(key.exclude, None)
