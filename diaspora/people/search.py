@@ -2,13 +2,14 @@
 
 `people.search_text` holds the folded words of a person's names, contacts and organisations.
 SQLite indexes it with an FTS5 table kept in sync by triggers; PostgreSQL with a GIN index on
-its `simple` tsvector. Both hold the people in the register only (not those in the bin), so a
-text search is counted from the index alone, and both answer word-prefix queries ("nguyen van
-hung", "dang") without reading the table.
+its `simple` tsvector. Both hold the people in the register only, not those in the bin, and
+answer word-prefix queries ("nguyen van hung", "dang") without reading the table.
 
-The list query counts first, then fetches the ids of one page, then loads those people. The
-exact count says how dense the matches are, which decides how the page is found: walking the
-sort index and keeping matches (dense), or collecting the matches and sorting them (sparse).
+A list query is counted exactly from indexes, then the ids of one page are found, then those
+people are loaded. Which way the page is found is decided from exact counts rather than left
+to the planners, whose estimates for word searches and id sets are poor: walking an index in
+the sort's order and keeping the matches, or collecting the matches and sorting them. On
+PostgreSQL a text search gathers its matches once, for both the count and the page.
 """
 import re
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ from diaspora.text import fold_words
 
 # detail=none: only which people contain a word is kept (no positions), which is all a word-prefix
 # search needs; the prefix indexes answer "ng", "nguy", "nguyen" without merging every longer word.
+# The triggers index people in the register only. To rebuild, use 'delete-all' and then index
+# the register; FTS5's own 'rebuild' would index the bin too.
 SQLITE_INSERT_TRIGGER = (
     "CREATE TRIGGER people_fts_insert AFTER INSERT ON people WHEN new.deleted_at IS NULL BEGIN "
     "INSERT INTO people_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
@@ -71,6 +74,7 @@ def create_search_index(connection) -> None:
 
 
 def drop_search_index(connection) -> None:
+    """Drop the full-text index (before the people table is dropped)."""
     statements = SQLITE_DROP_SEARCH_INDEX if connection.dialect.name == "sqlite" else POSTGRES_DROP_SEARCH_INDEX
     for statement in statements:
         connection.exec_driver_sql(statement)
@@ -201,6 +205,8 @@ class PeopleQuery:
 
 @dataclass
 class PeoplePage:
+    """One page of a people list and the exact number of matches."""
+
     items: list
     total: int
     page: int
