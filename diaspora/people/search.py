@@ -465,3 +465,12 @@ def search_people(query: PeopleQuery) -> PeoplePage:
         people = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
     return PeoplePage(items=[people[i] for i in ids if i in people], total=total, page=query.page,
                       per_page=query.per_page)
+
+
+def filtered_people_select(query: PeopleQuery):
+    """SELECT of every person the query finds, in the list's order, without pagination (exports)."""
+    conditions = _conditions(query, db.engine.dialect.name)
+    if conditions is None:
+        return select(Person).where(Person.id.is_(None))
+    columns = SORTS[query.sort.lstrip("-")]
+    return select(Person).where(*conditions.where()).order_by(*_ordered(columns, query.sort.startswith("-")))
