@@ -28,7 +28,6 @@ from sqlalchemy import Date, Integer, select
 from diaspora.audit.service import record
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people import search
 from diaspora.people.models import (
     CONTRIBUTION_LABELS,
     STATUS_LABELS,
@@ -38,7 +37,7 @@ from diaspora.people.models import (
     person_fields,
     person_roles,
 )
-from diaspora.people.search import SORTS, PeopleQuery
+from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
@@ -76,14 +75,8 @@ def may_export(user, query: PeopleQuery) -> bool:
 # --- reading: the filtered people, streamed in chunks with their relations --------------------------------
 
 def people_select(query: PeopleQuery):
-    """The people the list query finds, every one of them, in the list's order (no pagination)."""
-    conditions = search._conditions(query, db.engine.dialect.name)
-    statement = select(*_PERSON_COLUMNS)
-    if conditions is None:
-        return statement.where(Person.id.is_(None))
-    columns = SORTS[query.sort.lstrip("-")]
-    descending = query.sort.startswith("-")
-    return statement.where(*conditions.where()).order_by(*(c.desc() if descending else c for c in columns))
+    """The columns of every person the list query finds, in the list's order (no pagination)."""
+    return filtered_people_select(query).with_only_columns(*_PERSON_COLUMNS)
 
 
 def _grouped(result) -> dict[int, list]:
