@@ -99,25 +99,44 @@ def _facts(birth_year, country, city, organisations) -> list[tuple]:
 
 class _Blocks:
     """Numbered blocks of names sharing a backing fact and a name key; each holds the names (sorted
-    words), who they are (("person", id) or ("row", n)) and their birth years."""
+    words), who they are (("person", id) or ("row", n)) and their birth years. Facts and name keys
+    are numbered too, so a block is found by a pair of small numbers."""
 
     def __init__(self):
-        self.ids: dict[tuple, int] = {}
+        self.facts: dict[tuple, int] = {}
+        self.name_keys: dict[tuple, int] = {}
+        self.ids: dict[tuple[int, int], int] = {}
         self.names: list[list[str]] = []
         self.targets: list[list[tuple]] = []
         self.years: list[list] = []
         self.reasons: list[tuple[str, str, bool, bool]] = []  # exact, close, check years, score names
 
-    def number(self, block: tuple) -> int:
-        number = self.ids.get(block)
-        if number is None:
-            number = self.ids[block] = len(self.names)
-            (fact, *_), (name_key, _) = block
-            self.names.append([])
-            self.targets.append([])
-            self.years.append([])
-            self.reasons.append((*_BLOCK_REASONS[fact], fact != "y", name_key != "s"))
-        return number
+    def numbers(self, facts: list[tuple], names: list[tuple], create: bool = True) -> list[int]:
+        """The blocks of a name under some facts (only existing ones unless `create`)."""
+        numbers = []
+        for fact in facts:
+            fact_id = self.facts.get(fact)
+            if fact_id is None:
+                if not create:
+                    continue
+                fact_id = self.facts[fact] = len(self.facts)
+            for name in names:
+                name_id = self.name_keys.get(name)
+                if name_id is None:
+                    if not create:
+                        continue
+                    name_id = self.name_keys[name] = len(self.name_keys)
+                number = self.ids.get((fact_id, name_id))
+                if number is None:
+                    if not create:
+                        continue
+                    number = self.ids[fact_id, name_id] = len(self.names)
+                    self.names.append([])
+                    self.targets.append([])
+                    self.years.append([])
+                    self.reasons.append((*_BLOCK_REASONS[fact[0]], fact[0] != "y", name[0] != "s"))
+                numbers.append(number)
+        return numbers
 
 
 class _Keys:
@@ -140,9 +159,7 @@ class _Keys:
         self.phones = tuple({n: None for kind, _, n in contacts if kind in PHONE_KINDS and n[:1] == "+"})
         city = _fold[values["city"]] if values.get("city") else ""
         organisations = {_fold[name][:300]: None for name in values.get("organisations", ())}
-        number = blocks.number
-        self.blocks = [number((fact, key)) for fact in _facts(self.birth_year, values.get("country"), city,
-                                                               organisations) for key in names]
+        self.blocks = blocks.numbers(_facts(self.birth_year, values.get("country"), city, organisations), names)
         # The record the row's ID names is not its own duplicate.
         self.exclude = ("person", values["id"]) if values.get("id") else None
 
@@ -181,20 +198,16 @@ def _register_contacts(kinds, values: set[str]) -> dict[str, list[int]]:
 
 def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
     """Add the people of the register to the blocks the file's rows fall in."""
-    numbers = blocks.ids
-    facts = {fact for fact, _ in numbers}
+    facts = blocks.facts
 
     def add(person_id, name, birth_year, person_facts):
-        names = None
-        for fact in person_facts:
-            if fact in facts:
-                names = names or _name_keys(name)
-                for key in names:
-                    number = numbers.get((fact, key))
-                    if number is not None:
-                        blocks.names[number].append(names[0][1])
-                        blocks.targets[number].append(("person", person_id))
-                        blocks.years[number].append(birth_year)
+        if not any(fact in facts for fact in person_facts):
+            return
+        names = _name_keys(name)
+        for number in blocks.numbers(person_facts, names, create=False):
+            blocks.names[number].append(names[0][1])
+            blocks.targets[number].append(("person", person_id))
+            blocks.years[number].append(birth_year)
 
     countries = sorted({fact[2] if fact[0] == "y" else fact[1] for fact in facts if fact[0] != "o"})
     for chunk in _chunks(countries, 500):
