@@ -28,6 +28,7 @@ from diaspora.people.models import Contact, Membership, Person, person_fields, p
 from diaspora.people.search import SQLITE_INSERT_TRIGGER
 from diaspora.people.service import derived_columns
 from diaspora.records import utcnow
+from diaspora.reference.service import country_name
 from diaspora.spreadsheets import pipeline, read
 from diaspora.spreadsheets.columns import PEOPLE
 from diaspora.spreadsheets.errors_workbook import write_error_workbook
@@ -926,19 +927,20 @@ def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page:
     shown = chosen[(page - 1) * per_page:page * per_page]
     raw = dict(changes.preparation.layout.data_rows)
     name_sources = [column.index for column in changes.preparation.mapping.sources("full_name")]
-    people = _names([match.person_id for plan in shown for match in plan.matches if match.person_id])
+    people = person_names([match.person_id for plan in shown for match in plan.matches if match.person_id])
     rows = [{
         "row": plan.row, "plan": plan, "action": results[plan.row]["action"], "note": results[plan.row]["note"],
         "name": plan.values.get("full_name") or next(
             (str(raw[plan.row][index]) for index in name_sources if index < len(raw[plan.row])
              and raw[plan.row][index] not in (None, "")), ""),
-        "country": plan.values.get("country"),
+        "country": country_name(plan.values.get("country")),
         "matches": [(match, people.get(match.person_id)) for match in plan.matches],
     } for plan in shown]
     return rows, len(chosen)
 
 
-def _names(person_ids) -> dict[int, str]:
+def person_names(person_ids) -> dict[int, str]:
+    """{id: full name} of the people still in the register among these ids."""
     names = {}
     for chunk in _chunks(sorted(set(person_ids))):
         names.update(db.session.execute(select(Person.id, Person.full_name).where(Person.id.in_(chunk))).all())

@@ -137,8 +137,11 @@ def show(batch_id):
         return redirect(url_for(".preview", batch_id=batch.id))
     action = request.args.get("action") or None
     rows = service.batch_rows(batch, action, _page())
+    names = service.person_names(
+        [row.person_id for row in rows.items if row.person_id]
+        + [match["person_id"] for row in rows.items for match in row.matches or [] if "person_id" in match])
     return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
-                           progress=service.batch_progress(batch))
+                           names=names, progress=service.batch_progress(batch))
 
 
 @bp.get("/<int:batch_id>/progress")
@@ -166,7 +169,7 @@ def undo(batch_id):
     except service.UndoRefused as refused:
         rows = service.batch_rows(batch, None, 1)
         return render_template("imports/show.html", batch=batch, rows=rows, action=None, refused=refused.records,
-                               labels=ROW_ACTION_LABELS, progress=100), 409
+                               labels=ROW_ACTION_LABELS, names={}, progress=100), 409
     except ValueError as problem:
         flash(str(problem), "danger")
     else:
