@@ -38,6 +38,7 @@ from diaspora.text import fold
 
 CHUNK = 5000
 BULK_INDEX_ROWS = 1000  # from this many new people on, SQLite's search index is filled in bulk
+SQLITE_CACHE_KIB = 32 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 PEOPLE_TABLE = Person.__table__
 CONTACTS_TABLE = Contact.__table__
@@ -383,7 +384,8 @@ def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
     """Write the change set and the batch's results in one transaction; on any failure roll back
     everything, mark the batch failed and re-raise."""
     try:
-        created_organisations = _write(changes, batch_id, getattr(user, "id", None))
+        with _sqlite_cache(db.session.connection()):
+            created_organisations = _write(changes, batch_id, getattr(user, "id", None))
         batch = db.session.get(ImportBatch, batch_id)
         _finish(batch, changes, created_organisations, user)
         db.session.commit()
@@ -418,6 +420,21 @@ def _allocate_ids(connection, table, count: int, batch_id: int) -> list[int]:
     connection.execute(update(batches).where(batches.c.id == batch_id).values(progress=batches.c.progress))
     first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     return list(range(first, first + count))
+
+
+@contextmanager
+def _sqlite_cache(connection, kibibytes: int = SQLITE_CACHE_KIB):
+    """A larger page cache for this connection while it writes tens of thousands of rows into indexed
+    tables (SQLite's 2 MB default makes index updates go to disk: 2.4× slower); restored after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kibibytes)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 @contextmanager
@@ -726,12 +743,13 @@ def undo_batch(batch_id: int, user=None) -> dict:
     _refuse_if_edited(rows)
     connection = db.session.connection()
     now = utcnow()
-    restored = _restore(connection, restores, getattr(user, "id", None), now)
-    for chunk in _chunks(created):
-        for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
-            connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
-        connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
-    removed_organisations = _remove_created_organisations(connection, batch.created_organisation_ids or [])
+    with _sqlite_cache(connection):
+        restored = _restore(connection, restores, getattr(user, "id", None), now)
+        for chunk in _chunks(created):
+            for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
+                connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
+            connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
+        removed_organisations = _remove_created_organisations(connection, batch.created_organisation_ids or [])
     batch.status, batch.undone_at, batch.undone_by_id = "undone", now, getattr(user, "id", None)
     outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
     record("import_undo", entity_type="import_batches", entity_id=batch.id, user=user, changes=outcome,
