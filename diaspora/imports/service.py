@@ -442,7 +442,8 @@ def _search_index_in_bulk(connection, person_ids: list[int]):
     """On SQLite, index the new people in one statement after inserting them, not by the per-row
     trigger: FTS5 takes a second for 50,000 rows in bulk and over ten by trigger. The trigger is
     dropped and created again inside the import's transaction, so a failure restores it."""
-    if connection.dialect.name != "sqlite" or len(person_ids) < BULK_INDEX_ROWS:
+    if (connection.dialect.name != "sqlite" or len(person_ids) < BULK_INDEX_ROWS or not connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'people_fts_insert'").scalar()):
         yield
         return
     connection.exec_driver_sql("DROP TRIGGER people_fts_insert")
@@ -672,6 +673,8 @@ def start_batch(batch: ImportBatch, user=None, background: bool = False) -> None
                 app.logger.exception("import batch %s failed", batch_id)
 
     thread = threading.Thread(target=run, name=f"import-{batch_id}", daemon=True)
+    for finished in [key for key, other in _THREADS.items() if not other.is_alive()]:
+        _THREADS.pop(finished, None)
     _THREADS[batch_id] = thread
     thread.start()
 
