@@ -278,8 +278,7 @@ def _child(phase: str, *arguments, env=None, profile=False) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_benchmark(people: int = 50_000, database_url: str | None = None, echo=print, instance_path=None,
-                  profile: bool = False) -> dict:
+def run_benchmark(people: int = 50_000, database_url: str | None = None, echo=print, profile: bool = False) -> dict:
     """Set up, measure the floor and the import (each in a fresh process), print and return the figures."""
     scratch = Path(tempfile.mkdtemp(prefix="bench-import-"))
     database_url = database_url or f"sqlite:///{scratch / 'bench.db'}"

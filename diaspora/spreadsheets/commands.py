@@ -3,7 +3,6 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
@@ -99,10 +98,9 @@ def _summary(outcome: dict) -> str:
 @click.command("bench-import")
 @click.option("--people", default=50_000, show_default=True, help="Số dòng của tệp và số hồ sơ có sẵn.")
 @click.option("--database-url", envvar="BENCH_DATABASE_URL", help="Cơ sở dữ liệu đo (mặc định: SQLite tạm).")
-@with_appcontext
-def bench_import_command(people, database_url):
+@click.option("--profile", is_flag=True, help="In hồ sơ cProfile của lần nhập.")
+def bench_import_command(people, database_url, profile):
     """Đo tốc độ nhập Excel so với mức sàn (đọc bằng calamine + một lệnh chèn hàng loạt)."""
     from diaspora.imports.bench import run_benchmark
 
-    run_benchmark(people=people, database_url=database_url, echo=click.echo,
-                  instance_path=current_app.instance_path)
+    run_benchmark(people=people, database_url=database_url, echo=click.echo, profile=profile)
