@@ -292,7 +292,8 @@ def run_benchmark(people: int = 50_000, database_url: str | None = None, echo=pr
     floor = _child("floor", database_url, workbook, env=env)
     imported = _child("import", database_url, workbook, env=env, profile=profile)
     undo = _child("undo", database_url, imported["batch_id"], env=env)
-    figures = {"engine": engine, "rows": people, "existing": people, "file_mb": round(workbook.stat().st_size / 2**20, 1),
+    figures = {"engine": engine, "rows": people, "existing": people,
+               "file_mb": round(workbook.stat().st_size / 2**20, 1),
                "setup": setup, "floor": floor, "import": imported, "undo": undo,
                "ratio": round(imported["seconds"] / floor["seconds"], 2),
                "cpu_ratio": round(imported["cpu"] / floor["cpu"], 2)}

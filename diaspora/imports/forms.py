@@ -5,8 +5,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from diaspora.spreadsheets.pipeline import ON_DUPLICATE
-
 FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 ON_DUPLICATE_LABELS = {
     "skip": _l("Bỏ qua dòng trùng"),

@@ -326,7 +326,8 @@ def _load_records(person_ids: list[int]) -> dict[int, PersonChange]:
             records[person_id].contacts.add((kind, normalized))
         for table, column, attribute in ((person_fields, person_fields.c.field_id, "fields"),
                                          (person_roles, person_roles.c.role_id, "roles")):
-            for person_id, item in db.session.execute(select(table.c.person_id, column).where(table.c.person_id.in_(chunk))):
+            for person_id, item in db.session.execute(
+                    select(table.c.person_id, column).where(table.c.person_id.in_(chunk))):
                 getattr(records[person_id], attribute).add(item)
         for person_id, folded, name in db.session.execute(
                 select(Membership.person_id, Organisation.name_folded, Organisation.name)
@@ -473,7 +474,8 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
     _progress(batch_id, 45)
 
     creates = list(changes.creates.items())
-    created_ids = dict(zip((row for row, _ in creates), _allocate_ids(connection, PEOPLE_TABLE, len(creates), batch_id)))
+    ids = _allocate_ids(connection, PEOPLE_TABLE, len(creates), batch_id)
+    created_ids = dict(zip((row for row, _ in creates), ids))
     with _search_index_in_bulk(connection, sorted(created_ids.values())):
         for number, chunk in enumerate(_chunks(creates), start=1):
             records = [(created_ids[row], change) for row, change in chunk]
@@ -587,8 +589,9 @@ def _finish(batch: ImportBatch, changes: ChangeSet, created_organisations: list[
 def create_batch(*, sha: str, size: int, file_name: str, user=None, source: str = "web", status: str = "draft",
                  sheet_name: str | None = None, on_duplicate: str = "skip") -> ImportBatch:
     """A new batch for a stored file (a draft for the wizard, running for the command line)."""
-    batch = ImportBatch(file_sha256=sha, file_size=size, file_name=(file_name or sha)[:255], user_id=getattr(user, "id", None),
-                        source=source, status=status, sheet_name=sheet_name, on_duplicate=on_duplicate)
+    batch = ImportBatch(file_sha256=sha, file_size=size, file_name=(file_name or sha)[:255],
+                        user_id=getattr(user, "id", None), source=source, status=status, sheet_name=sheet_name,
+                        on_duplicate=on_duplicate)
     db.session.add(batch)
     db.session.commit()
     return batch
@@ -987,7 +990,7 @@ def error_workbook(batch: ImportBatch) -> io.BytesIO:
             select(ImportRow.row_number, ImportRow.problems)
             .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())
     stream = io.BytesIO()
-    write_error_workbook(stream, layout.headers,
-                         [(number, values, problems[number]) for number, values in layout.data_rows if number in problems])
+    rows = [(number, values, problems[number]) for number, values in layout.data_rows if number in problems]
+    write_error_workbook(stream, layout.headers, rows)
     stream.seek(0)
     return stream

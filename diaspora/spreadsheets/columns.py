@@ -58,7 +58,8 @@ class Column:
     @property
     def header_keys(self) -> tuple[str, ...]:
         """Folded forms of every header that means this column."""
-        return tuple(dict.fromkeys(fold_key(text) for text in (self.header_vi, self.header_en, self.key, *self.aliases)))
+        texts = (self.header_vi, self.header_en, self.key, *self.aliases)
+        return tuple(dict.fromkeys(fold_key(text) for text in texts))
 
     def header(self, locale: str = "vi") -> str:
         return self.header_en if locale == "en" else self.header_vi

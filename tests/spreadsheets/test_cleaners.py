@@ -107,7 +107,8 @@ def test_emails_are_lower_cased_and_split(ctx):
 
 def test_fields_by_name_or_key_and_unknown_lists_valid_values(ctx):
     assert c.clean_fields("Y tế; IT, công nghệ thông tin", ctx) == (3, 2)
-    with pytest.raises(CellError, match="Không có “Thiên văn” trong danh mục; giá trị hợp lệ: Công nghệ thông tin; Y tế"):
+    with pytest.raises(CellError, match="Không có “Thiên văn” trong danh mục; "
+                                        "giá trị hợp lệ: Công nghệ thông tin; Y tế"):
         c.clean_fields("Y tế; Thiên văn", ctx)
 
 

@@ -11,7 +11,8 @@ from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
 def test_people_sheet_declares_the_required_columns_and_round_trip_id():
     keys = [column.key for column in PEOPLE.columns]
     assert keys[0] == "id"
-    assert {"full_name", "birth_date", "country", "hometown", "fields", "phones", "emails", "organisations"} <= set(keys)
+    assert {"full_name", "birth_date", "country", "hometown", "fields", "phones", "emails",
+            "organisations"} <= set(keys)
     assert [column.key for column in PEOPLE.required] == ["full_name", "country"]
     assert all(column.clean and column.render for column in PEOPLE.columns)
 
