@@ -67,7 +67,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
-    """An importable record type: its columns in export order and the duplicate rules it uses."""
+    """An importable record type: its columns in export order and the duplicate rules it uses
+    (match_on: "email", "phone", "name" — the same folded name backed by a shared fact —, "fuzzy_name")."""
 
     key: str
     columns: tuple[Column, ...]
@@ -146,7 +147,7 @@ def _labels(labels: dict) -> Callable[[], list[str]]:
 
 PEOPLE = Sheet(
     key="people",
-    match_on=("id", "email", "phone", "name_birth_country", "fuzzy_name"),
+    match_on=("email", "phone", "name", "fuzzy_name"),
     columns=(
         Column("id", "ID", "ID", aliases=("Mã hồ sơ", "Mã số hồ sơ", "Record ID"),
                clean=c.clean_id, render=lambda person: str(person.id), relation="id", example="",

@@ -144,7 +144,7 @@ class _Keys:
 
     __slots__ = ("row", "sorted_name", "birth_year", "emails", "phones", "blocks", "exclude")
 
-    def __init__(self, row: CleanRow, _fold: _Folded, blocks: _Blocks):
+    def __init__(self, row: CleanRow, _fold: _Folded, blocks: _Blocks, rules: tuple[str, ...]):
         values = row.values
         names = _name_keys(_fold[values["full_name"]][:200])
         contacts = ()
@@ -155,11 +155,16 @@ class _Keys:
         self.row = row.row
         self.sorted_name = names[0][1]
         self.birth_year = birth[1] if birth else None
-        self.emails = tuple({n: None for kind, _, n in contacts if kind == "email"})
-        self.phones = tuple({n: None for kind, _, n in contacts if kind in PHONE_KINDS and n[:1] == "+"})
+        self.emails = tuple({n: None for kind, _, n in contacts if kind == "email"}) if "email" in rules else ()
+        self.phones = tuple({n: None for kind, _, n in contacts if kind in PHONE_KINDS and n[:1] == "+"}) \
+            if "phone" in rules else ()
         city = _fold[values["city"]] if values.get("city") else ""
         organisations = {_fold[name][:300]: None for name in values.get("organisations", ())}
-        self.blocks = blocks.numbers(_facts(self.birth_year, values.get("country"), city, organisations), names)
+        if "fuzzy_name" not in rules:
+            names = names[:1]  # the same words only
+        facts = _facts(self.birth_year, values.get("country"), city, organisations) \
+            if {"name", "fuzzy_name"} & set(rules) else []
+        self.blocks = blocks.numbers(facts, names)
         # The record the row's ID names is not its own duplicate.
         self.exclude = ("person", values["id"]) if values.get("id") else None
 
@@ -236,10 +241,12 @@ def _evidence(reasons: set[str]) -> tuple[str, ...]:
     return tuple(contacts + names[:1])
 
 
-def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD) -> dict[int, list[Match]]:
-    """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row."""
+def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
+                    rules: tuple[str, ...] = PEOPLE.match_on) -> dict[int, list[Match]]:
+    """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row,
+    by the rules of the sheet (Sheet.match_on)."""
     folded, blocks = _Folded(), _Blocks()
-    keys = [_Keys(row, folded, blocks) for row in rows if row.valid]
+    keys = [_Keys(row, folded, blocks, rules) for row in rows if row.valid]
     _register_blocks(blocks, folded)
     contacts = {
         "email": (_register_contacts(("email",), {email for key in keys for email in key.emails}), {}),

@@ -16,7 +16,7 @@ from diaspora.spreadsheets import read
 from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
-from diaspora.text import detect_legacy_encoding, fold, fold_key, legacy_encoding_for_font, to_unicode
+from diaspora.text import detect_legacy_encoding, fold_key, legacy_encoding_for_font, to_unicode
 
 ON_DUPLICATE = ("skip", "update", "create")
 LEGACY_SAMPLE = 300  # non-ASCII cells of a column examined to tell TCVN3 or VNI from Unicode
@@ -289,7 +289,3 @@ def _resolve_target(plan: RowPlan, by_row: dict[int, RowPlan]) -> None:
         plan.action = "skip"
         plan.note = _("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row)
 
-
-def folded_name(text: str) -> str:
-    """name_folded as stored on people (fold, at most 200 characters)."""
-    return fold(text)[:200]

@@ -111,3 +111,16 @@ def test_deleted_people_are_not_matched(seeded):
     people_service.delete_person(gone)
     rows = prepared([["Lý Văn Tâm", None, "Nhật Bản", None, None, "tam@example.org", None, None]])
     assert find_duplicates(rows) == {}
+
+
+def test_the_sheet_rules_choose_the_evidence(seeded):
+    rows = prepared([
+        ["Vũ Thị Hoa", 1990, "Đức", None, "+49 151 23456789", "hoa@example.de", None, None],
+        ["Vu Thi Hoa", 1990, "Đức", None, "+49 151 23456789", None, None, None],
+        ["Vũ Thị Hoaa", 1990, "Đức", None, None, "hoa@example.de", None, None],
+    ])
+    assert described(find_duplicates(rows, rules=("email",))) == {4: [(2, "email")]}
+    assert described(find_duplicates(rows, rules=("phone", "name"))) == {3: [(2, "phone")]}
+    assert find_duplicates(rows, rules=("phone", "name"))[3][0].reasons == ("phone", "name_birth_country")
+    assert described(find_duplicates(rows, rules=("fuzzy_name",))) == {
+        3: [(2, "name_birth_country")], 4: [(2, "fuzzy_birth_country"), (3, "fuzzy_birth_country")]}
