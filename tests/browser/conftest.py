@@ -1,6 +1,6 @@
 """A live server and headless Chromium (Debian's package) driven by Playwright.
 
-Browser tests are skipped when /usr/bin/chromium is missing, unless REQUIRE_BROWSER=1 (CI),
+Browser tests are skipped when /usr/bin/chromium is missing, unless REQUIRE_TEST_TOOLS=1 (CI),
 in which case they fail.
 """
 import os
@@ -34,8 +34,8 @@ def live_server(app):
 @pytest.fixture
 def browser():
     if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM} and REQUIRE_BROWSER=1")
+        if os.environ.get("REQUIRE_TEST_TOOLS") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} and REQUIRE_TEST_TOOLS=1 (CI)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
