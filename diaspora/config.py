@@ -54,6 +54,10 @@ class Config:
     IMPORT_MAX_ROWS = _int_env("IMPORT_MAX_ROWS", 200_000)
     IMPORT_MAX_COLUMNS = _int_env("IMPORT_MAX_COLUMNS", 200)
     IMPORT_MAX_UNCOMPRESSED_MB = _int_env("IMPORT_MAX_UNCOMPRESSED_MB", 500)
+    # Imports with more rows than this commit in a background thread while the page shows progress.
+    IMPORT_BACKGROUND_ROWS = _int_env("IMPORT_BACKGROUND_ROWS", 2000)
+    # SQLite: how long a writer waits for another's transaction (a large import holds it for seconds).
+    SQLITE_BUSY_TIMEOUT_SECONDS = _int_env("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
     PROXY_HOPS = _int_env("PROXY_HOPS", 0)  # number of reverse proxies in front of the app
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -66,6 +70,10 @@ class Config:
             cls.SECRET_KEY = _secret_key()
         if cls.SQLALCHEMY_DATABASE_URI is None:
             cls.SQLALCHEMY_DATABASE_URI = _database_url()
+        options = {"pool_pre_ping": True}
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            options["connect_args"] = {"timeout": cls.SQLITE_BUSY_TIMEOUT_SECONDS}
+        cls.SQLALCHEMY_ENGINE_OPTIONS = options
 
 
 class ProductionConfig(Config):
