@@ -26,15 +26,19 @@ def _ensure_reference_data() -> None:
 @with_appcontext
 def demo_data_command(people: int, seed: int):
     """Tạo dữ liệu mẫu (đánh dấu là dữ liệu mẫu) để thử và trình diễn."""
+    from diaspora.outreach.demo import create_demo_outreach
     from diaspora.people.demo import analyze, create_demo_data
 
     _ensure_reference_data()
     summary = create_demo_data(people, seed=seed)
+    outreach = create_demo_outreach(people, seed=seed)
     analyze()
     click.echo(
         f"Đã tạo {summary.people} người, {summary.organisations} tổ chức, {summary.contacts} liên hệ, "
         f"{summary.memberships} lượt tham gia tổ chức — dữ liệu mẫu (is_demo) — trong {summary.seconds:.1f} giây."
     )
+    click.echo(f"Đã tạo {outreach.channels} kênh phân phối, {outreach.activities} hoạt động "
+               f"({outreach.participants} lượt tham gia) — ghi chú “[Dữ liệu mẫu]” — trong {outreach.seconds:.1f} giây.")
 
 
 def _ensure_database() -> None:
