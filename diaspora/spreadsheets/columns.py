@@ -226,8 +226,10 @@ PEOPLE = Sheet(
                example="Hội người Việt Nam tại Nhật Bản",
                help_vi="Tên hội đoàn, tổ chức, cách nhau bởi dấu chấm phẩy; tổ chức chưa có sẽ được tạo mới."),
         Column("phones", "Điện thoại", "Phone",
-               aliases=("SĐT", "Số điện thoại", "Điện thoại di động", "Di động", "ĐT", "ĐTDĐ", "Mobile", "Tel",
-                        "Telephone", "Phone number"),
+               aliases=("SĐT", "Số điện thoại", "Điện thoại di động", "Di động", "ĐT", "ĐTDĐ", "Số ĐT", "Mobile", "Tel",
+                        "Telephone", "Phone number",
+                        # A number that is also the person's Zalo: a phone first.
+                        "Điện thoại/Zalo", "SĐT/Zalo", "Số điện thoại/Zalo", "Điện thoại, Zalo", "ĐT/Zalo"),
                clean=c.clean_phones, render=c.render_contacts("phone"), reads_row=("country",),
                relation="contacts", multi=True, example="+81 90 1234 5678",
                help_vi="Một hoặc nhiều số, cách nhau bởi dấu chấm phẩy; số không có + được hiểu theo nước cư trú."),

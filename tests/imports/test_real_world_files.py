@@ -1,0 +1,155 @@
+"""Lists as the office receives them (tests/fixtures/real_world/, made by scripts/make-real-world-fixtures),
+through `import-people` and the wizard, checked cell by cell."""
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from diaspora.extensions import db
+from diaspora.people.models import Person
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "real_world"
+
+
+def invoke(runner, name, *options):
+    result = runner.invoke(args=["import-people", str(FIXTURES / name), "--json", *options])
+    return result.exit_code, json.loads(result.output)
+
+
+def person(name) -> Person:
+    return db.session.scalar(select(Person).where(Person.full_name == name))
+
+
+def people() -> dict[str, Person]:
+    return {p.full_name: p for p in db.session.scalars(select(Person).order_by(Person.id))}
+
+
+def phones(record) -> list[str]:
+    return sorted(contact.normalized for contact in record.contacts if contact.kind == "phone")
+
+
+def test_year_written_under_nam_or_nu_gives_the_gender(seeded, runner):
+    code, outcome = invoke(runner, "nam_nu_two_columns.xlsx")
+    assert (code, outcome["created"], outcome["errors"], outcome["unmapped_columns"]) == (0, 4, [], [])
+    found = {name: (p.gender, p.birth_date, p.birth_year, p.country_code) for name, p in people().items()}
+    assert found == {
+        "Nguyễn Văn Hùng": ("male", None, 1965, "DE"),
+        "Trần Thị Mai": ("female", None, 1972, "CZ"),
+        "Lê Văn Nam": ("male", None, 1958, "RU"),
+        "Phạm Thị Hoa": ("female", date(1980, 3, 12), 1980, "TW"),
+    }
+    assert person("Nguyễn Văn Hùng").position == "Chủ tịch Hội người Việt tại Berlin"
+
+
+def test_a_phone_zalo_column_gives_phones_and_a_number_keeps_its_country_code(seeded, runner):
+    invoke(runner, "nam_nu_two_columns.xlsx")
+    # 4915112345678 stored as a number in a German row: +49 151 12345678 that lost its "+".
+    assert phones(person("Nguyễn Văn Hùng")) == ["+4915112345678"]
+    assert phones(person("Trần Thị Mai")) == ["+420777123456"]
+
+
+def test_names_in_capitals_become_proper_case_and_invisible_characters_go(seeded, runner):
+    code, outcome = invoke(runner, "all_caps_spaces.xlsx")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 6, [])
+    assert list(people()) == ["Nguyễn Văn Hùng", "Đặng Thị Thu Hà", "Trần Quốc Toản", "Lê Thị Mai",
+                              "Mcdonald John", "Vũ Đức Anh (Tom)"]
+    countries = [p.country_code for p in people().values()]
+    assert countries == ["US", "JP", "KR", "DE", "US", "CZ"]
+    hung = person("Nguyễn Văn Hùng")
+    assert (hung.birth_date, hung.gender, hung.address) == (date(1970, 8, 15), "male", "San Jose, CA")
+    assert sorted(c.normalized for c in hung.contacts) == ["+14085550101", "hung.nv@example.com"]
+    assert person("Đặng Thị Thu Hà").birth_date == date(1982, 11, 2)
+
+
+def test_a_hidden_sheet_is_passed_over_and_sections_and_repeated_headers_are_skipped(seeded, runner):
+    code, outcome = invoke(runner, "hidden_sheet_sections.xlsx")
+    assert (code, outcome["sheet"], outcome["created"], outcome["errors"]) == (0, "Danh sách", 4, [])
+    assert list(people()) == ["Bùi Văn Định", "Ngô Thị Én", "Dương Văn Giang", "Hồ Thị Hạnh"]
+    assert [m.organisation.name for m in person("Dương Văn Giang").memberships] == ["Hội người Việt Nam tại Hàn Quốc"]
+    assert phones(person("Bùi Văn Định")) == ["+819012345678"]
+
+
+def test_cells_merged_down_the_data_fill_every_row(seeded, runner):
+    code, outcome = invoke(runner, "merged_data.xlsx")
+    assert (code, outcome["created"]) == (0, 3)
+    found = {name: (p.country_code, [m.organisation.name for m in p.memberships]) for name, p in people().items()}
+    assert found == {"Mạc Văn Khánh": ("PL", ["Hội người Việt tại Ba Lan"]),
+                     "Mạc Thị Linh": ("PL", ["Hội người Việt tại Ba Lan"]),
+                     "Tô Văn Minh": ("SE", ["Hội người Việt tại Ba Lan"])}
+
+
+def test_csv_in_cp1258_with_semicolons_then_the_same_list_in_utf8_with_tabs(seeded, runner):
+    code, outcome = invoke(runner, "cp1258_semicolon.csv")
+    assert (code, outcome["created"], outcome["skipped"]) == (0, 2, 1)
+    assert outcome["errors"] == [
+        {"row": 4, "column": "Ngày sinh", "message": "Ngày 31/2/1980 không tồn tại; ghi theo dạng ngày/tháng/năm."},
+        {"row": 4, "column": "Email", "message": "Địa chỉ email “quyen@@example” không hợp lệ."},
+    ]
+    assert [(d["row"], [m.get("row") for m in d["matches"]]) for d in outcome["duplicates"]] == [(6, [2])]
+    ngoc = person("Nguyễn Thị Ngọc")
+    assert (ngoc.birth_date, ngoc.country_code, ngoc.hometown_text, phones(ngoc)) == (
+        date(1977, 6, 5), "US", "An Dương", ["+14085550199"])
+    code, outcome = invoke(runner, "utf8_bom_tab.csv")
+    assert (code, outcome["created"], outcome["skipped"]) == (0, 0, 3)
+    assert [d["row"] for d in outcome["duplicates"]] == [2, 3, 6]
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 2
+
+
+def test_legacy_font_files_saved_by_libreoffice(seeded, runner):
+    code, outcome = invoke(runner, "vntime.xls")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 3, [])
+    found = {name: (p.birth_year, p.country_code, p.occupation, p.hometown_text) for name, p in people().items()}
+    assert found == {"Vũ Thị Hằng": (1966, "FR", "Nội trợ", "Kiến Thụy"),
+                     "Đinh Công Tráng": (1959, "CA", "Kỹ sư xây dựng", "Tiên Lãng, Hải Phòng"),
+                     "Lương Thị Thủy": (1970, "AU", "Buôn bán", "Đồ Sơn")}
+    code, outcome = invoke(runner, "vni.ods")
+    assert (code, outcome["created"]) == (0, 2)
+    tuyet = person("Nguyễn Thị Ánh Tuyết")
+    assert (tuyet.country_code, tuyet.address, tuyet.notes) == ("JP", "Tokyo", "Đã mất liên lạc")
+
+
+def test_bad_values_are_reported_by_excel_row_and_header_and_nothing_is_imported(seeded, runner):
+    code, outcome = invoke(runner, "bad_values.xlsx")
+    assert (code, outcome["rows_total"], outcome["created"]) == (0, 6, 0)
+    assert [(e["row"], e["column"]) for e in outcome["errors"]] == [
+        (2, "Ngày sinh"), (3, "Họ và tên"), (4, "Ngày sinh"), (4, "Quốc gia"), (4, "Email"), (4, "Điện thoại"),
+        (5, "Họ và tên"), (6, "Giới tính"), (7, "Quốc gia")]
+    assert outcome["errors"][3]["message"].startswith("Không nhận ra quốc gia “Atlantis”")
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_phones_stored_as_numbers_and_dates_as_serials(seeded, runner):
+    code, outcome = invoke(runner, "phones.ods")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 3, [])
+    found = {name: (p.birth_date, p.country_code, phones(p)) for name, p in people().items()}
+    assert found == {"Tạ Văn Xuân": (date(1975, 5, 1), "VN", ["+84912345678"]),
+                     "La Thị Yến": (date(1982, 2, 18), "KR", ["+821012345678"]),
+                     "Quách Văn Khôi": (date(1984, 2, 29), "US", ["+14085550123"])}
+
+
+def test_dry_run_of_each_file_changes_nothing(seeded, runner):
+    for name in sorted(path.name for path in FIXTURES.iterdir()):
+        code, outcome = invoke(runner, name, "--dry-run")
+        assert (code, outcome["status"], outcome["dry_run"]) == (0, "ok", True), name
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_the_wizard_reads_the_nam_nu_form(seeded, client, login):
+    login("editor")
+    path = FIXTURES / "nam_nu_two_columns.xlsx"
+    response = client.post("/imports/new", data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+                           content_type="multipart/form-data")
+    batch_id = int(re.search(r"/imports/(\d+)/", response.headers["Location"]).group(1))
+    page = client.get(f"/imports/{batch_id}/mapping")
+    assert "Năm sinh / Nam" in page.text and "Điện thoại/Zalo" in page.text
+    data = {name: value for name, value in re.findall(
+        r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option[^>]*selected[^>]*value="([^"]*)"', page.text, re.S)}
+    assert data["column_2"] == data["column_3"] == "birth_date" and data["column_6"] == "phones"
+    client.post(f"/imports/{batch_id}/mapping", data={**data, "default_country": "", "save_as": ""})
+    client.post(f"/imports/{batch_id}/commit")
+    assert {(p.full_name, p.gender, p.birth_year) for p in people().values()} == {
+        ("Nguyễn Văn Hùng", "male", 1965), ("Trần Thị Mai", "female", 1972), ("Lê Văn Nam", "male", 1958),
+        ("Phạm Thị Hoa", "female", 1980)}
