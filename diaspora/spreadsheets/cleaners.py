@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 
+import phonenumbers
 from flask_babel import gettext as _
 
 from diaspora.people.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
@@ -285,6 +286,13 @@ def clean_organisations(value, ctx) -> tuple[str, ...]:
 
 def _phone(raw: str, region: str | None, numeric: bool):
     """E.164, or the InvalidContact saying why not."""
+    if numeric and region and len(raw) >= 11 and raw.startswith(str(phonenumbers.country_code_for_region(region))):
+        # A number cell that lost the "+" of the row's own country (4915112345678 in Germany) could
+        # also read as a long national number there: the country code is the likelier reading.
+        try:
+            return normalize_phone("+" + raw, None)
+        except InvalidContact:
+            pass
     try:
         return normalize_phone(raw, region)
     except InvalidContact as problem:
