@@ -19,9 +19,9 @@ from diaspora.people.service import (
     describe_contact,
     merge_edits,
     refresh_search_text,
+    set_deleted,
     touch,
 )
-from diaspora.records import utcnow
 from diaspora.reference.models import Country
 from diaspora.reference.service import country_name
 from diaspora.text import clean_text, fold, fold_words
@@ -241,24 +241,12 @@ def update_organisation(organisation: Organisation, values: dict, by=None,
 
 def delete_organisation(organisation: Organisation, by=None) -> None:
     """Soft delete: the organisation leaves lists; memberships stay for the record."""
-    _set_deleted(organisation, by, "delete", utcnow())
+    set_deleted(organisation, by, deleted=True)
 
 
 def restore_organisation(organisation: Organisation, by=None) -> None:
     """Bring a soft-deleted organisation back."""
-    _set_deleted(organisation, by, "restore", None)
-
-
-def _set_deleted(organisation: Organisation, by, action: str, deleted_at) -> None:
-    if (organisation.deleted_at is None) == (deleted_at is None):
-        return
-    version = organisation.version
-    with db.session.no_autoflush:
-        before = organisation.deleted_at
-        organisation.deleted_at = deleted_at
-        touch(organisation, by)
-        record(action, organisation, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
-    commit_or_conflict(organisation, version)
+    set_deleted(organisation, by, deleted=False)
 
 
 def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[dict, dict]:

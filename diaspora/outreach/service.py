@@ -41,6 +41,7 @@ from diaspora.outreach.models import (
 from diaspora.people.contacts import normalize_email, normalize_phone
 from diaspora.people.models import CONTRIBUTION_LABELS, Person
 from diaspora.people.search import PeopleQuery, search_people
+from diaspora.people.service import set_deleted, touch
 from diaspora.records import StaleEdit, utcnow
 from diaspora.reference.models import Country, Field, Unit
 from diaspora.reference.service import country_choices
@@ -109,13 +110,6 @@ def _country_name(code: str | None) -> str | None:
     return country.name_vi if country is not None else code
 
 
-def _touch(record_, by) -> None:
-    record_.updated_by_id = getattr(by, "id", None)
-    # Setting updated_at always issues an UPDATE, so each save bumps the version exactly once,
-    # even when only child rows (products, participants) changed.
-    record_.updated_at = utcnow()
-
-
 def _refuse_stale(record_, expected_version: int | None, submitted: dict | None = None) -> None:
     """Raise StaleEdit when the form was built on an older version; each change carries what the user sent."""
     if expected_version is None or expected_version == record_.version:
@@ -135,7 +129,7 @@ def _save(record_, before: dict, values, by, expected_version: int | None) -> bo
     if not changes:
         db.session.rollback()
         return False
-    _touch(record_, by)
+    touch(record_, by)
     record("update", record_, changes=changes, user=by)
     try:
         db.session.commit()
@@ -521,18 +515,12 @@ def change_channel_status(channel: DistributionChannel, status: str, note: str |
 
 def delete_channel(channel: DistributionChannel, by=None) -> None:
     """Move a channel to the bin; an admin can restore it."""
-    channel.deleted_at = utcnow()
-    _touch(channel, by)
-    record("delete", channel, summary=channel.name, user=by)
-    db.session.commit()
+    set_deleted(channel, by, deleted=True, summary=channel.name)
 
 
 def restore_channel(channel: DistributionChannel, by=None) -> None:
     """Take a channel out of the bin."""
-    channel.deleted_at = None
-    _touch(channel, by)
-    record("restore", channel, summary=channel.name, user=by)
-    db.session.commit()
+    set_deleted(channel, by, deleted=False, summary=channel.name)
 
 
 def channels_for_person(person_id: int) -> list[DistributionChannel]:
@@ -790,18 +778,12 @@ def mark_follow_up_done(activity: Activity, by=None) -> bool:
 
 def delete_activity(activity: Activity, by=None) -> None:
     """Move an activity to the bin; an admin can restore it."""
-    activity.deleted_at = utcnow()
-    _touch(activity, by)
-    record("delete", activity, summary=activity.title, user=by)
-    db.session.commit()
+    set_deleted(activity, by, deleted=True, summary=activity.title)
 
 
 def restore_activity(activity: Activity, by=None) -> None:
     """Take an activity out of the bin."""
-    activity.deleted_at = None
-    _touch(activity, by)
-    record("restore", activity, summary=activity.title, user=by)
-    db.session.commit()
+    set_deleted(activity, by, deleted=False, summary=activity.title)
 
 
 def follow_ups_due(on: date | None = None, days: int = FOLLOW_UP_DAYS) -> list[Activity]:

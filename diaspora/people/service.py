@@ -423,24 +423,27 @@ def update_person(person: Person, values: dict, by=None, expected_version: int |
 
 def delete_person(person: Person, by=None) -> None:
     """Soft delete: the person leaves lists and searches but stays restorable."""
-    _save_flag(person, by, "delete", utcnow())
+    set_deleted(person, by, deleted=True)
 
 
 def restore_person(person: Person, by=None) -> None:
     """Bring a soft-deleted person back."""
-    _save_flag(person, by, "restore", None)
+    set_deleted(person, by, deleted=False)
 
 
-def _save_flag(person: Person, by, action: str, deleted_at) -> None:
-    if (person.deleted_at is None) == (deleted_at is None):
+def set_deleted(record_, by, *, deleted: bool, summary: str | None = None) -> None:
+    """Soft-delete or restore any tracked record, audited; nothing happens when it is already so."""
+    if record_.is_deleted == deleted:
         return
-    version = person.version
+    version = record_.version
+    deleted_at = utcnow() if deleted else None
     with db.session.no_autoflush:
-        before = person.deleted_at
-        person.deleted_at = deleted_at
-        touch(person, by)
-        record(action, person, changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}), user=by)
-    commit_or_conflict(person, version)
+        before = record_.deleted_at
+        record_.deleted_at = deleted_at
+        touch(record_, by)
+        record("delete" if deleted else "restore", record_, summary=summary, user=by,
+               changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}))
+    commit_or_conflict(record_, version)
 
 
 def add_membership(person: Person, values: dict, by=None) -> Membership:
