@@ -155,11 +155,16 @@ def clean_id(value, ctx) -> int:
     return int(text)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def clean_full_name(value, ctx) -> str:
-    name = _name_text(value, ctx)
-    if not any(ch.isalpha() for ch in name):
-        raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name))
-    return name
+    """The name as written, without invisible characters; a name typed in capitals gets proper case
+    ("NGUYỄN VĂN HÙNG" → "Nguyễn Văn Hùng"), as records and letters show names."""
+    name = _name_text(value.translate(_INVISIBLE) if isinstance(value, str) else value, ctx)
+    if not name or not any(ch.isalpha() for ch in name):
+        raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name or ""))
+    return name.title() if name.isupper() else name
 
 
 def clean_country(value, ctx) -> str:
