@@ -78,14 +78,22 @@ def _text(value) -> str:
     return clean_text(str(value)) or ""
 
 
-def _label(value) -> str:
-    """Header text, decoded when typed in a legacy font: whole workbooks in .VnTime still arrive."""
+def _label(value, row_encoding: str | None = None) -> str:
+    """Header text, decoded when typed in a legacy font: whole workbooks in .VnTime still arrive.
+
+    row_encoding: the legacy encoding of the header row as a whole, since one short word ("chuù")
+    can read as Unicode too.
+    """
     text = _text(value)
     if text and not text.isascii():
-        encoding = detect_legacy_encoding([text])
+        encoding = detect_legacy_encoding([text]) or row_encoding
         if encoding:
             return to_unicode(text, encoding) or ""
     return text
+
+
+def _row_encoding(*rows: list[object]) -> str | None:
+    return detect_legacy_encoding([_text(value) for row in rows for value in row])
 
 
 def _is_label(value) -> bool:
@@ -183,15 +191,16 @@ def _header_texts(top, merged, index: int, is_known_header):
         if spans is None:
             continue
         parent, child = top[parent_index], top[parent_index + 1]
+        encoding = _row_encoding(parent, child)
         headers, groups = [], []
         for column in range(len(parent)):
             span = next((span for span in spans if span[0] <= column <= span[1]), None)
-            upper, lower = _label(parent[column]), _label(child[column])
+            upper, lower = _label(parent[column], encoding), _label(child[column], encoding)
             if span is None:
                 headers.append(upper or lower)
                 groups.append(None)
                 continue
-            group = _label(parent[span[0]])
+            group = _label(parent[span[0]], encoding)
             groups.append(group)
             if not lower:
                 headers.append(group)
@@ -200,7 +209,8 @@ def _header_texts(top, merged, index: int, is_known_header):
             else:
                 headers.append(f"{group} / {lower}")
         return parent_index, 2, headers, groups
-    return index, 1, [_label(value) for value in top[index]], [None] * len(top[index])
+    encoding = _row_encoding(top[index])
+    return index, 1, [_label(value, encoding) for value in top[index]], [None] * len(top[index])
 
 
 def _stt_column(headers: list[str]) -> int | None:

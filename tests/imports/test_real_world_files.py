@@ -153,3 +153,8 @@ def test_the_wizard_reads_the_nam_nu_form(seeded, client, login):
     assert {(p.full_name, p.gender, p.birth_year) for p in people().values()} == {
         ("Nguyễn Văn Hùng", "male", 1965), ("Trần Thị Mai", "female", 1972), ("Lê Văn Nam", "male", 1958),
         ("Phạm Thị Hoa", "female", 1980)}
+
+
+def test_a_short_header_in_a_legacy_font_is_decoded_with_its_row(seeded, runner):
+    code, outcome = invoke(runner, "vni.ods")
+    assert list(outcome["legacy_columns"]) == ["Họ tên", "Nước sở tại", "Địa chỉ liên hệ", "Ghi chú"]
