@@ -25,6 +25,9 @@ EARLIEST_BIRTH_YEAR = 1900
 _MULTI_SEPARATORS = re.compile(r"[;,/\n\r|]+")
 _LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
 _EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
+# Phones are also separated by a spaced dash; a note in brackets after a number is no part of it.
+_PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
+_PHONE_NOTE = re.compile(r"\([^)\d]*\)")
 _DIGIT_GROUPS = re.compile(r"\d+")
 
 
@@ -331,7 +334,7 @@ def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str],
         raw = str(int(value))
         return ((kind, raw, _normalised(_phone(raw, region, True))),)
     return tuple((kind, part, _normalised(_phone(part, region, False)))
-                 for part in split_values(value))
+                 for part in split_values(_PHONE_NOTE.sub(" ", str(value)), _PHONE_SEPARATORS))
 
 
 def clean_emails(value, ctx) -> tuple[tuple[str, str, str], ...]:

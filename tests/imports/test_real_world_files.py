@@ -158,3 +158,19 @@ def test_the_wizard_reads_the_nam_nu_form(seeded, client, login):
 def test_a_short_header_in_a_legacy_font_is_decoded_with_its_row(seeded, runner):
     code, outcome = invoke(runner, "vni.ods")
     assert list(outcome["legacy_columns"]) == ["Họ tên", "Nước sở tại", "Địa chỉ liên hệ", "Ghi chú"]
+
+
+def test_two_phones_in_a_cell_and_a_note_after_a_number(seeded, runner):
+    code, outcome = invoke(runner, "split_names.xls")
+    assert (code, outcome["errors"]) == (0, [])
+    numbers = sorted(contact.normalized for p in people().values() for contact in p.contacts if contact.kind == "phone")
+    assert numbers == ["+420602111222", "+84912345678", "+84987654321"]
+
+
+def test_a_name_split_over_ho_dem_and_ten_is_joined(seeded, runner):
+    code, outcome = invoke(runner, "split_names.xls")
+    assert (code, outcome["created"], outcome["unmapped_columns"]) == (0, 3, [])
+    found = {name: (p.birth_date, p.birth_year, p.gender, p.country_code) for name, p in people().items()}
+    assert found == {"Hoàng Văn Long": (date(1968, 9, 5), 1968, "male", "CZ"),
+                     "Nguyễn Thị Thanh Mai": (None, 1975, "female", "CZ"),
+                     "Đoàn Nam": (None, None, "male", "SK")}
