@@ -52,7 +52,7 @@ BRANDS = ("Á Đông", "Sao Mai", "Hồng Hà", "Bạch Đằng", "Cát Bà", "�
           "Hương Quê", "Phượng Đỏ", "Minh Long", "Hải Âu", "Trường Sơn", "Ngọc Lan", "Việt Hưng", "Thăng Long",
           "Phú Quý", "An Phát", "Kim Ngân")
 NAME_TEMPLATES = {
-    "supermarket": ("Siêu thị {brand}", "Siêu thị Châu Á {brand}", "Asia Markt {brand}", "Siêu thị Việt {family}"),
+    "supermarket": ("Siêu thị {brand}", "Siêu thị Châu Á {brand}", "{asia_market} {brand}", "Siêu thị Việt {family}"),
     "restaurant": ("Nhà hàng Phở Hải Phòng", "Nhà hàng Bánh đa cua {brand}", "Quán Nem cua bể {family}",
                    "Nhà hàng {brand}", "Bếp Việt {brand}"),
     "shop": ("Cửa hàng thực phẩm Việt {brand}", "Cửa hàng {brand}", "Tạp hóa Việt {family}"),
@@ -63,6 +63,9 @@ NAME_TEMPLATES = {
     "fair": ("Hội chợ hàng Việt tại {city}", "Lễ hội Việt Nam tại {city}", "Hội chợ Tết Việt {city}"),
     "other": ("Nhóm mua chung hàng Việt {brand}",),
 }
+# What an Asian grocery calls itself in the local language.
+ASIA_MARKETS = {"DE": "Asia Markt", "CZ": "Asijské potraviny", "PL": "Sklep azjatycki", "FR": "Épicerie asiatique",
+                "RU": "Aziatskiy market"}
 CHANNEL_TYPE_WEIGHTS = (("supermarket", 22), ("restaurant", 22), ("shop", 14), ("importer", 14),
                         ("wholesaler", 8), ("ecommerce", 10), ("fair", 7), ("other", 3))
 STATUS_WEIGHTS = (("potential", 30), ("contacted", 30), ("partner", 30), ("inactive", 10))
@@ -170,10 +173,14 @@ class OutreachMaker:
             select(Product.id, Product.category).where(Product.active.is_(True)).order_by(Product.id)).all()
         self.product_weights = [CATEGORY_WEIGHTS.get(category, 1) for _, category in self.products]
         self.people: dict[str, list[tuple[int, str]]] = {}
-        for person_id, country, name in session.execute(
-                select(Person.id, Person.country_code, Person.full_name)
+        # Channels selling the city's goods are run by the community, not by the foreign experts.
+        self.owners: dict[str, list[tuple[int, str]]] = {}
+        for person_id, country, name, person_type in session.execute(
+                select(Person.id, Person.country_code, Person.full_name, Person.person_type)
                 .where(Person.is_demo.is_(True), Person.deleted_at.is_(None)).order_by(Person.id)):
             self.people.setdefault(country, []).append((person_id, name))
+            if person_type != "foreign_expert":
+                self.owners.setdefault(country, []).append((person_id, name))
         self.organisations: dict[str, list[tuple[int, str, str]]] = {}
         for organisation_id, country, name, kind in session.execute(
                 select(Organisation.id, Organisation.country_code, Organisation.name, Organisation.kind)
@@ -194,7 +201,7 @@ class OutreachMaker:
         brand = rng.choice(BRANDS)
         family = owner.split()[0] if owner else rng.choice(BRANDS)
         return template.format(brand=brand, family=family, city=city, suffix=suffix,
-                               slug="".join(fold_words(brand)))
+                               slug="".join(fold_words(brand)), asia_market=ASIA_MARKETS.get(code, "Asia Market"))
 
     def channel(self, channel_id: int, seen: set[str]) -> dict:
         """One channel with its products and status history."""
@@ -202,7 +209,8 @@ class OutreachMaker:
         code, _weight, cities, _currency, suffix = self._country()
         city = rng.choice(cities)
         channel_type = rng.choices(*_weighted(CHANNEL_TYPE_WEIGHTS))[0]
-        person = rng.choice(self.people[code]) if self.people.get(code) and rng.random() < 0.8 else None
+        owners = self.owners.get(code)
+        person = rng.choice(owners) if owners and rng.random() < 0.8 else None
         businesses = [org for org in self.organisations.get(code, ()) if org[2] == "business"]
         organisation = rng.choice(businesses) if businesses and rng.random() < 0.35 else None
         name = clean_text(self._channel_name(channel_type, code, city, suffix, person[1] if person else None))
@@ -280,7 +288,7 @@ class OutreachMaker:
         if age < 120 and rng.random() < 0.6:
             # Recent work still open: some due within two weeks, some overdue, some later.
             due = self.today + timedelta(days=rng.choice((rng.randint(0, 14), -rng.randint(1, 30), rng.randint(15, 90))))
-            return due, False
+            return max(due, on + timedelta(days=rng.randint(1, 7))), False
         if rng.random() < 0.25:
             return on + timedelta(days=rng.randint(14, 90)), True
         return None, False

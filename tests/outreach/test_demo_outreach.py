@@ -64,6 +64,7 @@ def test_demo_channels_carry_products_and_a_status_history(seeded):
             assert normalize_email(channel.email) == channel.email
         if channel.person is not None:
             assert channel.person.country_code == channel.country_code and channel.person.is_demo
+            assert channel.person.person_type == "overseas_vietnamese"
         assert channel.products and {link.status for link in channel.products} <= set(CHANNEL_PRODUCT_STATUSES)
         if channel.status == "partner":
             assert "distributing" in {link.status for link in channel.products}
@@ -90,6 +91,8 @@ def test_demo_activities_have_every_type_participants_and_follow_ups(seeded):
     for activity in activities:
         assert activity.title_folded == fold(activity.title)
         assert activity.participants
+        if activity.follow_up_date:
+            assert activity.follow_up_date > activity.start_date
         if activity.activity_type == "contribution":
             assert activity.amount > 0 and activity.currency
         for part in activity.participants:
