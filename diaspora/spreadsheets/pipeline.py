@@ -13,7 +13,7 @@ from sqlalchemy import select
 from diaspora.extensions import db
 from diaspora.spreadsheets import header as header_module
 from diaspora.spreadsheets import read
-from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups
+from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups, cell_text
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
 from diaspora.text import detect_legacy_encoding, fold_key, legacy_encoding_for_font, to_unicode
@@ -175,6 +175,32 @@ def _memoised(column):
     return cleaned
 
 
+# "Năm sinh" over two columns "Nam" | "Nữ", a classic form: the column holding the year gives the gender.
+_GENDER_SUBHEADERS = {"nam": "male", "nu": "female"}
+
+
+def _gender_columns(sources: list[tuple[int, str]]) -> dict[str, str]:
+    """{header: gender} for birth columns headed "… / Nam" or "… / Nữ"."""
+    genders = {header: _GENDER_SUBHEADERS.get(fold_key(header.rpartition("/")[2])) for _, header in sources}
+    return {header: gender for header, gender in genders.items() if gender}
+
+
+def _with_joined_name(values: list, parts: list[int]) -> list:
+    """A copy of the row with a name split over columns ("Họ đệm" | "Tên") joined, left to right, in the
+    first; a part the name already ends with is a copy ("Họ và tên" beside "Tên")."""
+    name = ""
+    for index in parts:
+        text = cell_text(values[index]) if index < len(values) else None
+        if text and not name.endswith(text):
+            name = f"{name} {text}".strip()
+    values = list(values)
+    for index in parts:
+        if index < len(values):
+            values[index] = None
+    values[parts[0]] = name or None
+    return values
+
+
 def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Lookups,
                defaults: dict | None = None) -> list[CleanRow]:
     """Clean and validate every data row; a row's problems never stop the other rows.
@@ -187,9 +213,14 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
         sources = [(source.index, source.header) for source in mapping.sources(column.key)]
         if sources or defaults.get(column.key) or column.required:
             plan.append((column, column.key, _memoised(column), column.multi, sources, defaults.get(column.key)))
+    sources_of = {key: sources for _, key, _, _, sources, _ in plan}
+    name_parts = [index for index, _ in sources_of.get("full_name", ())]
+    genders = _gender_columns(sources_of.get("birth_date", []))
     context = CleanContext(lookups)
     cleaned_rows = []
     for number, values in layout.data_rows:
+        if len(name_parts) > 1:
+            values = _with_joined_name(values, name_parts)
         row: dict = {}
         problems: list[Problem] = []
         context.row = row
@@ -206,6 +237,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                     failed = True
                 elif not multi:
                     row[key] = cleaned
+                    if genders and key == "birth_date" and header in genders:
+                        row.setdefault("gender", genders[header])
                     break
                 else:
                     row[key] = row[key] + cleaned if key in row else cleaned
