@@ -66,8 +66,18 @@ class CleanContext:
 
 # --- generic text -----------------------------------------------------------------------------------
 
+# Invisible characters pasted from the web, Word or a phone's contacts (zero-width spaces, byte-order
+# mark, direction marks): never part of a value, and they break emails, phone numbers and matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                    "\u2060\u2066\u2067\u2068\u2069\ufeff"))
+
+
+def _visible(value):
+    return value.translate(_INVISIBLE) if value.__class__ is str and not value.isascii() else value
+
+
 def cell_text(value) -> str | None:
-    """The cell as NFC text: numbers without a spurious ".0", dates as dd/mm/yyyy."""
+    """The cell as NFC text without invisible characters: numbers without a spurious ".0", dates as dd/mm/yyyy."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
@@ -76,7 +86,7 @@ def cell_text(value) -> str | None:
         value = value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
-    return clean_text(value)
+    return clean_text(_visible(value))
 
 
 def text_cleaner(max_length: int, paragraphs: bool = False) -> Callable:
@@ -103,7 +113,7 @@ def split_values(value, separators=_MULTI_SEPARATORS) -> list[str]:
     """The non-empty parts of a multi-valued cell, de-duplicated in order."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    parts = (clean_text(part) for part in separators.split(str(value)))
+    parts = (clean_text(part) for part in separators.split(str(_visible(value))))
     return list(dict.fromkeys(part for part in parts if part))
 
 
@@ -158,13 +168,10 @@ def clean_id(value, ctx) -> int:
     return int(text)
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-
-
 def clean_full_name(value, ctx) -> str:
     """The name as written, without invisible characters; a name typed in capitals gets proper case
     ("NGUYỄN VĂN HÙNG" → "Nguyễn Văn Hùng"), as records and letters show names."""
-    name = _name_text(value.translate(_INVISIBLE) if isinstance(value, str) else value, ctx)
+    name = _name_text(value, ctx)
     if not name or not any(ch.isalpha() for ch in name):
         raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name or ""))
     return name.title() if name.isupper() else name

@@ -174,3 +174,12 @@ def test_a_name_split_over_ho_dem_and_ten_is_joined(seeded, runner):
     assert found == {"Hoàng Văn Long": (date(1968, 9, 5), 1968, "male", "CZ"),
                      "Nguyễn Thị Thanh Mai": (None, 1975, "female", "CZ"),
                      "Đoàn Nam": (None, None, "male", "SK")}
+
+
+def test_invisible_characters_pasted_into_emails_and_phones_go(seeded, runner):
+    code, outcome = invoke(runner, "invisible_characters.csv")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 2, [])
+    kiet = person("Lâm Văn Kiệt")
+    assert sorted((c.value, c.normalized) for c in kiet.contacts) == [
+        ("+84 901 234 567", "+84901234567"), ("kiet@example.com", "kiet@example.com")]
+    assert person("Ưng Thị Loan").country_code == "JP"
