@@ -274,6 +274,7 @@ class ChangeSet:
         }
 
 
+@pipeline.bulk_step
 def build_changes(preparation: Preparation) -> ChangeSet:
     """Merge the planned rows into records, comparing updates with the stored values (reads only)."""
     plans = preparation.plans
@@ -381,6 +382,7 @@ def batch_progress(batch: ImportBatch) -> int:
     return _PROGRESS.get(batch.id, batch.progress or 0)
 
 
+@pipeline.bulk_step
 def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
     """Write the change set and the batch's results in one transaction; on any failure roll back
     everything, mark the batch failed and re-raise."""

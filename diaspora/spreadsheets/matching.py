@@ -25,7 +25,7 @@ from diaspora.organisations.models import Organisation
 from diaspora.people.contacts import PHONE_KINDS
 from diaspora.people.models import Contact, Membership, Person
 from diaspora.spreadsheets.columns import PEOPLE
-from diaspora.spreadsheets.pipeline import CleanRow, Problem
+from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
 from diaspora.text import fold
 
 FUZZY_THRESHOLD = 92
@@ -113,6 +113,18 @@ class _Blocks:
 
     def numbers(self, facts: list[tuple], names: list[tuple], create: bool = True) -> list[int]:
         """The blocks of a name under some facts (only existing ones unless `create`)."""
+        if not facts:
+            return []
+        # Each name key is looked up once, not once per fact: this runs for every row and every
+        # person of the register in the file's countries.
+        name_ids = []
+        for name in names:
+            name_id = self.name_keys.get(name)
+            if name_id is None:
+                if not create:
+                    continue
+                name_id = self.name_keys[name] = len(self.name_keys)
+            name_ids.append((name[0] != "s", name_id))
         numbers = []
         for fact in facts:
             fact_id = self.facts.get(fact)
@@ -120,12 +132,7 @@ class _Blocks:
                 if not create:
                     continue
                 fact_id = self.facts[fact] = len(self.facts)
-            for name in names:
-                name_id = self.name_keys.get(name)
-                if name_id is None:
-                    if not create:
-                        continue
-                    name_id = self.name_keys[name] = len(self.name_keys)
+            for scored, name_id in name_ids:
                 number = self.ids.get((fact_id, name_id))
                 if number is None:
                     if not create:
@@ -134,7 +141,7 @@ class _Blocks:
                     self.names.append([])
                     self.targets.append([])
                     self.years.append([])
-                    self.reasons.append((*_BLOCK_REASONS[fact[0]], fact[0] != "y", name[0] != "s"))
+                    self.reasons.append((*_BLOCK_REASONS[fact[0]], fact[0] != "y", scored))
                 numbers.append(number)
         return numbers
 
@@ -241,6 +248,7 @@ def _evidence(reasons: set[str]) -> tuple[str, ...]:
     return tuple(contacts + names[:1])
 
 
+@bulk_step
 def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
                     rules: tuple[str, ...] = PEOPLE.match_on) -> dict[int, list[Match]]:
     """{Excel row: matches, strongest first} for the valid rows that duplicate a record or an earlier row,

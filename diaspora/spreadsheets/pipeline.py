@@ -4,7 +4,10 @@ read → find the header → map headers to columns → convert legacy TCVN3/VNI
 validate every cell → (matching.py: duplicates) → plan one action per row. Writing the plan is
 diaspora.imports.service's job.
 """
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import wraps
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,6 +23,33 @@ from diaspora.text import detect_legacy_encoding, fold_key, legacy_encoding_for_
 
 ON_DUPLICATE = ("skip", "update", "create")
 LEGACY_SAMPLE = 300  # non-ASCII cells of a column examined to tell TCVN3 or VNI from Unicode
+
+
+@contextmanager
+def _collection_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def bulk_step(function):
+    """Run a step over a whole file with Python's cyclic garbage collector paused.
+
+    A step builds hundreds of thousands of small containers (cells, cleaned rows, matching blocks,
+    rows to insert); each one makes the collector run, and each full run walks every object alive:
+    at 50,000 rows that was a third of the import. They hold no reference cycles, so reference
+    counting frees them all the same. Whoever paused the collector first enables it again.
+    """
+    @wraps(function)
+    def step(*args, **kwargs):
+        with _collection_paused():
+            return function(*args, **kwargs)
+
+    return step
 
 
 @dataclass
@@ -80,6 +110,7 @@ def choose_sheet(path, sheet_name: str | None, file_name: str | None = None) -> 
         names=", ".join(sheet.name for sheet in sheets)))
 
 
+@bulk_step
 def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: str | None = None) -> SheetLayout:
     """Read one sheet and find its header; raises read.SpreadsheetRejected."""
     info = choose_sheet(path, sheet_name, file_name)
@@ -201,6 +232,7 @@ def _with_joined_name(values: list, parts: list[int]) -> list:
     return values
 
 
+@bulk_step
 def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Lookups,
                defaults: dict | None = None) -> list[CleanRow]:
     """Clean and validate every data row; a row's problems never stop the other rows.
@@ -281,6 +313,7 @@ class RowPlan:
         return bool(self.matches)
 
 
+@bulk_step
 def plan_rows(rows: list[CleanRow], duplicates: dict[int, list], on_duplicate: str = "skip",
               row_actions: dict[int, str] | None = None) -> list[RowPlan]:
     """One action per row. A row with an ID updates that record; a duplicate follows the user's choice
