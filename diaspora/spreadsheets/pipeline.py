@@ -96,32 +96,35 @@ def reading_limits() -> read.Limits:
     return read.Limits.from_config(current_app.config)
 
 
-def choose_sheet(path, sheet_name: str | None, file_name: str | None = None) -> read.SheetInfo:
-    """The sheet asked for by name (case and diacritics aside), else the default one."""
-    sheets = read.list_sheets(path, reading_limits(), original_filename=file_name)
-    if not sheet_name:
-        return read.default_sheet(sheets)
-    for wanted in (lambda s: s.name == sheet_name, lambda s: fold_key(s.name) == fold_key(sheet_name)):
-        for sheet in sheets:
-            if wanted(sheet):
-                return sheet
-    raise read.SpreadsheetRejected("sheet_not_found", _(
-        "Tệp không có trang “%(name)s”; các trang: %(names)s.", name=sheet_name,
-        names=", ".join(sheet.name for sheet in sheets)))
+def _sheet_chooser(sheet_name: str | None):
+    """Picks the sheet asked for by name (case and diacritics aside), else the default one."""
+
+    def choose(sheets: list[read.SheetInfo]) -> read.SheetInfo:
+        if not sheet_name:
+            return read.default_sheet(sheets)
+        for wanted in (lambda s: s.name == sheet_name, lambda s: fold_key(s.name) == fold_key(sheet_name)):
+            for sheet in sheets:
+                if wanted(sheet):
+                    return sheet
+        raise read.SpreadsheetRejected("sheet_not_found", _(
+            "Tệp không có trang “%(name)s”; các trang: %(names)s.", name=sheet_name,
+            names=", ".join(sheet.name for sheet in sheets)))
+
+    return choose
 
 
 @bulk_step
 def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: str | None = None) -> SheetLayout:
     """Read one sheet and find its header; raises read.SpreadsheetRejected."""
-    info = choose_sheet(path, sheet_name, file_name)
-    raw = read.read_sheet(path, info.name, reading_limits(), original_filename=file_name)
+    raw = read.read_sheet(path, None, reading_limits(), original_filename=file_name,
+                          choose=_sheet_chooser(sheet_name))
     layout = header_module.find_header(raw.rows, sheet.is_known_header, merged=raw.merged)
     if not any(layout.headers):
         raise read.SpreadsheetRejected("no_header", _("Không tìm thấy dòng tiêu đề trong trang “%(name)s”.",
-                                                      name=info.name))
+                                                      name=raw.name))
     first = layout.header_row_index
     header_rows = [(number + 1, raw.rows[number]) for number in range(first, first + layout.header_rows)]
-    return SheetLayout(file_name or str(path), info.name, list(layout.headers), layout.data_rows, header_rows,
+    return SheetLayout(file_name or str(path), raw.name, list(layout.headers), layout.data_rows, header_rows,
                        layout.stt_column, raw.column_fonts, layout.skipped_rows)
 
 

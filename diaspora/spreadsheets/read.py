@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import XMLPullParser
@@ -907,17 +908,26 @@ def _check_sheet(inspection: _Inspection, sheet_name: str, limits: Limits):
     return {}, []
 
 
-def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filename: str | None = None) -> RawSheet:
-    """Validate the file and return the raw values of one sheet (the default sheet when no name is given)."""
+def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filename: str | None = None,
+               choose: Callable[[list[SheetInfo]], SheetInfo] | None = None) -> RawSheet:
+    """Validate the file and return the raw values of one sheet (the default sheet when no name is given).
+
+    `choose`, when given, picks the sheet from the file's list instead: a caller with its own rules
+    for naming a sheet then has the file checked once, not once to list the sheets and once to read.
+    """
     inspection = _inspect(path, limits, original_filename)
     if inspection.kind == "csv":
         name = _csv_sheet_name(path, original_filename)
+        if choose is not None:
+            sheet_name = choose([SheetInfo(name, 0, False, False)]).name
         if sheet_name not in (None, name):
             raise _sheet_not_found(sheet_name, [name])
         return _read_csv(Path(path), name, limits)
     workbook = _open_workbook(path)
     try:
         sheets = _sheet_infos(workbook)
+        if choose is not None:
+            sheet_name = choose(sheets).name
         if sheet_name is None:
             sheet_name = default_sheet(sheets).name
         if sheet_name not in [sheet.name for sheet in sheets]:
