@@ -177,9 +177,13 @@ def clean_full_name(value, ctx) -> str:
     return name.title() if name.isupper() else name
 
 
+# "Mỹ - bang California", "Đức, Berlin": the country first, then a place in it.
+_PLACE_AFTER_COUNTRY = re.compile(r"\s[-–]\s|,")
+
+
 def clean_country(value, ctx) -> str:
     text = cell_text(value)
-    code = ctx.lookups.country_code(text)
+    code = ctx.lookups.country_code(text) or ctx.lookups.country_code(_PLACE_AFTER_COUNTRY.split(text)[0])
     if code is None:
         raise CellError(_("Không nhận ra quốc gia “%(value)s”; ghi tên nước (Nhật Bản, Japan) hoặc mã ISO (JP).",
                           value=text))

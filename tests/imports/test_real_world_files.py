@@ -183,3 +183,10 @@ def test_invisible_characters_pasted_into_emails_and_phones_go(seeded, runner):
     assert sorted((c.value, c.normalized) for c in kiet.contacts) == [
         ("+84 901 234 567", "+84901234567"), ("kiet@example.com", "kiet@example.com")]
     assert person("Ưng Thị Loan").country_code == "JP"
+
+
+def test_countries_as_staff_write_them(seeded, runner):
+    code, outcome = invoke(runner, "countries_as_written.csv")
+    assert (code, outcome["errors"]) == (0, [])
+    assert {name: p.country_code for name, p in people().items()} == {
+        "Mai Văn Cảnh": "US", "Chu Thị Dung": "US", "Kha Văn Đông": "DE", "Lục Thị Giao": "FR", "Tiêu Văn Hải": "DE"}
