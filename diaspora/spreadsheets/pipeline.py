@@ -5,6 +5,7 @@ validate every cell → (matching.py: duplicates) → plan one action per row. W
 diaspora.imports.service's job.
 """
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
@@ -214,8 +215,8 @@ _GENDER_SUBHEADERS = {"nam": "male", "nu": "female"}
 
 
 def _gender_columns(sources: list[tuple[int, str]]) -> dict[str, str]:
-    """{header: gender} for birth columns headed "… / Nam" or "… / Nữ"."""
-    genders = {header: _GENDER_SUBHEADERS.get(fold_key(header.rpartition("/")[2])) for _, header in sources}
+    """{header: gender} for birth columns headed "… / Nam" or "… (Nữ)"."""
+    genders = {header: _GENDER_SUBHEADERS.get(fold_key(re.split("[/(]", header)[-1])) for _, header in sources}
     return {header: gender for header, gender in genders.items() if gender}
 
 

@@ -190,3 +190,10 @@ def test_countries_as_staff_write_them(seeded, runner):
     assert (code, outcome["errors"]) == (0, [])
     assert {name: p.country_code for name, p in people().items()} == {
         "Mai Văn Cảnh": "US", "Chu Thị Dung": "US", "Kha Văn Đông": "DE", "Lục Thị Giao": "FR", "Tiêu Văn Hải": "DE"}
+
+
+def test_nam_nu_birth_columns_on_one_header_row(seeded, runner):
+    code, outcome = invoke(runner, "nam_nu_one_row.csv")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 3, [])
+    assert {name: (p.gender, p.birth_year) for name, p in people().items()} == {
+        "Ninh Văn Bảo": ("male", 1950), "Ông Thị Chi": ("female", 1955), "Yên Văn Dũng": (None, 1960)}
