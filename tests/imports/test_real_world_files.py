@@ -8,7 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
+from diaspora.imports.models import ImportBatch
+from diaspora.organisations.models import Organisation
 from diaspora.people.models import Person
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "real_world"
@@ -131,10 +134,11 @@ def test_phones_stored_as_numbers_and_dates_as_serials(seeded, runner):
 
 
 def test_dry_run_of_each_file_changes_nothing(seeded, runner):
-    for name in sorted(path.name for path in FIXTURES.iterdir()):
+    for name in sorted(path.name for path in FIXTURES.iterdir() if not path.name.startswith("hostile")):
         code, outcome = invoke(runner, name, "--dry-run")
         assert (code, outcome["status"], outcome["dry_run"]) == (0, "ok", True), name
-    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+    for model in (Person, Organisation, ImportBatch, AuditEvent):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
 
 
 def test_the_wizard_reads_the_nam_nu_form(seeded, client, login):
@@ -197,3 +201,13 @@ def test_nam_nu_birth_columns_on_one_header_row(seeded, runner):
     assert (code, outcome["created"], outcome["errors"]) == (0, 3, [])
     assert {name: (p.gender, p.birth_year) for name, p in people().items()} == {
         "Ninh Văn Bảo": ("male", 1950), "Ông Thị Chi": ("female", 1955), "Yên Văn Dũng": (None, 1960)}
+
+
+def test_hostile_files_are_rejected_and_the_register_is_unchanged(seeded, runner):
+    invoke(runner, "merged_data.xlsx")
+    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Person, ImportBatch, AuditEvent)]
+    for name, reason in (("hostile_truncated.xlsx", "corrupt"), ("hostile_entities.xlsx", "xml_entities")):
+        code, outcome = invoke(runner, name)
+        assert (code, outcome["status"], outcome["reason"]) == (1, "rejected", reason)
+    assert [db.session.scalar(select(func.count()).select_from(model))
+            for model in (Person, ImportBatch, AuditEvent)] == counts
