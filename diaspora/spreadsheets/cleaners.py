@@ -27,6 +27,7 @@ _LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
 _EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
 # Phones are also separated by a spaced dash; a note in brackets after a number is no part of it.
 _PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
+_PHONE_SEPARATORS_BUT_SLASH = re.compile(r"(?:[;,\n\r|]|\s[-–]\s)+")
 _PHONE_NOTE = re.compile(r"\([^)\d]*\)")
 _DIGIT_GROUPS = re.compile(r"\d+")
 
@@ -344,8 +345,16 @@ def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str],
         # A number cell lost its leading 0 (912345678) or its "+" (84912345678).
         raw = str(int(value))
         return ((kind, raw, _normalised(_phone(raw, region, True))),)
-    return tuple((kind, part, _normalised(_phone(part, region, False)))
-                 for part in split_values(_PHONE_NOTE.sub(" ", str(value)), _PHONE_SEPARATORS))
+    text = _PHONE_NOTE.sub(" ", str(value))
+    parts = split_values(text, _PHONE_SEPARATORS)
+    numbers = [_phone(part, region, False) for part in parts]
+    if "/" in text and any(isinstance(number, InvalidContact) for number in numbers):
+        # "0151/12345678": the slash after an area code (German lists), not between two numbers.
+        whole = split_values(text, _PHONE_SEPARATORS_BUT_SLASH)
+        whole_numbers = [_phone(part, region, False) for part in whole]
+        if not any(isinstance(number, InvalidContact) for number in whole_numbers):
+            parts, numbers = whole, whole_numbers
+    return tuple((kind, part, _normalised(number)) for part, number in zip(parts, numbers))
 
 
 def clean_emails(value, ctx) -> tuple[tuple[str, str, str], ...]:

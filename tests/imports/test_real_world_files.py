@@ -211,3 +211,12 @@ def test_hostile_files_are_rejected_and_the_register_is_unchanged(seeded, runner
         assert (code, outcome["status"], outcome["reason"]) == (1, "rejected", reason)
     assert [db.session.scalar(select(func.count()).select_from(model))
             for model in (Person, ImportBatch, AuditEvent)] == counts
+
+
+def test_german_numbers_with_a_slash_after_the_area_code(seeded, runner):
+    code, outcome = invoke(runner, "german_association.xlsx")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 2, [])
+    assert phones(person("Trịnh Văn Phong")) == ["+4915112345678"]
+    que = person("Văn Thị Quế")
+    assert phones(que) == ["+491601234567", "+493023125678"]
+    assert sorted(m.organisation.name for m in que.memberships) == ["Hội Phụ nữ", "Hội người Việt Nam tại Berlin"]
