@@ -210,14 +210,24 @@ def _memoised(column):
     return cleaned
 
 
-# "Năm sinh" over two columns "Nam" | "Nữ", a classic form: the column holding the year gives the gender.
+# "Năm sinh" over two columns "Nam" | "Nữ", a classic form: the column holding the year gives the gender
+# (and "Giới tính" over "Nam" | "Nữ": the column holding the mark).
 _GENDER_SUBHEADERS = {"nam": "male", "nu": "female"}
 
 
+_SUBHEADER = re.compile(r"(?:\s/\s*|\(\s*)([^/()]+?)\s*\)?$")
+
+
 def _gender_columns(sources: list[tuple[int, str]]) -> dict[str, str]:
-    """{header: gender} for birth columns headed "… / Nam" or "… (Nữ)"."""
-    genders = {header: _GENDER_SUBHEADERS.get(fold_key(re.split("[/(]", header)[-1])) for _, header in sources}
-    return {header: gender for header, gender in genders.items() if gender}
+    """{header: gender} for columns headed "… / Nam" or "… (Nữ)" (not a gender column "Nam / Nữ")."""
+    genders = {}
+    for _, header in sources:
+        match = _SUBHEADER.search(header)
+        if match and fold_key(header[:match.start()]) not in _GENDER_SUBHEADERS:
+            gender = _GENDER_SUBHEADERS.get(fold_key(match.group(1)))
+            if gender:
+                genders[header] = gender
+    return genders
 
 
 def _with_joined_name(values: list, parts: list[int]) -> list:
@@ -252,6 +262,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     sources_of = {key: sources for _, key, _, _, sources, _ in plan}
     name_parts = [index for index, _ in sources_of.get("full_name", ())]
     genders = _gender_columns(sources_of.get("birth_date", []))
+    marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
     cleaned_rows = []
     for number, values in layout.data_rows:
@@ -267,6 +278,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                 value = values[index] if index < width else None
                 if value is None or value == "" or (value.__class__ is str and value.isspace()):
                     continue
+                if marks and key == "gender" and header in marks:
+                    value = marks[header]
                 cleaned = clean(value, context)
                 if cleaned.__class__ is CellError:
                     problems.append(Problem(number, header, str(cleaned), index))

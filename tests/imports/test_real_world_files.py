@@ -220,3 +220,19 @@ def test_german_numbers_with_a_slash_after_the_area_code(seeded, runner):
     que = person("Văn Thị Quế")
     assert phones(que) == ["+491601234567", "+493023125678"]
     assert sorted(m.organisation.name for m in que.memberships) == ["Hội Phụ nữ", "Hội người Việt Nam tại Berlin"]
+
+
+def test_a_mark_under_nam_or_nu_gives_the_gender(seeded, runner):
+    code, outcome = invoke(runner, "gender_marks.xlsx")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 3, [])
+    assert {name: (p.gender, p.birth_year) for name, p in people().items()} == {
+        "Lò Văn Sáng": ("male", 1969), "Cầm Thị Tâm": ("female", 1972), "Mẫn Văn Uy": ("male", 1990)}
+
+
+def test_only_a_sub_header_nam_or_nu_tells_the_gender():
+    from diaspora.spreadsheets.pipeline import _gender_columns
+
+    headers = ["Nam/Nữ", "Nam / Nữ", "Giới tính (Nam/Nữ)", "Năm sinh / Nam", "Năm sinh (Nữ)", "Giới tính / Nữ",
+               "Sinh năm", "Ngày sinh (dd/mm/yyyy)"]
+    assert _gender_columns(list(enumerate(headers))) == {
+        "Năm sinh / Nam": "male", "Năm sinh (Nữ)": "female", "Giới tính / Nữ": "female"}
