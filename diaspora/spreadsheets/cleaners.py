@@ -171,11 +171,12 @@ def clean_id(value, ctx) -> int:
 
 def clean_full_name(value, ctx) -> str:
     """The name as written, without invisible characters; a name typed in capitals gets proper case
-    ("NGUYỄN VĂN HÙNG" → "Nguyễn Văn Hùng"), as records and letters show names."""
+    ("NGUYỄN VĂN HÙNG" → "Nguyễn Văn Hùng"), as records and letters show names, and so does one typed
+    all in small letters; a name in mixed case is kept ("Maria de la Cruz")."""
     name = _name_text(value, ctx)
     if not name or not any(ch.isalpha() for ch in name):
         raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name or ""))
-    return name.title() if name.isupper() else name
+    return name.title() if name.isupper() or name.islower() else name
 
 
 # "Mỹ - bang California", "Đức, Berlin": the country first, then a place in it.

@@ -236,3 +236,9 @@ def test_only_a_sub_header_nam_or_nu_tells_the_gender():
                "Sinh năm", "Ngày sinh (dd/mm/yyyy)"]
     assert _gender_columns(list(enumerate(headers))) == {
         "Năm sinh / Nam": "male", "Năm sinh (Nữ)": "female", "Giới tính / Nữ": "female"}
+
+
+def test_names_in_small_letters_get_proper_case_and_mixed_case_is_kept(seeded, runner):
+    code, outcome = invoke(runner, "name_cases.csv")
+    assert (code, outcome["created"]) == (0, 3)
+    assert list(people()) == ["Nguyễn Thị Đào", "Nguyễn văn Đông", "Maria de la Cruz"]
