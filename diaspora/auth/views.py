@@ -1,6 +1,7 @@
 """Sign-in and sign-out, first-run setup, language choice, passwords and user administration."""
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from diaspora.auth import bp, service
@@ -94,6 +95,8 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["locale"] = code
+    # Flask-Babel caches the locale for the rest of the app context.
+    refresh()
     return redirect(_next_or_home())
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -865,11 +865,17 @@ def expert_query(args) -> PeopleQuery:
                        offer=query.offer, page=query.page, per_page=50)
 
 
+def get_locale_code() -> str:
+    """The interface language ("vi" or "en") of the current request."""
+    locale = get_locale()
+    return locale.language if locale else "vi"
+
+
 def expert_filter_options() -> dict:
     """The choices of the expert finder's filters."""
     return {
-        "fields": [(key, name) for key, name in db.session.execute(
-            select(Field.key, Field.name_vi).where(Field.active.is_(True)).order_by(Field.sort_order))],
+        "fields": [(field.key, field.name(get_locale_code())) for field in db.session.scalars(
+            select(Field).where(Field.active.is_(True)).order_by(Field.sort_order))],
         "countries": country_choices(),
         "titles": ACADEMIC_TITLE_FILTERS,
         "offers": [(key, str(label)) for key, label in CONTRIBUTION_LABELS.items()],
