@@ -241,8 +241,9 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
             raise CellError(_("Ngày sinh “%(value)s” không hợp lệ.", value=value))
         if EARLIEST_BIRTH_YEAR <= number <= date.today().year:
             return None, number
-        # An Excel serial day number from a cell not formatted as a date.
-        born = EXCEL_EPOCH + timedelta(days=number) if 0 < number < 2_958_466 else None
+        # An Excel serial day number from a cell not formatted as a date; a smaller number is an age or
+        # a day, not a date in 1900–1905.
+        born = EXCEL_EPOCH + timedelta(days=number) if EARLIEST_BIRTH_YEAR < number < 2_958_466 else None
         if born is None:
             raise CellError(_("Ngày sinh “%(value)s” không hợp lệ.", value=number))
         born = _birth_date_checked(born.day, born.month, born.year)

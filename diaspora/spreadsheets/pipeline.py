@@ -212,22 +212,45 @@ def _memoised(column):
 
 # "Năm sinh" over two columns "Nam" | "Nữ", a classic form: the column holding the year gives the gender
 # (and "Giới tính" over "Nam" | "Nữ": the column holding the mark).
-_GENDER_SUBHEADERS = {"nam": "male", "nu": "female"}
-
-
+# Compared with their diacritics: "Năm" (year) under "Ngày tháng năm sinh" is no "Nam".
+_GENDER_SUBHEADERS = {"nam": "male", "nữ": "female", "nu": "female"}
+_DATE_SUBHEADERS = ("ngày", "tháng", "năm")
 _SUBHEADER = re.compile(r"(?:\s/\s*|\(\s*)([^/()]+?)\s*\)?$")
+
+
+def _sub_header(header: str) -> tuple[str, str]:
+    """(upper part, sub-header) of "Năm sinh / Nam" or "Năm sinh (Nữ)", lower-cased; ("", "") otherwise."""
+    match = _SUBHEADER.search(header)
+    if not match:
+        return "", ""
+    return (cell_text(header[:match.start()]) or "").lower(), (cell_text(match.group(1)) or "").lower()
 
 
 def _gender_columns(sources: list[tuple[int, str]]) -> dict[str, str]:
     """{header: gender} for columns headed "… / Nam" or "… (Nữ)" (not a gender column "Nam / Nữ")."""
     genders = {}
     for _, header in sources:
-        match = _SUBHEADER.search(header)
-        if match and fold_key(header[:match.start()]) not in _GENDER_SUBHEADERS:
-            gender = _GENDER_SUBHEADERS.get(fold_key(match.group(1)))
-            if gender:
-                genders[header] = gender
+        upper, sub = _sub_header(header)
+        if sub in _GENDER_SUBHEADERS and upper not in _GENDER_SUBHEADERS:
+            genders[header] = _GENDER_SUBHEADERS[sub]
     return genders
+
+
+def _date_part_columns(sources: list[tuple[int, str]]) -> list[int]:
+    """The day, month and year columns of a birth date over "Ngày" | "Tháng" | "Năm", else []."""
+    parts = {_sub_header(header)[1]: index for index, header in sources}
+    return [parts[part] for part in _DATE_SUBHEADERS] if all(part in parts for part in _DATE_SUBHEADERS) else []
+
+
+def _with_joined_date(values: list, parts: list[int]) -> list:
+    """A copy of the row with the day, month and year columns joined "d/m/yyyy" in the first."""
+    texts = [cell_text(values[index]) if index < len(values) else None for index in parts]
+    values = list(values)
+    for index in parts:
+        if index < len(values):
+            values[index] = None
+    values[parts[0]] = "/".join(text for text in texts if text) or None
+    return values
 
 
 def _with_joined_name(values: list, parts: list[int]) -> list:
@@ -261,6 +284,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             plan.append((column, column.key, _memoised(column), column.multi, sources, defaults.get(column.key)))
     sources_of = {key: sources for _, key, _, _, sources, _ in plan}
     name_parts = [index for index, _ in sources_of.get("full_name", ())]
+    date_parts = _date_part_columns(sources_of.get("birth_date", []))
     genders = _gender_columns(sources_of.get("birth_date", []))
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
@@ -268,6 +292,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     for number, values in layout.data_rows:
         if len(name_parts) > 1:
             values = _with_joined_name(values, name_parts)
+        if date_parts:
+            values = _with_joined_date(values, date_parts)
         row: dict = {}
         problems: list[Problem] = []
         context.row = row

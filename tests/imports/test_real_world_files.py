@@ -242,3 +242,11 @@ def test_names_in_small_letters_get_proper_case_and_mixed_case_is_kept(seeded, r
     code, outcome = invoke(runner, "name_cases.csv")
     assert (code, outcome["created"]) == (0, 3)
     assert list(people()) == ["Nguyễn Thị Đào", "Nguyễn văn Đông", "Maria de la Cruz"]
+
+
+def test_a_birth_date_over_ngay_thang_nam_columns_and_an_age_for_a_year(seeded, runner):
+    code, outcome = invoke(runner, "date_parts.xlsx")
+    assert (code, outcome["created"]) == (0, 2)
+    assert outcome["errors"] == [{"row": 5, "column": "Sinh năm", "message": "Ngày sinh “45” không hợp lệ."}]
+    assert {name: (p.gender, p.birth_date, p.birth_year) for name, p in people().items()} == {
+        "Đặng Văn Lâm": (None, date(1970, 5, 12), 1970), "Đinh Thị Hạnh": (None, None, 1980)}
