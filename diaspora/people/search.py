@@ -118,9 +118,10 @@ def search_words(*, full_name, other_names=None, contacts=(), organisation_names
         if kind in PHONE_KINDS and normalized.startswith("+"):
             words += phone_search_tokens(normalized)
         else:
-            words += fold_words(normalized)
+            folded = fold_words(normalized)
+            words += folded
             if kind == "email":
-                words.append("".join(fold_words(normalized)))
+                words.append("".join(folded))
     return " ".join(dict.fromkeys(words))
 
 
