@@ -128,8 +128,8 @@ def _choice(value, table: dict[str, str], valid: str):
 # --- person attributes -------------------------------------------------------------------------------
 
 _GENDERS = {
-    **dict.fromkeys(("nam", "m", "male", "trai", "ong", "mr"), "male"),
-    **dict.fromkeys(("nu", "f", "female", "gai", "ba", "mrs", "ms"), "female"),
+    **dict.fromkeys(("nam", "m", "male", "trai", "ong", "mr", "namgioi", "anh"), "male"),
+    **dict.fromkeys(("nu", "f", "female", "gai", "ba", "mrs", "ms", "nugioi", "chi"), "female"),
     **dict.fromkeys(("khac", "other"), "other"),
 }
 

@@ -250,3 +250,9 @@ def test_a_birth_date_over_ngay_thang_nam_columns_and_an_age_for_a_year(seeded, 
     assert outcome["errors"] == [{"row": 5, "column": "Sinh năm", "message": "Ngày sinh “45” không hợp lệ."}]
     assert {name: (p.gender, p.birth_date, p.birth_year) for name, p in people().items()} == {
         "Đặng Văn Lâm": (None, date(1970, 5, 12), 1970), "Đinh Thị Hạnh": (None, None, 1980)}
+
+
+def test_genders_written_as_words(seeded, runner):
+    code, outcome = invoke(runner, "gender_words.csv")
+    assert (code, outcome["created"], outcome["errors"]) == (0, 4, [])
+    assert [p.gender for p in people().values()] == ["male", "female", "female", "male"]
