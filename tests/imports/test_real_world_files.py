@@ -256,3 +256,33 @@ def test_genders_written_as_words(seeded, runner):
     code, outcome = invoke(runner, "gender_words.csv")
     assert (code, outcome["created"], outcome["errors"]) == (0, 4, [])
     assert [p.gender for p in people().values()] == ["male", "female", "female", "male"]
+
+
+WIZARD_FILES = sorted(path.name for path in FIXTURES.iterdir() if not path.name.startswith("hostile"))
+
+
+def _mapping_choices(page_text: str) -> dict[str, str]:
+    return dict(re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option[^>]*selected[^>]*value="([^"]*)"',
+                           page_text, re.S))
+
+
+def test_every_list_goes_through_the_wizard_as_through_the_command(seeded, app, client, login, runner):
+    login("editor")
+    for name in WIZARD_FILES:
+        _, expected = invoke(runner, name, "--dry-run")
+        response = client.post("/imports/new", data={"file": (io.BytesIO((FIXTURES / name).read_bytes()), name)},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302, name
+        batch_id = int(re.search(r"/imports/(\d+)/", response.headers["Location"]).group(1))
+        if response.headers["Location"].endswith("/sheet"):
+            client.post(f"/imports/{batch_id}/sheet", data={"sheet": expected["sheet"]})
+        page = client.get(f"/imports/{batch_id}/mapping")
+        assert page.status_code == 200, name
+        response = client.post(f"/imports/{batch_id}/mapping",
+                               data={**_mapping_choices(page.text), "default_country": "", "save_as": ""})
+        assert response.headers["Location"].endswith("/preview"), name
+        page = client.get(f"/imports/{batch_id}/preview")
+        counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page.text))
+        assert (counts["rows_total"], counts["errors"], counts["created"]) == (
+            str(expected["rows_total"]), str(len({error["row"] for error in expected["errors"]})),
+            str(expected["created"])), name
