@@ -253,6 +253,16 @@ def _with_joined_date(values: list, parts: list[int]) -> list:
     return values
 
 
+# A name split over "Họ (và tên) đệm" | "Tên" columns is joined; "Họ và tên" over "Chồng" | "Vợ" holds two.
+_NAME_PARTS = {"ho", "hodem", "hovadem", "hovatendem", "hotendem", "tendem", "dem", "chudem", "hovachudem", "ten"}
+
+
+def _name_part_columns(sources: list[tuple[int, str]]) -> list[int]:
+    """The columns of a name split in parts, left to right, else []."""
+    parts = [index for index, header in sources if fold_key(header.rpartition(" / ")[2]) in _NAME_PARTS]
+    return parts if 1 < len(parts) == len(sources) else []
+
+
 def _with_joined_name(values: list, parts: list[int]) -> list:
     """A copy of the row with a name split over columns ("Họ đệm" | "Tên") joined, left to right, in the
     first; a part the name already ends with is a copy ("Họ và tên" beside "Tên")."""
@@ -283,14 +293,14 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
         if sources or defaults.get(column.key) or column.required:
             plan.append((column, column.key, _memoised(column), column.multi, sources, defaults.get(column.key)))
     sources_of = {key: sources for _, key, _, _, sources, _ in plan}
-    name_parts = [index for index, _ in sources_of.get("full_name", ())]
+    name_parts = _name_part_columns(sources_of.get("full_name", []))
     date_parts = _date_part_columns(sources_of.get("birth_date", []))
     genders = _gender_columns(sources_of.get("birth_date", []))
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
     cleaned_rows = []
     for number, values in layout.data_rows:
-        if len(name_parts) > 1:
+        if name_parts:
             values = _with_joined_name(values, name_parts)
         if date_parts:
             values = _with_joined_date(values, date_parts)

@@ -286,3 +286,9 @@ def test_every_list_goes_through_the_wizard_as_through_the_command(seeded, app, 
         assert (counts["rows_total"], counts["errors"], counts["created"]) == (
             str(expected["rows_total"]), str(len({error["row"] for error in expected["errors"]})),
             str(expected["created"])), name
+
+
+def test_a_couple_on_one_row_is_not_joined_into_one_name(seeded, runner):
+    code, outcome = invoke(runner, "couples.xlsx")
+    assert (code, outcome["created"]) == (0, 1)
+    assert list(people()) == ["Thân Văn Tài"]
