@@ -153,7 +153,9 @@ PEOPLE = Sheet(
                clean=c.clean_id, render=lambda person: str(person.id), relation="id", example="",
                help_vi="Để trống khi thêm mới. Tệp xuất từ hệ thống có sẵn ID: giữ nguyên để cập nhật đúng hồ sơ."),
         Column("full_name", "Họ và tên", "Full name",
-               aliases=("Họ tên", "HO TEN", "Tên", "Name", "Họ tên đầy đủ", "Họ và tên khai sinh"),
+               aliases=("Họ tên", "HO TEN", "Tên", "Name", "Họ tên đầy đủ", "Họ và tên khai sinh",
+                        # A name split over two columns, joined by the import: "Họ và tên đệm" | "Tên".
+                        "Họ", "Họ đệm", "Họ và đệm", "Họ và tên đệm", "Họ, tên đệm", "Họ và chữ đệm"),
                clean=c.clean_full_name, render=c.render_attribute("full_name"), required=True,
                example="Nguyễn Văn An", help_vi="Bắt buộc. Họ tên tiếng Việt có dấu."),
         Column("other_names", "Tên khác", "Other names",

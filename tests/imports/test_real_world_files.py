@@ -292,3 +292,11 @@ def test_a_couple_on_one_row_is_not_joined_into_one_name(seeded, runner):
     code, outcome = invoke(runner, "couples.xlsx")
     assert (code, outcome["created"]) == (0, 1)
     assert list(people()) == ["Thân Văn Tài"]
+
+
+def test_a_name_split_on_a_one_row_header(seeded, runner):
+    code, outcome = invoke(runner, "split_names_one_row.csv")
+    assert (code, outcome["created"], outcome["unmapped_columns"]) == (0, 2, [])
+    assert list(people()) == ["Lưu Văn Vĩnh", "Bế Thị Xoan"]
+    code, outcome = invoke(runner, "split_names_ho_ten.csv", "--dry-run")
+    assert (code, outcome["unmapped_columns"], outcome["created"], outcome["errors"]) == (0, [], 1, [])
