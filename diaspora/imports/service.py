@@ -481,17 +481,41 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
     with _search_index_in_bulk(connection, sorted(created_ids.values())):
         for number, chunk in enumerate(_chunks(creates), start=1):
             records = [(created_ids[row], change) for row, change in chunk]
-            connection.execute(insert(PEOPLE_TABLE), [_person_row(person_id, change, user_id, now)
-                                                      for person_id, change in records])
+            _insert_rows(connection, PEOPLE_TABLE, [_person_row(person_id, change, user_id, now)
+                                                    for person_id, change in records])
             _insert_links(connection, records, organisation_ids)
             _progress(batch_id, 45 + 35 * min(number * CHUNK, len(creates)) // len(creates))
 
     undo = _write_updates(connection, changes, organisation_ids, user_id, now)
     _progress(batch_id, 85)
     for chunk in _chunks(_result_rows(changes, batch_id, created_ids, undo)):
-        connection.execute(insert(ROWS_TABLE), chunk)
+        _insert_rows(connection, ROWS_TABLE, chunk)
     _progress(batch_id, 95)
     return created_organisations
+
+
+def _insert_rows(connection, table, rows: list[dict]) -> None:
+    """Insert rows that all have the same keys. PostgreSQL takes them by COPY, several times faster
+    than multi-row INSERTs for tens of thousands of rows (values go through the column types' bind
+    processors, as an INSERT's would); other engines by executemany."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [(index, processor) for index, column in enumerate(columns)
+                  if (processor := column.type._cached_bind_processor(connection.dialect)) is not None]
+    preparer = connection.dialect.identifier_preparer
+    statement = (f"COPY {preparer.format_table(table)} "
+                 f"({', '.join(preparer.format_column(column) for column in columns)}) FROM STDIN")
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[name] for name in names]
+            for index, processor in processors:
+                values[index] = processor(values[index])
+            copy.write_row(values)
 
 
 def _result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
@@ -530,8 +554,7 @@ def _insert_links(connection, records: list[tuple[int, PersonChange]], organisat
                          "start_date": None, "end_date": None} for folded in change.new_organisations]
     for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_), (person_roles, roles),
                         (MEMBERSHIPS_TABLE, memberships)):
-        if rows:
-            connection.execute(insert(table), rows)
+        _insert_rows(connection, table, rows)
 
 
 def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_id, now) -> dict[int, dict]:
