@@ -195,7 +195,9 @@ def _memoised(column):
     clean, reads = column.clean, column.reads_row
 
     def cleaned(value, context):
-        key = (value.__class__, value, *(context.row.get(name) for name in reads))
+        key = (value.__class__, value)
+        if reads:  # most columns read no other value of the row: no generator to build for them
+            key += tuple(context.row.get(name) for name in reads)
         try:
             return memo[key]
         except KeyError:
