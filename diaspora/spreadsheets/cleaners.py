@@ -30,6 +30,10 @@ _PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
 _PHONE_SEPARATORS_BUT_SLASH = re.compile(r"(?:[;,\n\r|]|\s[-–]\s)+")
 _PHONE_NOTE = re.compile(r"\([^)\d]*\)")
 _DIGIT_GROUPS = re.compile(r"\d+")
+# Exported lists write birth dates with a time ("30/04/1975 00:00:00") or an English month ("30-Apr-75").
+_TIME_OF_DAY = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?", re.IGNORECASE)
 
 
 class CellError(ValueError):
@@ -248,8 +252,13 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
             raise CellError(_("Ngày sinh “%(value)s” không hợp lệ.", value=number))
         born = _birth_date_checked(born.day, born.month, born.year)
         return born, born.year
-    text = cell_text(value)
+    text = _TIME_OF_DAY.sub("", cell_text(value))
     groups = _DIGIT_GROUPS.findall(text)
+    month = _MONTH_NAME.search(text)
+    if month and len(groups) == 2:  # "30-Apr-1975" as Excel shows dates in CSV, "April 30, 1975"
+        day, year = sorted(groups, key=len)
+        born = _birth_date_checked(int(day), _MONTHS.index(month.group(1).lower()) + 1, _four_digit_year(year))
+        return born, born.year
     if len(groups) == 1 and len(groups[0]) in (4, 8) and re.fullmatch(r"\D*\d+\D*", text):
         if len(groups[0]) == 4:
             return None, _birth_year_checked(int(groups[0]))
