@@ -29,6 +29,7 @@ _EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
 _PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
 _PHONE_SEPARATORS_BUT_SLASH = re.compile(r"(?:[;,\n\r|]|\s[-–]\s)+")
 _PHONE_NOTE = re.compile(r"\([^)\d]*\)")
+_NUMBER_AS_TEXT = re.compile(r"\s*\d{6,}\.0\s*")
 _DIGIT_GROUPS = re.compile(r"\d+")
 # Exported lists write birth dates with a time ("30/04/1975 00:00:00") or an English month ("30-Apr-75").
 _TIME_OF_DAY = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?$")
@@ -352,6 +353,8 @@ def _normalised(result) -> str:
 def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str], ...]:
     """(kind, value, E.164) per number; numbers without "+" are read in the row's country, then Vietnam."""
     region = ctx.row.get("country")
+    if value.__class__ is str and _NUMBER_AS_TEXT.fullmatch(value):
+        value = int(value.strip()[:-2])  # "14085550123.0": a number cell written out by a program
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A number cell lost its leading 0 (912345678) or its "+" (84912345678).
         raw = str(int(value))

@@ -302,8 +302,9 @@ def test_a_name_split_on_a_one_row_header(seeded, runner):
     assert (code, outcome["unmapped_columns"], outcome["created"], outcome["errors"]) == (0, [], 1, [])
 
 
-def test_dates_exported_with_a_time_or_an_english_month(seeded, runner):
+def test_dates_exported_with_a_time_or_an_english_month_and_a_phone_as_a_float(seeded, runner):
     code, outcome = invoke(runner, "exported_dates.csv")
     assert (code, outcome["created"], outcome["errors"]) == (0, 4, [])
     assert [p.birth_date for p in people().values()] == [
         date(1975, 4, 30), date(1980, 12, 1), date(1969, 8, 15), date(1990, 3, 3)]
+    assert phones(person("Tống Văn Anh")) == ["+14085550123"]
