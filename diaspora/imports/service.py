@@ -503,11 +503,15 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return
+    dialect = connection.dialect
     names = list(rows[0])
     columns = [table.c[name] for name in names]
-    processors = [(index, processor) for index, column in enumerate(columns)
-                  if (processor := column.type._cached_bind_processor(connection.dialect)) is not None]
-    preparer = connection.dialect.identifier_preparer
+    processors = []
+    for index, column in enumerate(columns):
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors.append((index, processor))
+    preparer = dialect.identifier_preparer
     statement = (f"COPY {preparer.format_table(table)} "
                  f"({', '.join(preparer.format_column(column) for column in columns)}) FROM STDIN")
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
