@@ -8,6 +8,8 @@ from diaspora import select_locale
 from diaspora.auth.permissions import role_required
 from diaspora.exports import bp
 from diaspora.people.search import PeopleQuery
+from diaspora.outreach import exports as outreach_exports
+from diaspora.outreach.service import ChannelQuery, get_activity_or_404
 from diaspora.spreadsheets import export
 from diaspora.spreadsheets.columns import SHEETS
 from diaspora.spreadsheets.templates import build_template, template_filename
@@ -20,12 +22,41 @@ def people(fmt):
     query = PeopleQuery.from_args(request.args)
     if not export.may_export(current_user, query):
         abort(403)
+    user = current_user._get_current_object()
+    return _download(lambda file: export.export_people(query, file, fmt=fmt, user=user, locale=select_locale()),
+                     export.export_filename(query, fmt), fmt)
+
+
+def _download(write, download_name: str, fmt: str):
     # A temporary file, not memory: the workbook of a large list is only complete once closed.
     file = tempfile.TemporaryFile()
-    export.export_people(query, file, fmt=fmt, user=current_user._get_current_object(), locale=select_locale())
+    write(file)
     file.seek(0)
-    return send_file(file, mimetype=export.MIMETYPES[fmt], as_attachment=True,
-                     download_name=export.export_filename(query, fmt), max_age=0)
+    return send_file(file, mimetype=export.MIMETYPES[fmt], as_attachment=True, download_name=download_name, max_age=0)
+
+
+@bp.get("/channels.<any(xlsx, csv):fmt>")
+@role_required("editor")
+def channels(fmt):
+    """The channel list as filtered by the same URL arguments as the list page (the bin: admins only)."""
+    query = ChannelQuery.from_args(request.args)
+    if query.deleted and not current_user.has_role("admin"):
+        abort(403)
+    user = current_user._get_current_object()
+    return _download(lambda file: outreach_exports.export_channels(query, file, fmt=fmt, user=user,
+                                                                  locale=select_locale()),
+                     outreach_exports.channels_filename(query, fmt), fmt)
+
+
+@bp.get("/activities/<int:activity_id>/participants.<any(xlsx, csv):fmt>")
+@role_required("editor")
+def participants(activity_id, fmt):
+    """The people taking part in an activity, in the columns an attendance list is imported with."""
+    activity = get_activity_or_404(activity_id)
+    user = current_user._get_current_object()
+    return _download(lambda file: outreach_exports.export_participants(activity, file, fmt=fmt, user=user,
+                                                                      locale=select_locale()),
+                     outreach_exports.participants_filename(activity, fmt), fmt)
 
 
 @bp.get("/templates/<sheet_key>.xlsx")

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 ON_DUPLICATE_LABELS = {
@@ -14,10 +14,18 @@ ON_DUPLICATE_LABELS = {
 
 
 class UploadForm(FlaskForm):
+    """The file and what it lists: people, channels, or the people who attended an activity (which one)."""
+
+    kind = SelectField(_l("Danh sách gì"), choices=[])
+    activity = SelectField(_l("Hoạt động"), choices=[], validate_choice=False)
     file = FileField(_l("Tệp danh sách"), validators=[
         FileRequired(_l("Hãy chọn một tệp.")),
         FileAllowed(FILE_TYPES, _l("Chỉ nhận tệp Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) hoặc CSV.")),
     ])
+
+    def validate_activity(self, field):
+        if self.kind.data == "participants" and field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError(_l("Hãy chọn hoạt động mà danh sách tham dự thuộc về."))
 
 
 class SheetForm(FlaskForm):

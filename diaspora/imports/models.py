@@ -64,11 +64,16 @@ class ImportBatch(db.Model):
     message: Mapped[str | None] = mapped_column(Text)  # why it failed
     # Organisations the import created, removed again on undo when nobody else joined them.
     created_organisation_ids: Mapped[list | None] = mapped_column(_JSON)
+    # An attendance list ("participants") adds the people of its rows to this activity; the links it
+    # added are removed again on undo.
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    created_link_ids: Mapped[list | None] = mapped_column(_JSON)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user = relationship("User", foreign_keys=[user_id])
     undone_by = relationship("User", foreign_keys=[undone_by_id])
+    activity = relationship("Activity")
 
     @property
     def status_label(self) -> str:
@@ -91,7 +96,8 @@ class ImportRow(db.Model):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
     row_number: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(12))
-    # No foreign key: the history of a batch outlives the people it created and its undo removed.
+    # The record the row created or updated: a person, or a channel in a channel import. No foreign
+    # key: the history of a batch outlives the records it created and its undo removed.
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The version the import left the record at; undo refuses when the record has moved on.
     version_after: Mapped[int | None] = mapped_column(Integer)

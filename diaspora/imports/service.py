@@ -1,9 +1,15 @@
-"""Importing people from spreadsheets: prepare, plan, commit in one transaction, history and undo.
+"""Importing spreadsheets: prepare, plan, commit in one transaction, history and undo.
 
-The web wizard and `flask import-people` both call prepare_import → build_changes →
+The web wizard and the `flask import-…` commands all call prepare_import → build_changes →
 commit_changes. Preparing reads and checks everything and writes nothing; committing writes the
-whole plan with bulk Core statements in ONE transaction (any failure: nothing changes) and records
-the batch, its per-row results and what undoing it needs; one audit event covers the batch.
+whole plan in ONE transaction (any failure: nothing changes) and records the batch, its per-row
+results and what undoing it needs; one audit event covers the batch.
+
+Every record type goes through the same steps (read, header, mapping, legacy text, cleaning,
+validation, plan, batch, results, error workbook, undo refusal); a RecordKind (kinds.py) supplies
+what differs: its sheet, how duplicates are found, how the plan becomes changes, how they are
+written and undone. People are the main kind and their steps live here: bulk Core statements for
+tens of thousands of rows.
 """
 import hashlib
 import io
@@ -15,8 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
@@ -30,7 +37,7 @@ from diaspora.people.service import derived_columns
 from diaspora.records import utcnow
 from diaspora.reference.service import country_name
 from diaspora.spreadsheets import pipeline, read
-from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.spreadsheets.columns import PEOPLE, Sheet
 from diaspora.spreadsheets.errors_workbook import write_error_workbook
 from diaspora.spreadsheets.matching import check_ids, find_duplicates
 from diaspora.spreadsheets.read import SpreadsheetRejected
@@ -103,6 +110,37 @@ def upload_path(sha: str) -> Path:
     return path
 
 
+# --- record kinds ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What importing one record type does differently; every other step is shared."""
+
+    sheet: Sheet
+    label: object  # lazy text: "Kiều bào", "Kênh phân phối"…
+    find_duplicates: Callable  # (rows, mapping) -> {row: [Match]}; also flags IDs naming no record
+    build: Callable  # (Preparation) -> ChangeSet
+    write: Callable  # (ChangeSet, batch_id, user_id) -> {ImportBatch attribute: value}
+    undo: Callable  # (ImportBatch, user_id, now) -> (outcome, summary)
+    names: Callable  # (ids) -> {id: name} of the records still there
+    endpoint: str  # the page of one record
+    id_argument: str  # the endpoint's argument naming the record
+    needs_activity: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.sheet.key
+
+    def record_url(self, record_id: int) -> str:
+        return url_for(self.endpoint, **{self.id_argument: record_id})
+
+
+def kind_of(key: str | None) -> RecordKind:
+    from diaspora.imports.kinds import KINDS
+
+    return KINDS[key or PEOPLE.key]
+
+
 # --- preparing: read, map, clean, match, plan ---------------------------------------------------------
 
 @dataclass
@@ -115,6 +153,8 @@ class Preparation:
     duplicates: dict
     plans: list
     encodings: dict
+    kind: RecordKind | None = None  # None: people
+    activity_id: int | None = None  # the activity an attendance list adds its people to
 
     @property
     def rows_valid(self) -> int:
@@ -125,24 +165,37 @@ class Preparation:
         return [problem for row in self.rows for problem in row.problems]
 
 
-def prepare_import(path, *, file_name: str | None = None, sheet_name: str | None = None, **choices) -> Preparation:
+def prepare_import(path, *, file_name: str | None = None, sheet_name: str | None = None,
+                   kind: RecordKind | None = None, **choices) -> Preparation:
     """Read a sheet, then prepare_layout; raises SpreadsheetRejected."""
-    return prepare_layout(pipeline.read_layout(path, PEOPLE, sheet_name, file_name), **choices)
+    kind = kind or kind_of(None)
+    return prepare_layout(pipeline.read_layout(path, kind.sheet, sheet_name, file_name), kind=kind, **choices)
 
 
-def prepare_layout(layout: pipeline.SheetLayout, *, saved: dict | None = None, choices: dict | None = None,
-                   defaults: dict | None = None, on_duplicate: str = "skip",
-                   row_actions: dict | None = None) -> Preparation:
+def prepare_layout(layout: pipeline.SheetLayout, *, kind: RecordKind | None = None, saved: dict | None = None,
+                   choices: dict | None = None, defaults: dict | None = None, on_duplicate: str = "skip",
+                   row_actions: dict | None = None, activity_id: int | None = None) -> Preparation:
     """Map, convert legacy text, clean, validate, match and plan a sheet already read."""
-    mapping = pipeline.map_headers(layout, PEOPLE, saved=saved, choices=choices)
-    pipeline.check_mapping(mapping, PEOPLE, defaults)
+    kind = kind or kind_of(None)
+    sheet = kind.sheet
+    mapping = pipeline.map_headers(layout, sheet, saved=saved, choices=choices)
+    pipeline.check_mapping(mapping, sheet, defaults)
     encodings = pipeline.convert_legacy(layout, mapping)
-    rows = pipeline.clean_rows(layout, mapping, PEOPLE, pipeline.load_lookups(), defaults)
-    id_sources = mapping.sources("id")
-    check_ids(rows, id_sources[0].header if id_sources else "ID")
-    duplicates = find_duplicates(rows)
+    rows = pipeline.clean_rows(layout, mapping, sheet, pipeline.load_lookups(), defaults)
+    duplicates = kind.find_duplicates(rows, mapping)
     plans = pipeline.plan_rows(rows, duplicates, on_duplicate, row_actions)
-    return Preparation(layout, mapping, rows, duplicates, plans, encodings)
+    return Preparation(layout, mapping, rows, duplicates, plans, encodings, kind, activity_id)
+
+
+def id_header(mapping) -> str:
+    """The ID column as the file heads it, for the problems of IDs that name no record."""
+    sources = mapping.sources("id")
+    return sources[0].header if sources else "ID"
+
+
+def find_people_duplicates(rows: list, mapping) -> dict:
+    check_ids(rows, id_header(mapping))
+    return find_duplicates(rows)
 
 
 # --- building the changes -------------------------------------------------------------------------------
@@ -260,6 +313,15 @@ class ChangeSet:
     def plans(self):
         return self.preparation.plans
 
+    @property
+    def kind(self) -> RecordKind:
+        return self.preparation.kind or kind_of(None)
+
+    @property
+    def extra_report(self) -> dict:
+        """What a kind adds to the command line's report."""
+        return {}
+
     def count(self, action: str) -> int:
         return sum(1 for result in self.results.values() if result["action"] == action)
 
@@ -274,8 +336,13 @@ class ChangeSet:
         }
 
 
-@pipeline.bulk_step
 def build_changes(preparation: Preparation) -> ChangeSet:
+    """What the plan writes, compared with the stored records (reads only)."""
+    return (preparation.kind or kind_of(None)).build(preparation)
+
+
+@pipeline.bulk_step
+def build_people_changes(preparation: Preparation) -> ChangeSet:
     """Merge the planned rows into records, comparing updates with the stored values (reads only)."""
     plans = preparation.plans
     targets = sorted({plan.person_id for plan in plans if plan.action == "update" and plan.person_id})
@@ -298,7 +365,7 @@ def build_changes(preparation: Preparation) -> ChangeSet:
         results[plan.row] = result
     names = {folded: name for change in [*creates.values(), *updates.values()]
              for folded, name in change.new_organisations.items()}
-    existing = _organisation_ids(sorted(names))
+    existing = existing_organisation_ids(sorted(names))
     new_organisations = {}
     for change in [*creates.values(), *updates.values()]:
         for folded, name in change.new_organisations.items():
@@ -338,7 +405,7 @@ def _load_records(person_ids: list[int]) -> dict[int, PersonChange]:
     return records
 
 
-def _organisation_ids(folded_names: list[str]) -> dict[str, int]:
+def existing_organisation_ids(folded_names: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(folded_names):
         for folded, organisation_id in db.session.execute(
@@ -388,9 +455,9 @@ def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
     everything, mark the batch failed and re-raise."""
     try:
         with _sqlite_cache(db.session.connection()):
-            created_organisations = _write(changes, batch_id, getattr(user, "id", None))
+            batch_values = changes.kind.write(changes, batch_id, getattr(user, "id", None))
         batch = db.session.get(ImportBatch, batch_id)
-        _finish(batch, changes, created_organisations, user)
+        _finish(batch, changes, batch_values, user)
         db.session.commit()
     except Exception as failure:
         db.session.rollback()
@@ -458,6 +525,10 @@ def _search_index_in_bulk(connection, person_ids: list[int]):
     connection.exec_driver_sql(SQLITE_INSERT_TRIGGER)
 
 
+def write_people(changes: ChangeSet, batch_id: int, user_id: int | None) -> dict:
+    return {"created_organisation_ids": _write(changes, batch_id, user_id) or None}
+
+
 def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
     """All inserts and updates of an import; returns the ids of the organisations it created."""
     connection = db.session.connection()
@@ -488,7 +559,7 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
 
     undo = _write_updates(connection, changes, organisation_ids, user_id, now)
     _progress(batch_id, 85)
-    for chunk in _chunks(_result_rows(changes, batch_id, created_ids, undo)):
+    for chunk in _chunks(result_rows(changes, batch_id, created_ids, undo)):
         _insert_rows(connection, ROWS_TABLE, chunk)
     _progress(batch_id, 95)
     return created_organisations
@@ -522,7 +593,7 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
             copy.write_row(values)
 
 
-def _result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
+def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
     """One ImportRow per data row; the undo data of an updated record goes with its first row."""
     rows = []
     for plan in changes.plans:
@@ -598,12 +669,11 @@ def _bulk_update(connection, names, rows, user_id, now) -> None:
             raise ImportConflict(_("Có hồ sơ vừa được sửa trong lúc nhập; không có gì thay đổi, hãy nhập lại."))
 
 
-def _finish(batch: ImportBatch, changes: ChangeSet, created_organisations: list[int], user) -> None:
+def _finish(batch: ImportBatch, changes: ChangeSet, batch_values: dict, user) -> None:
     summary = changes.summary
-    for name, value in summary.items():
+    for name, value in (*summary.items(), *batch_values.items()):
         setattr(batch, name, value)
     batch.status, batch.progress, batch.finished_at = "committed", 100, utcnow()
-    batch.created_organisation_ids = list(created_organisations) or None
     batch.mapping = changes.preparation.mapping.to_json()
     batch.sheet_name = changes.preparation.layout.sheet_name
     record("import", entity_type="import_batches", entity_id=batch.id, user=user,
@@ -616,11 +686,12 @@ def _finish(batch: ImportBatch, changes: ChangeSet, created_organisations: list[
 # --- batches: the wizard's draft, running, the command line --------------------------------------------
 
 def create_batch(*, sha: str, size: int, file_name: str, user=None, source: str = "web", status: str = "draft",
-                 sheet_name: str | None = None, on_duplicate: str = "skip") -> ImportBatch:
+                 sheet_name: str | None = None, on_duplicate: str = "skip", sheet_key: str = PEOPLE.key,
+                 activity_id: int | None = None) -> ImportBatch:
     """A new batch for a stored file (a draft for the wizard, running for the command line)."""
     batch = ImportBatch(file_sha256=sha, file_size=size, file_name=(file_name or sha)[:255],
                         user_id=getattr(user, "id", None), source=source, status=status, sheet_name=sheet_name,
-                        on_duplicate=on_duplicate)
+                        on_duplicate=on_duplicate, sheet_key=sheet_key, activity_id=activity_id)
     db.session.add(batch)
     db.session.commit()
     return batch
@@ -647,16 +718,17 @@ def batch_preparation(batch: ImportBatch, fresh: bool = False) -> Preparation:
     Paging through the preview reuses the last preparation of the same file and mapping for a few
     minutes (reading and matching 50,000 rows takes seconds); the commit always starts afresh.
     """
-    key = (batch.id, batch.file_sha256, batch.sheet_name, json.dumps(batch.mapping_choices, sort_keys=True),
-           json.dumps(batch.defaults, sort_keys=True))
+    key = (batch.id, batch.sheet_key, batch.activity_id, batch.file_sha256, batch.sheet_name,
+           json.dumps(batch.mapping_choices, sort_keys=True), json.dumps(batch.defaults, sort_keys=True))
     cached = _PREPARED.get("last")
     if not fresh and cached and cached[0] == key and time.monotonic() - cached[1] < PREPARED_SECONDS:
         preparation = cached[2]
     else:
         _PREPARED.clear()
         preparation = prepare_import(upload_path(batch.file_sha256), file_name=batch.file_name,
-                                     sheet_name=batch.sheet_name, choices=_int_keys(batch.mapping_choices),
-                                     defaults=batch.defaults)
+                                     sheet_name=batch.sheet_name, kind=kind_of(batch.sheet_key),
+                                     choices=_int_keys(batch.mapping_choices), defaults=batch.defaults,
+                                     activity_id=batch.activity_id)
         if not fresh:
             _PREPARED["last"] = (key, time.monotonic(), preparation)
     plans = pipeline.plan_rows(preparation.rows, preparation.duplicates, batch.on_duplicate,
@@ -734,25 +806,29 @@ def report(changes: ChangeSet, batch: ImportBatch | None = None, dry_run: bool =
         "unchanged": summary["unchanged"],
         "skipped": summary["skipped"],
         "errors": [problem.to_json() for problem in preparation.problems],
-        "duplicates": [{"row": row, "matches": [match.to_json() for match in matches]}
+        "duplicates": [{"row": row, "matches": [match.to_json(changes.kind.id_argument) for match in matches]}
                        for row, matches in sorted(preparation.duplicates.items())],
         "unmapped_columns": [column.header for column in preparation.mapping.unmapped],
         "legacy_columns": {preparation.mapping.header_of(index): encoding
                            for index, encoding in preparation.encodings.items()},
+        **changes.extra_report,
     }
 
 
 def import_file(path, *, file_name: str | None = None, sheet_name: str | None = None, on_duplicate: str = "skip",
-                dry_run: bool = False, user=None) -> dict:
+                dry_run: bool = False, user=None, kind: RecordKind | None = None,
+                activity_id: int | None = None) -> dict:
     """Import a file from the command line; returns report(). Raises SpreadsheetRejected."""
-    preparation = prepare_import(path, file_name=file_name or Path(path).name, sheet_name=sheet_name,
-                                 on_duplicate=on_duplicate)
+    kind = kind or kind_of(None)
+    preparation = prepare_import(path, file_name=file_name or Path(path).name, sheet_name=sheet_name, kind=kind,
+                                 on_duplicate=on_duplicate, activity_id=activity_id)
     changes = build_changes(preparation)
     if dry_run:
         return report(changes, dry_run=True)
     sha, size = store_file(path)
     batch = create_batch(sha=sha, size=size, file_name=file_name or Path(path).name, user=user, source="cli",
-                         status="running", sheet_name=preparation.layout.sheet_name, on_duplicate=on_duplicate)
+                         status="running", sheet_name=preparation.layout.sheet_name, on_duplicate=on_duplicate,
+                         sheet_key=kind.key, activity_id=activity_id)
     return report(changes, commit_changes(changes, batch.id, user))
 
 
@@ -767,49 +843,61 @@ def undo_batch(batch_id: int, user=None) -> dict:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != "committed":
         raise ValueError(_("Chỉ hoàn tác được một lần nhập đã hoàn tất."))
-    rows = db.session.execute(
+    now = utcnow()
+    with _sqlite_cache(db.session.connection()):
+        outcome, summary = kind_of(batch.sheet_key).undo(batch, getattr(user, "id", None), now)
+    batch.status, batch.undone_at, batch.undone_by_id = "undone", now, getattr(user, "id", None)
+    record("import_undo", entity_type="import_batches", entity_id=batch.id, user=user, changes=outcome,
+           summary=summary)
+    db.session.commit()
+    return {**outcome, "summary": summary}
+
+
+def changed_rows(batch: ImportBatch):
+    """The rows of a batch that created or updated a record, with what undoing them needs."""
+    return db.session.execute(
         select(ImportRow.row_number, ImportRow.action, ImportRow.person_id, ImportRow.version_after, ImportRow.undo)
-        .where(ImportRow.batch_id == batch_id, ImportRow.action.in_(("created", "updated")),
+        .where(ImportRow.batch_id == batch.id, ImportRow.action.in_(("created", "updated")),
                ImportRow.person_id.is_not(None))
         .order_by(ImportRow.row_number)
     ).all()
+
+
+def undo_people(batch: ImportBatch, user_id: int | None, now) -> tuple[dict, str]:
+    """Remove the people a batch created and restore those it updated; raises UndoRefused."""
+    rows = changed_rows(batch)
     created = sorted({row.person_id for row in rows if row.action == "created"})
     restores = [row for row in rows if row.undo]
-    _refuse_if_edited(rows)
+    refuse_if_edited(rows)
     connection = db.session.connection()
-    now = utcnow()
-    with _sqlite_cache(connection):
-        restored = _restore(connection, restores, getattr(user, "id", None), now)
-        for chunk in _chunks(created):
-            for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
-                connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
-            connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
-        removed_organisations = _remove_created_organisations(connection, batch.created_organisation_ids or [])
-    batch.status, batch.undone_at, batch.undone_by_id = "undone", now, getattr(user, "id", None)
+    restored = _restore(connection, restores, user_id, now)
+    for chunk in _chunks(created):
+        for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
+            connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
+        connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
+    removed_organisations = remove_created_organisations(connection, batch.created_organisation_ids or [])
     outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
-    record("import_undo", entity_type="import_batches", entity_id=batch.id, user=user, changes=outcome,
-           summary=_("Hoàn tác lần nhập %(file)s: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.",
-                     file=batch.file_name, removed=len(created), restored=restored))
-    db.session.commit()
-    return outcome
+    return outcome, _("Hoàn tác lần nhập %(file)s: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.",
+                      file=batch.file_name, removed=len(created), restored=restored)
 
 
-def _refuse_if_edited(rows) -> None:
+def refuse_if_edited(rows, model=Person, name=Person.full_name) -> None:
+    """Raise UndoRefused when a record the batch wrote has another version than the one it left."""
     expected = {row.person_id: (row.row_number, row.version_after) for row in rows}
     edited = []
     for chunk in _chunks(sorted(expected)):
-        for person_id, version, name in db.session.execute(
-                select(Person.id, Person.version, Person.full_name).where(Person.id.in_(chunk))):
+        for person_id, version, name_ in db.session.execute(
+                select(model.id, model.version, name).where(model.id.in_(chunk))):
             row_number, version_after = expected[person_id]
             if version != version_after:
-                edited.append((row_number, person_id, name))
+                edited.append((row_number, person_id, name_))
     if edited:
         raise UndoRefused(sorted(edited))
 
 
-def _stored_value(name: str, value):
+def stored_value(name: str, value, table=PEOPLE_TABLE):
     """A JSON-kept value back in its column's Python type (dates come back as ISO strings)."""
-    if value is not None and PEOPLE_TABLE.c[name].type.python_type is date:
+    if value is not None and table.c[name].type.python_type is date:
         return date.fromisoformat(value)
     return value
 
@@ -821,7 +909,7 @@ def _restore(connection, rows, user_id, now) -> int:
     groups: dict[tuple, list[dict]] = {}
     links = {"contacts": [], "fields": [], "roles": [], "organisations": []}
     for row in rows:
-        values = {name: _stored_value(name, value) for name, value in row.undo["attributes"].items()}
+        values = {name: stored_value(name, value) for name, value in row.undo["attributes"].items()}
         if "full_name" in values:
             values["name_folded"] = fold(values["full_name"])[:200]
         groups.setdefault(tuple(sorted(values)), []).append(
@@ -849,12 +937,16 @@ def _restore(connection, rows, user_id, now) -> int:
     return len(rows)
 
 
-def _remove_created_organisations(connection, organisation_ids: list[int]) -> int:
-    """Organisations the import created, unless someone joined or edited them since."""
+def remove_created_organisations(connection, organisation_ids: list[int]) -> int:
+    """Organisations the import created, unless someone joined, edited or linked them since."""
+    from diaspora.outreach.models import ActivityParticipant, DistributionChannel
+
     if not organisation_ids:
         return 0
-    still_used = set(db.session.scalars(
-        select(Membership.organisation_id).where(Membership.organisation_id.in_(organisation_ids))))
+    still_used = set()
+    for column in (Membership.organisation_id, DistributionChannel.organisation_id,
+                   ActivityParticipant.organisation_id):
+        still_used.update(db.session.scalars(select(column).where(column.in_(organisation_ids))))
     removable = [oid for oid in organisation_ids if oid not in still_used]
     if not removable:
         return 0
@@ -898,7 +990,7 @@ def save_mapping(name: str, mapping, user=None, sheet_key: str = PEOPLE.key) -> 
 
 # --- the wizard ------------------------------------------------------------------------------------------
 
-def start_upload(upload, user=None) -> ImportBatch:
+def start_upload(upload, user=None, sheet_key: str = PEOPLE.key, activity_id: int | None = None) -> ImportBatch:
     """Store an uploaded file and open a draft batch on its default sheet; raises SpreadsheetRejected
     (and forgets the file) when it is not a spreadsheet we can read safely."""
     sha, size = store_upload(upload.stream)
@@ -910,7 +1002,16 @@ def start_upload(upload, user=None) -> ImportBatch:
         if not db.session.scalar(select(ImportBatch.id).where(ImportBatch.file_sha256 == sha).limit(1)):
             upload_path(sha).unlink(missing_ok=True)
         raise
-    return create_batch(sha=sha, size=size, file_name=file_name, user=user, sheet_name=sheet.name)
+    return create_batch(sha=sha, size=size, file_name=file_name, user=user, sheet_name=sheet.name,
+                        sheet_key=sheet_key, activity_id=activity_id)
+
+
+def activities_to_attend(limit: int = 200) -> list:
+    """Live activities an attendance list may be imported into, the latest first."""
+    from diaspora.outreach.models import Activity
+
+    return list(db.session.scalars(select(Activity).where(Activity.deleted_at.is_(None))
+                                   .order_by(Activity.start_date.desc(), Activity.id.desc()).limit(limit)))
 
 
 def sheets_of(batch: ImportBatch) -> list:
@@ -919,24 +1020,27 @@ def sheets_of(batch: ImportBatch) -> list:
 
 
 def draft_layout(batch: ImportBatch) -> pipeline.SheetLayout:
-    return pipeline.read_layout(upload_path(batch.file_sha256), PEOPLE, batch.sheet_name, batch.file_name)
+    return pipeline.read_layout(upload_path(batch.file_sha256), kind_of(batch.sheet_key).sheet, batch.sheet_name,
+                                batch.file_name)
 
 
 def draft_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, saved: SavedMapping | None = None):
     """The mapping the wizard shows: automatic, then a saved mapping if one is applied, else the draft's choices."""
+    sheet = kind_of(batch.sheet_key).sheet
     if saved is not None:
-        return pipeline.map_headers(layout, PEOPLE, saved=saved.entries)
-    return pipeline.map_headers(layout, PEOPLE, choices=_int_keys(batch.mapping_choices))
+        return pipeline.map_headers(layout, sheet, saved=saved.entries)
+    return pipeline.map_headers(layout, sheet, choices=_int_keys(batch.mapping_choices))
 
 
 def set_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, choices: dict[int, str],
                 default_country: str | None, save_as: str | None, user=None):
     """Record the chosen mapping (and save it by name); returns the columns still missing."""
-    mapping = pipeline.map_headers(layout, PEOPLE, choices=choices)
+    sheet = kind_of(batch.sheet_key).sheet
+    mapping = pipeline.map_headers(layout, sheet, choices=choices)
     defaults = {"country": default_country} if default_country else None
-    missing = mapping.missing(PEOPLE, defaults)
+    missing = mapping.missing(sheet, defaults)
     if save_as:
-        save_mapping(save_as.strip(), mapping, user)
+        save_mapping(save_as.strip(), mapping, user, sheet.key)
     update_draft(batch, mapping_choices={str(index): key for index, key in choices.items()}, defaults=defaults,
                  row_actions=None)
     return missing
@@ -979,11 +1083,12 @@ def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page:
         chosen = sorted(plans, key=lambda plan: (plan.action != "error", not plan.matches, plan.row))
     shown = chosen[(page - 1) * per_page:page * per_page]
     raw = dict(changes.preparation.layout.data_rows)
-    name_sources = [column.index for column in changes.preparation.mapping.sources("full_name")]
-    people = person_names([match.person_id for plan in shown for match in plan.matches if match.person_id])
+    name_key = changes.kind.sheet.name_key
+    name_sources = [column.index for column in changes.preparation.mapping.sources(name_key)]
+    people = changes.kind.names([match.person_id for plan in shown for match in plan.matches if match.person_id])
     rows = [{
         "row": plan.row, "plan": plan, "action": results[plan.row]["action"], "note": results[plan.row]["note"],
-        "name": plan.values.get("full_name") or next(
+        "name": plan.values.get(name_key) or next(
             (str(raw[plan.row][index]) for index in name_sources if index < len(raw[plan.row])
              and raw[plan.row][index] not in (None, "")), ""),
         "country": country_name(plan.values.get("country")),
@@ -1014,7 +1119,8 @@ def error_workbook(batch: ImportBatch) -> io.BytesIO:
                     for row in preparation.rows if row.problems}
     else:
         layout = draft_layout(batch)
-        pipeline.convert_legacy(layout, pipeline.map_headers(layout, PEOPLE, choices=_int_keys(batch.mapping_choices)))
+        pipeline.convert_legacy(layout, pipeline.map_headers(layout, kind_of(batch.sheet_key).sheet,
+                                                             choices=_int_keys(batch.mapping_choices)))
         problems = dict(db.session.execute(
             select(ImportRow.row_number, ImportRow.problems)
             .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())

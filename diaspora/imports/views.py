@@ -8,7 +8,7 @@ from diaspora.extensions import db
 from diaspora.imports import bp, forms, service
 from diaspora.imports.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.reference.service import country_choices
-from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.imports.kinds import KINDS
 from diaspora.spreadsheets.read import SpreadsheetRejected
 
 
@@ -38,16 +38,21 @@ def _rejected(batch: ImportBatch, rejected: SpreadsheetRejected):
 @bp.get("/")
 @role_required("editor")
 def index():
-    return render_template("imports/index.html", batches=service.history(_page()))
+    return render_template("imports/index.html", batches=service.history(_page()), kinds=KINDS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("editor")
 def upload():
-    form = forms.UploadForm()
+    form = forms.UploadForm(kind=request.args.get("kind", "people"), activity=request.args.get("activity", ""))
+    form.kind.choices = [(key, str(kind.label)) for key, kind in KINDS.items()]
+    form.activity.choices = [("", "—")] + [(str(activity.id), f"{activity.start_date:%d/%m/%Y} · {activity.title}")
+                                           for activity in service.activities_to_attend()]
     if form.validate_on_submit():
+        kind = KINDS[form.kind.data]
         try:
-            batch = service.start_upload(form.file.data, current_user)
+            batch = service.start_upload(form.file.data, current_user, kind.key,
+                                         int(form.activity.data) if kind.needs_activity else None)
         except SpreadsheetRejected as rejected:
             form.file.errors.append(rejected.message)
         else:
@@ -82,7 +87,8 @@ def mapping(batch_id):
         return _rejected(batch, rejected)
     saved = service.saved_mapping(request.args.get("saved"))
     current = service.draft_mapping(batch, layout, saved)
-    form = forms.mapping_form(current, PEOPLE, country_choices(common_first=False))
+    kind = service.kind_of(batch.sheet_key)
+    form = forms.mapping_form(current, kind.sheet, country_choices(common_first=False))
     if request.method == "GET":
         form.default_country.data = (batch.defaults or {}).get("country", "")
     elif form.validate_on_submit():
@@ -93,7 +99,7 @@ def mapping(batch_id):
         flash(_("Chưa có cột bắt buộc: %(columns)s. Hãy chọn cột tương ứng hoặc quốc gia mặc định.",
                 columns=", ".join(column.header_vi for column in missing)), "danger")
     return render_template("imports/mapping.html", batch=batch, form=form, mapping=current, layout=layout,
-                           saved_mappings=service.saved_mappings(), saved=saved)
+                           saved_mappings=service.saved_mappings(kind.key), saved=saved, kind=kind)
 
 
 @bp.route("/<int:batch_id>/preview", methods=["GET", "POST"])
@@ -114,7 +120,7 @@ def preview(batch_id):
         return _rejected(batch, rejected)
     rows, total = service.preview_rows(changes, show, _page())
     return render_template("imports/preview.html", batch=batch, form=form, changes=changes, rows=rows, total=total,
-                           show=show, page=_page(), labels=ROW_ACTION_LABELS)
+                           show=show, page=_page(), labels=ROW_ACTION_LABELS, kind=changes.kind)
 
 
 @bp.post("/<int:batch_id>/commit")
@@ -137,11 +143,12 @@ def show(batch_id):
         return redirect(url_for(".preview", batch_id=batch.id))
     action = request.args.get("action") or None
     rows = service.batch_rows(batch, action, _page())
-    names = service.person_names(
+    kind = service.kind_of(batch.sheet_key)
+    names = kind.names(
         [row.person_id for row in rows.items if row.person_id]
         + [match["person_id"] for row in rows.items for match in row.matches or [] if "person_id" in match])
     return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
-                           names=names, progress=service.batch_progress(batch))
+                           names=names, progress=service.batch_progress(batch), kind=kind)
 
 
 @bp.get("/<int:batch_id>/progress")
@@ -169,9 +176,10 @@ def undo(batch_id):
     except service.UndoRefused as refused:
         rows = service.batch_rows(batch, None, 1)
         return render_template("imports/show.html", batch=batch, rows=rows, action=None, refused=refused.records,
-                               labels=ROW_ACTION_LABELS, names={}, progress=100), 409
+                               labels=ROW_ACTION_LABELS, names={}, progress=100,
+                               kind=service.kind_of(batch.sheet_key)), 409
     except ValueError as problem:
         flash(str(problem), "danger")
     else:
-        flash(_("Đã hoàn tác: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.", **outcome), "success")
+        flash(outcome["summary"], "success")
     return redirect(url_for(".show", batch_id=batch.id))

@@ -359,6 +359,25 @@ class ChannelQuery:
 
 def search_channels(query: ChannelQuery) -> ResultPage:
     """One page of channels matching the query, with the total count."""
+    conditions = _channel_conditions(query)
+    total = db.session.scalar(select(func.count()).select_from(DistributionChannel).where(*conditions))
+    items = db.session.scalars(
+        channels_select(query).limit(query.per_page).offset((query.page - 1) * query.per_page)).unique().all()
+    return ResultPage(items=list(items), total=total, page=query.page, per_page=query.per_page)
+
+
+def channels_select(query: ChannelQuery):
+    """Every channel the query finds, in the list's order, with what a list or an export shows."""
+    channel = DistributionChannel
+    order = CHANNEL_SORTS[query.sort.lstrip("-")]
+    if query.sort.startswith("-"):
+        order = tuple(column.desc() for column in order)
+    return (select(channel).where(*_channel_conditions(query)).order_by(*order)
+            .options(selectinload(channel.products), selectinload(channel.person),
+                     selectinload(channel.organisation)))
+
+
+def _channel_conditions(query: ChannelQuery) -> list:
     channel = DistributionChannel
     conditions = [channel.deleted_at.is_not(None) if query.deleted else channel.deleted_at.is_(None)]
     for word in fold(query.q).split():
@@ -381,16 +400,7 @@ def search_channels(query: ChannelQuery) -> ResultPage:
         if query.product_status:
             carried = carried.where(ChannelProduct.status == query.product_status)
         conditions.append(channel.id.in_(carried))
-    total = db.session.scalar(select(func.count()).select_from(channel).where(*conditions))
-    order = CHANNEL_SORTS[query.sort.lstrip("-")]
-    if query.sort.startswith("-"):
-        order = tuple(column.desc() for column in order)
-    items = db.session.scalars(
-        select(channel).where(*conditions).order_by(*order)
-        .options(selectinload(channel.products), selectinload(channel.person), selectinload(channel.organisation))
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique().all()
-    return ResultPage(items=list(items), total=total, page=query.page, per_page=query.per_page)
+    return conditions
 
 
 def get_channel_or_404(channel_id: int, include_deleted: bool = False) -> DistributionChannel:

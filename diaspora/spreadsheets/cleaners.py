@@ -51,6 +51,8 @@ class Lookups:
     field_names: list[str] = field(default_factory=list)
     roles: dict[str, int] = field(default_factory=dict)
     role_names: list[str] = field(default_factory=list)
+    products: dict[str, int] = field(default_factory=dict)  # fold_key of the name -> id
+    product_names: list[str] = field(default_factory=list)
 
     def country_code(self, text: str) -> str | None:
         country = self.find_country(text)
@@ -314,6 +316,115 @@ def clean_organisations(value, ctx) -> tuple[str, ...]:
     return tuple(names)
 
 
+def clean_organisation_name(value, ctx) -> str:
+    """One organisation's name (a channel's); it may contain commas and semicolons."""
+    name = cell_text(value)
+    if len(name) > 300:
+        raise CellError(_("Tên tổ chức dài quá %(limit)d ký tự.", limit=300))
+    return name
+
+
+# --- channels ------------------------------------------------------------------------------------------
+
+def label_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
+    """A cleaner for a coded value written by its label, in Vietnamese or English (the export writes the
+    Vietnamese label), by its code, or by one of the other words staff use for it (`words`, folded)."""
+    table: dict[str, str] = {}
+
+    def clean(value, ctx):
+        if not table:
+            from flask_babel import force_locale
+
+            for locale in ("en", "vi"):
+                with force_locale(locale):
+                    table.update((fold_key(str(label)), code) for code, label in labels.items())
+            table.update((fold_key(code), code) for code in labels)
+            table.update(words or {})
+        with_vi = ", ".join(str(label) for label in labels.values())
+        return _choice(value, table, with_vi)
+
+    return clean
+
+
+CHANNEL_TYPE_WORDS = {
+    **dict.fromkeys(("cuahangtaphoa", "tiemtaphoa", "taphoa", "store", "grocery", "minimart"), "shop"),
+    **dict.fromkeys(("sieuthimini", "chuoisieuthi", "market"), "supermarket"),
+    **dict.fromkeys(("quanan", "nhahangviet"), "restaurant"),
+    **dict.fromkeys(("nhapkhau", "doanhnghiepnhapkhau", "congtynhapkhau"), "importer"),
+    **dict.fromkeys(("phanphoi", "nhaphanphoi", "banbuon", "daily", "distributor"), "wholesaler"),
+    **dict.fromkeys(("online", "trangthuongmaidientu", "thuongmaidientu", "santhuongmaidientu",
+                     "cuahangtructuyen", "sangiaodich", "tmdt"), "ecommerce"),
+    **dict.fromkeys(("hoichotrienlam", "trienlam", "exhibition"), "fair"),
+}
+CHANNEL_STATUS_WORDS = {
+    **dict.fromkeys(("moi", "chualienhe", "tiemnang"), "potential"),
+    **dict.fromkeys(("dangtraodoi", "dangdamphan", "lienhe"), "contacted"),
+    **dict.fromkeys(("doitac", "danghoptac", "hoptac", "dangphanphoi"), "partner"),
+    **dict.fromkeys(("ngunghoptac", "tamdung", "dung"), "inactive"),
+}
+_PERSON_ID = re.compile(r"(?:\(\s*)?(?:id|mã|ma)?\s*:?\s*#?(\d+)\s*\)?$", re.IGNORECASE)
+
+
+def clean_person_reference(value, ctx) -> tuple[str, object]:
+    """("id", n) for a record ID, alone or after the name ("Nguyễn Văn An (ID 12)"); else ("name", text),
+    which the channel import looks up among the people of the register."""
+    text = cell_text(value) or ""
+    match = _PERSON_ID.search(text)
+    if match and (match.start() == 0 or text[match.start() - 1].isspace() or text[match.start()] == "("):
+        return "id", int(match.group(1))
+    if not any(ch.isalpha() for ch in text):
+        raise CellError(_("“%(value)s” không phải họ tên hay ID hồ sơ.", value=text))
+    return "name", text
+
+
+def clean_products(value, ctx) -> tuple[int, ...]:
+    """Typical products of the catalogue by name, separated by ; or new lines (names hold commas); a name
+    may be written in part when it fits one product alone ("Vải thiều" → "Vải thiều Thanh Hà")."""
+    table = ctx.lookups.products
+    ids, unknown = [], []
+    for part in split_values(value, _LINE_OR_SEMICOLON):
+        key = fold_key(part)
+        found = table.get(key)
+        if found is None and len(key) >= 4:
+            candidates = {product_id for name, product_id in table.items() if key in name}
+            found = candidates.pop() if len(candidates) == 1 else None
+        if found is None:
+            unknown.append(part)
+        elif found not in ids:
+            ids.append(found)
+    if unknown:
+        raise CellError(_("Không có sản phẩm “%(value)s” trong danh mục sản phẩm tiêu biểu.",
+                          value="; ".join(unknown)))
+    return tuple(ids)
+
+
+def clean_single_phone(value, ctx) -> str:
+    """One phone number in E.164 (a channel keeps one)."""
+    numbers = clean_phones(value, ctx)
+    if len(numbers) != 1:
+        raise CellError(_("Chỉ ghi một số điện thoại cho mỗi kênh."))
+    return numbers[0][2]
+
+
+def clean_single_email(value, ctx) -> str:
+    emails = clean_emails(value, ctx)
+    if len(emails) != 1:
+        raise CellError(_("Chỉ ghi một địa chỉ email cho mỗi kênh."))
+    return emails[0][2]
+
+
+def clean_website(value, ctx) -> str:
+    """A web address; "vietmart.jp" gets "https://" (as the channel form does)."""
+    text = cell_text(value).strip()
+    if " " in text or "." not in text:
+        raise CellError(_("“%(value)s” không phải địa chỉ trang web.", value=text))
+    if not text.lower().startswith(("http://", "https://")):
+        text = "https://" + text
+    if len(text) > 300:
+        raise CellError(_("Dài quá %(limit)d ký tự.", limit=300))
+    return text
+
+
 # --- contacts ----------------------------------------------------------------------------------------
 
 def _phone(raw: str, region: str | None, numeric: bool):
@@ -483,3 +594,22 @@ def render_contacts(*kinds: str, labelled: bool = False) -> Callable:
 
 _OTHER_LABELS = {"wechat": "WeChat", "line": "LINE", "kakaotalk": "KakaoTalk", "whatsapp": "WhatsApp",
                  "website": "Web", "address": "Địa chỉ"}
+
+
+def render_person_reference(channel) -> str:
+    """The person behind a channel as "Name (ID n)", which the import reads back to the same record."""
+    person = channel.person
+    return f"{person.full_name} (ID {person.id})" if person is not None else ""
+
+
+def render_channel_organisation(channel) -> str:
+    return channel.organisation.name if channel.organisation is not None else ""
+
+
+def render_products(status: str) -> Callable:
+    """A renderer joining the names of a channel's products with the given status."""
+
+    def render(channel) -> str:
+        return "; ".join(link.product.name for link in channel.products if link.status == status)
+
+    return render

@@ -1,5 +1,8 @@
 """The one declaration of every spreadsheet column: import mapping, export, templates and docs read it.
 
+Three record types have sheets: people (PEOPLE), distribution channels (CHANNELS) and the participants
+of an activity (PARTICIPANTS: the people columns and their part in the activity).
+
 A Column knows its key, its Vietnamese and English headers, the other headers staff write for it
 (aliases), how to clean a cell (`clean(value, ctx)`, see cleaners.py) and how to render a record
 back into cell text that `clean` reads again (`render(person)`). Header matching ignores case,
@@ -9,7 +12,9 @@ What a cleaned value fills:
 - `attributes`: the Person attributes, in order; a single attribute takes the value, several take
   the items of the tuple the cleaner returns (birth_date → (birth_date, birth_year)).
 - `relation`: "id" (the record to update), "contacts" (tuples (kind, value, normalized)),
-  "fields" / "roles" (ids), "organisations" (names; memberships by folded name).
+  "fields" / "roles" (ids), "organisations" (names; memberships by folded name); for channels
+  "person" (("id", n) or ("name", text)), "organisation" (a name), "products" (product ids);
+  "participation" (the row's part in the activity, kept beside the person it names).
 """
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,11 +23,19 @@ from typing import Callable
 from sqlalchemy import select
 
 from diaspora.extensions import db
+from diaspora.outreach.models import (
+    CHANNEL_SCALES,
+    CHANNEL_STATUSES,
+    CHANNEL_TYPES,
+    ActivityParticipant,
+    DistributionChannel,
+)
 from diaspora.people.models import CONSENT_LABELS, GENDER_LABELS, PERSON_TYPE_LABELS, Person
 from diaspora.spreadsheets import cleaners as c
 from diaspora.text import fold_key
 
-RELATIONS = ("id", "contacts", "fields", "roles", "organisations")
+RELATIONS = ("id", "contacts", "fields", "roles", "organisations", "person", "organisation", "products",
+             "participation")
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class Column:
 
     @property
     def targets(self) -> tuple[str, ...]:
-        """The Person attributes this column fills (none for relations)."""
+        """The record attributes this column fills (none for relations)."""
         if self.relation is not None:
             return ()
         return self.attributes if self.attributes is not None else (self.key,)
@@ -67,11 +80,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
-    """An importable record type: its columns in export order and the duplicate rules it uses
-    (match_on: "email", "phone", "name" — the same folded name backed by a shared fact —, "fuzzy_name")."""
+    """An importable record type: its columns in export order, the table its attributes live in (export
+    and templates read the column types from it), the column that names a row in previews, and the
+    duplicate rules it uses (match_on: "email", "phone", "name" — the same folded name backed by a
+    shared fact —, "fuzzy_name"; for channels "website" and "name_country")."""
 
     key: str
     columns: tuple[Column, ...]
+    table: object = None
+    name_key: str = "full_name"
     match_on: tuple[str, ...] = ()
     _by_key: dict = field(init=False, repr=False, compare=False)
 
@@ -109,14 +126,10 @@ class Sheet:
         return tuple(column for column in self.columns if column.required)
 
 
-def _length(attribute: str) -> int:
-    return Person.__table__.c[attribute].type.length
-
-
-def _text(attribute: str) -> Callable:
-    """Free text, as long as the Person column allows (unbounded Text columns: 10,000 characters, with
+def _text(attribute: str, table=Person.__table__) -> Callable:
+    """Free text, as long as the table's column allows (unbounded Text columns: 10,000 characters, with
     their line breaks kept)."""
-    length = _length(attribute)
+    length = table.c[attribute].type.length
     return c.text_cleaner(length or 10_000, paragraphs=length is None)
 
 
@@ -147,6 +160,7 @@ def _labels(labels: dict) -> Callable[[], list[str]]:
 
 PEOPLE = Sheet(
     key="people",
+    table=Person.__table__,
     match_on=("email", "phone", "name", "fuzzy_name"),
     columns=(
         Column("id", "ID", "ID", aliases=("Mã hồ sơ", "Mã số hồ sơ", "Record ID"),
@@ -264,4 +278,120 @@ PEOPLE = Sheet(
     ),
 )
 
-SHEETS = {PEOPLE.key: PEOPLE}
+
+def product_choices() -> list[str]:
+    """Names of the active typical products, by name (the template's drop-down)."""
+    from diaspora.outreach.models import Product
+
+    return list(db.session.scalars(select(Product.name).where(Product.active).order_by(Product.name_folded)))
+
+
+_CHANNEL_TABLE = DistributionChannel.__table__
+
+
+def _channel_text(attribute: str) -> Callable:
+    return _text(attribute, _CHANNEL_TABLE)
+
+
+_COUNTRY_ALIASES = ("Quốc gia", "Nước", "Country", "Nước sở tại", "Nước cư trú", "Quốc gia cư trú")
+
+CHANNELS = Sheet(
+    key="channels",
+    table=_CHANNEL_TABLE,
+    name_key="name",
+    match_on=("email", "phone", "website", "name_country"),
+    columns=(
+        Column("id", "ID", "ID", aliases=("Mã kênh", "Channel ID"),
+               clean=c.clean_id, render=lambda channel: str(channel.id), relation="id",
+               help_vi="Để trống khi thêm mới. Tệp xuất từ hệ thống có sẵn ID: giữ nguyên để cập nhật đúng kênh."),
+        Column("name", "Tên kênh", "Channel name",
+               aliases=("Tên cửa hàng", "Tên doanh nghiệp", "Tên cơ sở", "Tên đơn vị", "Tên nhà phân phối",
+                        "Cửa hàng", "Doanh nghiệp", "Nhà phân phối", "Kênh phân phối", "Tên", "Name", "Channel"),
+               clean=_channel_text("name"), render=c.render_attribute("name"), required=True,
+               example="Siêu thị Việt Mart Tokyo", help_vi="Bắt buộc. Tên cửa hàng, doanh nghiệp, hội chợ…"),
+        Column("channel_type", "Loại kênh", "Channel type",
+               aliases=("Loại hình", "Loại", "Hình thức", "Loại hình kinh doanh", "Type"),
+               clean=c.label_cleaner(CHANNEL_TYPES, c.CHANNEL_TYPE_WORDS), render=c.render_label("channel_type", CHANNEL_TYPES),
+               choices=_labels(CHANNEL_TYPES), example="Siêu thị",
+               help_vi="Cửa hàng, Siêu thị, Nhà hàng, Nhà nhập khẩu, Nhà phân phối bán buôn, Sàn / cửa hàng trực tuyến, "
+                       "Hội chợ hoặc Khác; để trống là Khác."),
+        Column("country", "Quốc gia", "Country", aliases=_COUNTRY_ALIASES[1:],
+               clean=c.clean_country, render=c.render_country, attributes=("country_code",), required=True,
+               choices=country_choices, example="Nhật Bản",
+               help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP)."),
+        Column("city", "Thành phố", "City", aliases=("Tỉnh/Bang", "Bang", "Tỉnh/Thành phố", "City/State", "State"),
+               clean=_channel_text("city"), render=c.render_attribute("city"), example="Tokyo"),
+        Column("address", "Địa chỉ", "Address", aliases=("Địa chỉ cửa hàng", "Địa chỉ liên hệ"),
+               clean=_channel_text("address"), render=c.render_attribute("address"), example="2-5-1 Ueno, Taito-ku"),
+        # The person behind a channel is a record of the people register: the export writes
+        # "Name (ID n)", which the import reads back exactly; a name alone is looked up among live records.
+        Column("person", "Người phụ trách", "Person in charge",
+               aliases=("Kiều bào phụ trách", "Chủ kênh", "Chủ cửa hàng", "Người đại diện", "Người liên hệ",
+                        "Contact person", "Owner"),
+               clean=c.clean_person_reference, render=c.render_person_reference, relation="person",
+               example="Nguyễn Văn An (ID 12)",
+               help_vi="Kiều bào trong hệ thống: họ tên (có thể kèm “(ID số hồ sơ)” khi trùng tên)."),
+        Column("organisation", "Tổ chức", "Organisation",
+               aliases=("Công ty", "Doanh nghiệp chủ quản", "Đơn vị chủ quản", "Organisation", "Organization",
+                        "Company"),
+               clean=c.clean_organisation_name, render=c.render_channel_organisation, relation="organisation",
+               example="Công ty TNHH Việt Mart",
+               help_vi="Tổ chức, doanh nghiệp đứng sau kênh; tổ chức chưa có sẽ được tạo mới."),
+        Column("products", "Sản phẩm đang phân phối", "Products carried",
+               aliases=("Sản phẩm", "Mặt hàng", "Sản phẩm đang bán", "Mặt hàng đang bán", "Sản phẩm phân phối",
+                        "Mặt hàng phân phối", "Products"),
+               clean=c.clean_products, render=c.render_products("distributing"), relation="products", multi=True,
+               choices=product_choices, example="Vải thiều Thanh Hà; Bánh đậu xanh Hải Dương",
+               help_vi="Sản phẩm tiêu biểu trong danh mục, cách nhau bởi dấu chấm phẩy."),
+        Column("products_wanted", "Sản phẩm quan tâm", "Products wanted",
+               aliases=("Sản phẩm muốn nhập", "Mặt hàng quan tâm", "Sản phẩm có nhu cầu", "Nhu cầu nhập hàng",
+                        "Interested in"),
+               clean=c.clean_products, render=c.render_products("interested"), relation="products", multi=True,
+               choices=product_choices, example="Gốm Chu Đậu",
+               help_vi="Sản phẩm kênh muốn nhập, cách nhau bởi dấu chấm phẩy."),
+        Column("scale", "Quy mô", "Scale", aliases=("Quy mô kinh doanh", "Size"),
+               clean=c.label_cleaner(CHANNEL_SCALES), render=c.render_label("scale", CHANNEL_SCALES),
+               choices=_labels(CHANNEL_SCALES), example="Vừa", help_vi="Nhỏ, Vừa hoặc Lớn."),
+        Column("scale_note", "Ghi chú quy mô", "Scale note",
+               aliases=("Sản lượng", "Doanh số", "Doanh thu", "Số cửa hàng", "Volume"),
+               clean=_channel_text("scale_note"), render=c.render_attribute("scale_note"),
+               example="3 cửa hàng, khoảng 2 tấn vải mỗi mùa"),
+        Column("status", "Trạng thái", "Status", aliases=("Tình trạng", "Giai đoạn", "Tình trạng hợp tác"),
+               clean=c.label_cleaner(CHANNEL_STATUSES, c.CHANNEL_STATUS_WORDS), render=c.render_label("status", CHANNEL_STATUSES),
+               choices=_labels(CHANNEL_STATUSES), example="Đã liên hệ",
+               help_vi="Tiềm năng, Đã liên hệ, Đối tác hoặc Ngừng; để trống là Tiềm năng."),
+        Column("phone", "Điện thoại", "Phone",
+               aliases=("SĐT", "Số điện thoại", "ĐT", "Di động", "Tel", "Telephone", "Phone number"),
+               clean=c.clean_single_phone, render=c.render_attribute("phone"), reads_row=("country",),
+               example="+81 3 1234 5678", help_vi="Một số; số không có + được hiểu theo quốc gia của kênh."),
+        Column("email", "Email", "Email", aliases=("E-mail", "Thư điện tử", "Mail"),
+               clean=c.clean_single_email, render=c.render_attribute("email"), example="info@vietmart.jp"),
+        Column("website", "Trang web", "Website", aliases=("Website", "Web", "Địa chỉ web", "Fanpage", "URL"),
+               clean=c.clean_website, render=c.render_attribute("website"), example="https://vietmart.jp"),
+        Column("notes", "Ghi chú", "Notes", aliases=("Ghi chú khác", "Note", "Remarks"),
+               clean=_channel_text("notes"), render=c.render_attribute("notes", paragraphs=True)),
+    ),
+)
+
+# The people of an attendance list (a Tết gathering, a delegation's meeting): the people columns, so
+# the list finds, updates or adds records as any people import does, and their part in the activity.
+PARTICIPANTS = Sheet(
+    key="participants",
+    table=Person.__table__,
+    match_on=PEOPLE.match_on,
+    columns=(
+        *PEOPLE.columns,
+        Column("participant_role", "Vai trò trong hoạt động", "Part in the activity",
+               aliases=("Vai trò tham dự", "Tư cách tham dự", "Tham dự với tư cách", "Part", "Role in activity"),
+               clean=c.text_cleaner(ActivityParticipant.__table__.c.role.type.length),
+               render=c.render_attribute("participant_role"), relation="participation", example="Khách mời",
+               help_vi="Ví dụ: Trưởng đoàn, Khách mời, Đại biểu, Phát biểu."),
+        Column("participant_note", "Ghi chú tham dự", "Participation note",
+               aliases=("Ghi chú hoạt động", "Participation note"),
+               clean=c.text_cleaner(ActivityParticipant.__table__.c.note.type.length),
+               render=c.render_attribute("participant_note"), relation="participation",
+               example="Tặng quà, phát biểu cảm tưởng"),
+    ),
+)
+
+SHEETS = {sheet.key: sheet for sheet in (PEOPLE, CHANNELS, PARTICIPANTS)}

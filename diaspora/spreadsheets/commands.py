@@ -1,4 +1,4 @@
-"""`flask import-people` and `flask export-people`, and `flask bench-import`."""
+"""`flask import-people`, `import-channels`, `import-participants` and `flask bench-import`."""
 import json
 import sys
 
@@ -13,7 +13,8 @@ SHOWN = 50  # errors and duplicates listed in the readable summary
 
 def register_spreadsheet_commands(app) -> None:
     """Attach the spreadsheet commands to the app's CLI."""
-    for command in (import_people_command, bench_import_command):
+    for command in (import_people_command, import_channels_command, import_participants_command,
+                    bench_import_command):
         app.cli.add_command(command)
     from diaspora.spreadsheets.export_commands import register_export_commands
 
@@ -34,23 +35,30 @@ def _user_by_email(email: str | None):
     return user
 
 
-@click.command("import-people")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--sheet", "sheet_name", help="Tên trang tính (mặc định: trang dữ liệu đầu tiên).")
-@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi gì vào cơ sở dữ liệu.")
-@click.option("--on-duplicate", type=click.Choice(ON_DUPLICATE), default="skip", show_default=True,
-              help="Xử lý dòng trùng với hồ sơ đã có hoặc với dòng trước đó.")
-@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON thay cho bản tóm tắt.")
-@click.option("--user", "user_email", help="Ghi nhận lần nhập cho tài khoản này (email).")
-@with_appcontext
-def import_people_command(file, sheet_name, dry_run, on_duplicate, as_json, user_email):
-    """Nhập danh sách kiều bào từ tệp Excel/ODS/CSV."""
-    from diaspora.imports.service import import_file
+def _import_options(command):
+    """The options every import command shares (DESIGN.md: import-people)."""
+    for option in reversed((
+        click.argument("file", type=click.Path(exists=True, dir_okay=False)),
+        click.option("--sheet", "sheet_name", help="Tên trang tính (mặc định: trang dữ liệu đầu tiên)."),
+        click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi gì vào cơ sở dữ liệu."),
+        click.option("--on-duplicate", type=click.Choice(ON_DUPLICATE), default="skip", show_default=True,
+                     help="Xử lý dòng trùng với bản ghi đã có hoặc với dòng trước đó."),
+        click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON thay cho bản tóm tắt."),
+        click.option("--user", "user_email", help="Ghi nhận lần nhập cho tài khoản này (email)."),
+    )):
+        command = option(command)
+    return with_appcontext(command)
+
+
+def _run_import(kind_key: str, file, sheet_name, dry_run, on_duplicate, as_json, user_email,
+                activity_id: int | None = None) -> None:
+    from diaspora.imports.service import import_file, kind_of
     from diaspora.spreadsheets.read import SpreadsheetRejected
 
     user = _user_by_email(user_email)
     try:
-        outcome = import_file(file, sheet_name=sheet_name, on_duplicate=on_duplicate, dry_run=dry_run, user=user)
+        outcome = import_file(file, sheet_name=sheet_name, on_duplicate=on_duplicate, dry_run=dry_run, user=user,
+                              kind=kind_of(kind_key), activity_id=activity_id)
     except SpreadsheetRejected as rejected:
         outcome = {"status": "rejected", "reason": rejected.reason, "message": rejected.message}
     if as_json:
@@ -59,6 +67,34 @@ def import_people_command(file, sheet_name, dry_run, on_duplicate, as_json, user
         click.echo(_summary(outcome))
     if outcome["status"] != "ok":
         sys.exit(1)
+
+
+@click.command("import-people")
+@_import_options
+def import_people_command(**options):
+    """Nhập danh sách kiều bào từ tệp Excel/ODS/CSV."""
+    _run_import("people", **options)
+
+
+@click.command("import-channels")
+@_import_options
+def import_channels_command(**options):
+    """Nhập danh sách kênh phân phối từ tệp Excel/ODS/CSV."""
+    _run_import("channels", **options)
+
+
+@click.command("import-participants")
+@click.option("--activity", "activity_id", type=int, required=True, help="ID của hoạt động.")
+@_import_options
+def import_participants_command(activity_id, **options):
+    """Nhập danh sách người tham dự một hoạt động: tìm hoặc thêm hồ sơ, rồi thêm vào hoạt động."""
+    from diaspora.extensions import db
+    from diaspora.outreach.models import Activity
+
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.is_deleted:
+        raise click.BadParameter(_("Không có hoạt động mang ID %(id)d.", id=activity_id), param_hint="--activity")
+    _run_import("participants", activity_id=activity_id, **options)
 
 
 def _summary(outcome: dict) -> str:
@@ -74,6 +110,9 @@ def _summary(outcome: dict) -> str:
           created=outcome["created"], updated=outcome["updated"], unchanged=outcome["unchanged"],
           skipped=outcome["skipped"]),
     ]
+    if "participants_added" in outcome:
+        lines.append(_("Thêm %(count)d người vào danh sách tham dự hoạt động %(id)d.",
+                       count=outcome["participants_added"], id=outcome["activity_id"]))
     if outcome["unmapped_columns"]:
         lines.append(_("Cột không dùng: %(columns)s.", columns=", ".join(outcome["unmapped_columns"])))
     for header, encoding in outcome["legacy_columns"].items():
@@ -87,7 +126,9 @@ def _summary(outcome: dict) -> str:
         lines.append(_("%(count)d dòng trùng:", count=len(outcome["duplicates"])))
         for duplicate in outcome["duplicates"][:SHOWN]:
             targets = "; ".join(
-                (_("dòng %(row)d", row=match["row"]) if "row" in match else _("hồ sơ %(id)d", id=match["person_id"]))
+                (_("dòng %(row)d", row=match["row"]) if "row" in match else
+                 _("kênh %(id)d", id=match["channel_id"]) if "channel_id" in match else
+                 _("hồ sơ %(id)d", id=match["person_id"]))
                 + f" ({match['reason']})" for match in duplicate["matches"])
             lines.append(_("  Dòng %(row)d trùng %(targets)s", row=duplicate["row"], targets=targets))
     if len(outcome["errors"]) > SHOWN or len(outcome["duplicates"]) > SHOWN:

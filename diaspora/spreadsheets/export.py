@@ -75,6 +75,11 @@ def may_export(user, query: PeopleQuery) -> bool:
 
 # --- reading: the filtered people, streamed in chunks with their relations --------------------------------
 
+def people_select_all():
+    """The columns of every person (to narrow with joins and conditions), as the renderers read them."""
+    return select(*_PERSON_COLUMNS)
+
+
 def people_select(query: PeopleQuery):
     """The columns of every person the list query finds, in the list's order (no pagination)."""
     return filtered_people_select(query).with_only_columns(*_PERSON_COLUMNS)
@@ -145,14 +150,18 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
 
 
 def iter_people(query: PeopleQuery, chunk: int = CHUNK):
-    """Chunks of people matching the query, with their relations; never the whole list in memory.
+    """Chunks of people matching the query, with their relations; never the whole list in memory."""
+    return iter_people_of(people_select(query), chunk)
 
-    One streaming SELECT (a server-side cursor on PostgreSQL) gives the people; each chunk's
-    relations come with one query per relation, on the same connection and transaction.
+
+def iter_people_of(statement, chunk: int = CHUNK):
+    """Chunks of the people a SELECT of Person columns gives (and any other columns it labels), with
+    their relations. One streaming SELECT (a server-side cursor on PostgreSQL) gives the people; each
+    chunk's relations come with one query per relation, on the same connection and transaction.
     """
     connection = db.session.connection()
     references = _References(connection)
-    result = connection.execute(people_select(query).execution_options(yield_per=chunk))
+    result = connection.execute(statement.execution_options(yield_per=chunk))
     keys = list(result.keys())
     for rows in result.partitions():
         yield _chunk_records(connection, keys, rows, references)
@@ -163,7 +172,7 @@ def iter_people(query: PeopleQuery, chunk: int = CHUNK):
 _TYPED = (Date, Integer)
 
 
-def cell_reader(column: Column):
+def cell_reader(column: Column, table=Person.__table__):
     """A function giving a record's cell for the column: an int, a date, a text, or None when empty.
 
     The ID is a number; a column whose attributes are all dates or numbers (birth date, else birth
@@ -173,7 +182,7 @@ def cell_reader(column: Column):
     if column.relation == "id":
         return lambda person: person.id
     targets = column.targets
-    if targets and all(isinstance(Person.__table__.c[name].type, _TYPED) for name in targets):
+    if targets and all(isinstance(table.c[name].type, _TYPED) for name in targets):
         def typed(person):
             for name in targets:
                 value = getattr(person, name)
@@ -201,11 +210,15 @@ def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK)
 
     Values are rendered in Vietnamese, the language the import reads back (labels such as "Nam").
     """
-    readers = [cell_reader(column) for column in sheet.columns]
+    return rendered_records(sheet, (person for records in iter_people(query, chunk) for person in records))
+
+
+def rendered_records(sheet: Sheet, records):
+    """Lists of cell values, one per record and column of the sheet, in Vietnamese, streamed."""
+    readers = [cell_reader(column, sheet.table) for column in sheet.columns]
     with force_locale("vi"):
-        for records in iter_people(query, chunk):
-            for person in records:
-                yield [read(person) for read in readers]
+        for record_ in records:
+            yield [read(record_) for read in readers]
 
 
 def excel_text(text: str) -> str:
@@ -283,11 +296,10 @@ def _locale_is_en() -> bool:
 
 def title_lines(query: PeopleQuery, user, now) -> list[str]:
     """The lines above the header of an exported workbook."""
-    who = (user.name or user.email) if user is not None else _("dòng lệnh")
-    return [
-        _("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
-        _("Xuất lúc %(when)s, người xuất: %(who)s", when=format_datetime(now, "dd/MM/yyyy HH:mm"), who=who),
-    ]
+    from flask_babel import get_locale
+
+    return [_("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
+            exported_by(user, now, str(get_locale() or "vi"))]
 
 
 # --- writers -------------------------------------------------------------------------------------------------
@@ -429,6 +441,31 @@ def _write_csv(out, sheet: Sheet, rows, locale: str) -> int:
 
 # --- the service ---------------------------------------------------------------------------------------------
 
+def exported_by(user, now, locale: str) -> str:
+    """The second title line: when and by whom."""
+    with force_locale(locale):
+        who = (user.name or user.email) if user is not None else _("dòng lệnh")
+        return _("Xuất lúc %(when)s, người xuất: %(who)s", when=format_datetime(now, "dd/MM/yyyy HH:mm"), who=who)
+
+
+def write_list(out, fmt: str, sheet: Sheet, rows, *, locale: str, lines: list[str], user, now, sheet_name: str) -> int:
+    """Write rendered rows to `out` (a path or a binary file) as .xlsx (title lines, then the table) or .csv
+    (the table alone); the number of rows."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    if fmt == "xlsx":
+        with force_locale(locale):
+            properties = {"title": lines[0], "comments": lines[1], "author": getattr(user, "name", None) or "",
+                          "company": _("Sở Ngoại vụ thành phố Hải Phòng"), "created": now}
+        return _write_xlsx(out, sheet, rows, locale, lines, sheet_name, properties)
+    binary = out if hasattr(out, "write") else open(out, "wb")
+    try:
+        return _write_csv(binary, sheet, rows, locale)
+    finally:
+        if binary is not out:
+            binary.close()
+
+
 def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
     """Write the people the query finds to `out` (a path or a binary file), record the export; the row count.
 
@@ -442,19 +479,8 @@ def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, loca
     now = utcnow()
     with force_locale(locale):
         lines = title_lines(query, user, now)
-        sheet_name = _("Kiều bào")
-        properties = {"title": lines[0], "comments": lines[1], "author": getattr(user, "name", None) or "",
-                      "company": _("Sở Ngoại vụ thành phố Hải Phòng"), "created": now}
-    rows = rendered_rows(query, PEOPLE)
-    if fmt == "xlsx":
-        count = _write_xlsx(out, PEOPLE, rows, locale, lines, sheet_name, properties)
-    else:
-        binary = out if hasattr(out, "write") else open(out, "wb")
-        try:
-            count = _write_csv(binary, PEOPLE, rows, locale)
-        finally:
-            if binary is not out:
-                binary.close()
+    count = write_list(out, fmt, PEOPLE, rendered_rows(query, PEOPLE), locale=locale, lines=lines, user=user, now=now,
+                       sheet_name=_("Kiều bào"))
     record("export", entity_type="people", user=user,
            summary=_("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count,
                      format=fmt.upper(), filter=describe_query(query)),

@@ -1,4 +1,4 @@
-"""`flask export-people` and `flask bench-export`."""
+"""`flask export-people`, `export-channels`, `export-participants` and `flask bench-export`."""
 from pathlib import Path
 
 import click
@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 def register_export_commands(app) -> None:
     """Attach the export commands to the app's CLI."""
-    for command in (export_people_command, bench_export_command):
+    for command in (export_people_command, export_channels_command, export_participants_command,
+                    bench_export_command):
         app.cli.add_command(command)
 
 
@@ -52,16 +53,65 @@ def export_people_command(out, country, field, role, text, locale):
     """Xuất danh sách kiều bào ra tệp .xlsx hoặc .csv (theo đuôi tệp); in số dòng đã ghi."""
     from diaspora.people.search import PeopleQuery
     from diaspora.reference.models import CommunityRole, Field
-    from diaspora.spreadsheets.export import FORMATS, export_people
+    from diaspora.spreadsheets.export import export_people
 
-    fmt = Path(out).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise click.BadParameter(_("Tệp phải có đuôi .xlsx hoặc .csv."), param_hint="OUT")
+    fmt = _format_of(out)
     query = PeopleQuery(q=(text or "").strip(), country=_country_code(country),
                         field=_taxonomy_key(Field, field, "--field"), role=_taxonomy_key(CommunityRole, role, "--role"))
     count = export_people(query, out, fmt=fmt, user=None, locale=locale)
     click.echo(count)
     click.echo(_("Đã xuất %(count)d hồ sơ vào %(path)s.", count=count, path=out), err=True)
+
+
+def _format_of(out: str) -> str:
+    from diaspora.spreadsheets.export import FORMATS
+
+    fmt = Path(out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise click.BadParameter(_("Tệp phải có đuôi .xlsx hoặc .csv."), param_hint="OUT")
+    return fmt
+
+
+@click.command("export-channels")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--country", help="Quốc gia: mã ISO (JP) hoặc tên nước.")
+@click.option("--status", type=click.Choice(("potential", "contacted", "partner", "inactive")),
+              help="Trạng thái của kênh.")
+@click.option("--q", "text", help="Tìm theo tên kênh, thành phố.")
+@click.option("--locale", type=click.Choice(("vi", "en")), default="vi", show_default=True,
+              help="Ngôn ngữ của tiêu đề cột.")
+@with_appcontext
+def export_channels_command(out, country, status, text, locale):
+    """Xuất danh sách kênh phân phối ra tệp .xlsx hoặc .csv; in số dòng đã ghi."""
+    from diaspora.outreach.exports import export_channels
+    from diaspora.outreach.service import ChannelQuery
+
+    fmt = _format_of(out)
+    query = ChannelQuery(q=(text or "").strip(), country=_country_code(country), status=status)
+    count = export_channels(query, out, fmt=fmt, user=None, locale=locale)
+    click.echo(count)
+    click.echo(_("Đã xuất %(count)d kênh vào %(path)s.", count=count, path=out), err=True)
+
+
+@click.command("export-participants")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--activity", "activity_id", type=int, required=True, help="ID của hoạt động.")
+@click.option("--locale", type=click.Choice(("vi", "en")), default="vi", show_default=True,
+              help="Ngôn ngữ của tiêu đề cột.")
+@with_appcontext
+def export_participants_command(out, activity_id, locale):
+    """Xuất danh sách người tham dự một hoạt động ra tệp .xlsx hoặc .csv; in số dòng đã ghi."""
+    from diaspora.extensions import db
+    from diaspora.outreach.exports import export_participants
+    from diaspora.outreach.models import Activity
+
+    fmt = _format_of(out)
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.is_deleted:
+        raise click.BadParameter(_("Không có hoạt động mang ID %(id)d.", id=activity_id), param_hint="--activity")
+    count = export_participants(activity, out, fmt=fmt, user=None, locale=locale)
+    click.echo(count)
+    click.echo(_("Đã xuất %(count)d người tham dự vào %(path)s.", count=count, path=out), err=True)
 
 
 @click.command("bench-export")

@@ -43,6 +43,9 @@ REASONS = {
     "fuzzy_birth_country": _l("họ tên gần giống + cùng năm sinh, quốc gia"),
     "fuzzy_city": _l("họ tên gần giống + cùng thành phố"),
     "fuzzy_organisation": _l("họ tên gần giống + cùng tổ chức"),
+    # distribution channels
+    "website": _l("trùng trang web"),
+    "name_country": _l("trùng tên kênh + quốc gia"),
 }
 _STRENGTH = {reason: rank for rank, reason in enumerate(REASONS)}
 _BLOCK_REASONS = {"y": ("name_birth_country", "fuzzy_birth_country"), "c": ("name_city", "fuzzy_city"),
@@ -66,8 +69,9 @@ class Match:
     def label(self) -> str:
         return ", ".join(str(REASONS[reason]) for reason in self.reasons)
 
-    def to_json(self) -> dict:
-        target = {"row": self.row} if self.row is not None else {"person_id": self.person_id}
+    def to_json(self, record_key: str = "person_id") -> dict:
+        """{"row": n} or {record_key: id} (person_id; channel_id for channels), with the reasons."""
+        target = {"row": self.row} if self.row is not None else {record_key: self.person_id}
         return {**target, "reason": self.label}
 
 

@@ -185,6 +185,11 @@ def load_lookups() -> Lookups:
             for text in (item.key, item.name_vi, item.name_en):
                 table.setdefault(fold_key(text), item.id)
             names.append(item.name_vi)
+    from diaspora.outreach.models import Product
+
+    for product in db.session.execute(select(Product.id, Product.name).where(Product.active).order_by(Product.name)):
+        lookups.products.setdefault(fold_key(product.name), product.id)
+        lookups.product_names.append(product.name)
     return lookups
 
 

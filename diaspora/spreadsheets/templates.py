@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer
 
-from diaspora.people.models import Person
 from diaspora.records import utcnow
 from diaspora.spreadsheets.columns import Column, Sheet
 from diaspora.spreadsheets.export import (
@@ -29,8 +28,9 @@ from diaspora.spreadsheets.export import (
     write_text,
 )
 
-SHEET_TITLES = {"people": _l("Kiều bào")}
-FILE_NAMES = {"people": "mau-nhap-kieu-bao.xlsx"}
+SHEET_TITLES = {"people": _l("Kiều bào"), "channels": _l("Kênh phân phối"), "participants": _l("Người tham dự")}
+FILE_NAMES = {"people": "mau-nhap-kieu-bao.xlsx", "channels": "mau-nhap-kenh-phan-phoi.xlsx",
+              "participants": "mau-nhap-danh-sach-tham-du.xlsx"}
 TEMPLATE_ROWS = 5000  # rows of the data sheet that get the drop-down lists
 REQUIRED_MARK = " *"
 INLINE_CHOICES = 120  # choices listed in the guide itself when they fit in this many characters
@@ -40,14 +40,14 @@ def template_filename(sheet: Sheet) -> str:
     return FILE_NAMES.get(sheet.key, f"mau-nhap-{sheet.key}.xlsx")
 
 
-def _is_date(column: Column) -> bool:
+def _is_date(column: Column, table) -> bool:
     targets = column.targets
-    return bool(targets) and isinstance(Person.__table__.c[targets[0]].type, Date)
+    return bool(targets) and isinstance(table.c[targets[0]].type, Date)
 
 
-def _is_number(column: Column) -> bool:
+def _is_number(column: Column, table) -> bool:
     return column.relation == "id" or (
-        bool(column.targets) and all(isinstance(Person.__table__.c[name].type, Integer) for name in column.targets))
+        bool(column.targets) and all(isinstance(table.c[name].type, Integer) for name in column.targets))
 
 
 def _quoted(sheet_name: str) -> str:
@@ -99,7 +99,8 @@ def _write_data_sheet(worksheet, sheet: Sheet, locale: str, formats, choices: di
     _printable(worksheet)
     list_column = 0
     for index, column in enumerate(columns):
-        cell_format = formats.date if _is_date(column) else formats.number if _is_number(column) else formats.text
+        cell_format = (formats.date if _is_date(column, sheet.table)
+                       else formats.number if _is_number(column, sheet.table) else formats.text)
         worksheet.set_column(index, index, _width(column, locale), cell_format)
         if column.help_vi:
             worksheet.write_comment(0, index, column.help_vi, {"x_scale": 2, "y_scale": 1.5})

@@ -102,4 +102,5 @@ def test_template_download(seeded, client, login):
     assert "mau-nhap-kieu-bao.xlsx" in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Kiều bào", "Hướng dẫn", "Hướng dẫn - ví dụ", "Danh mục"]
-    assert client.get("/exports/templates/channels.xlsx").status_code == 404
+    assert client.get("/exports/templates/channels.xlsx").status_code == 200
+    assert client.get("/exports/templates/unknown.xlsx").status_code == 404

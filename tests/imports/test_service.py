@@ -153,6 +153,7 @@ def test_undo_removes_created_and_restores_updated_records(seeded, app):
     ], on_duplicate="update")
     assert count(Person) == 2 and count(Organisation) == 1
     outcome = service.undo_batch(batch.id, admin)
+    assert outcome.pop("summary") == "Hoàn tác lần nhập danh-sach.xlsx: xoá 1 hồ sơ thêm mới, khôi phục 1 hồ sơ."
     assert outcome == {"removed": 1, "restored": 1, "organisations_removed": 1}
     assert count(Person) == 1 and count(Organisation) == 0 and count(Membership) == 0
     person = db.session.get(Person, stored.id)

@@ -1,0 +1,124 @@
+"""Exports of channel lists and of an activity's participants, written by the shared spreadsheet writer
+from the CHANNELS and PARTICIPANTS declarations, so the import reads them back (ID column for round trips)."""
+import re
+
+from flask_babel import force_locale, to_user_timezone
+from flask_babel import gettext as _
+
+from diaspora.audit.service import record
+from diaspora.extensions import db
+from diaspora.outreach.models import (
+    CHANNEL_STATUSES,
+    CHANNEL_TYPES,
+    PRODUCT_CATEGORIES,
+    Activity,
+    ActivityParticipant,
+    Product,
+)
+from diaspora.outreach.service import ChannelQuery, channels_select
+from diaspora.people.models import Person
+from diaspora.records import utcnow
+from diaspora.spreadsheets import export
+from diaspora.spreadsheets.columns import CHANNELS, PARTICIPANTS
+from diaspora.text import fold
+
+CHUNK = 500
+
+
+def describe_channels(query: ChannelQuery) -> str:
+    """The list's filters in words: "Quốc gia: Nhật Bản; Trạng thái: Đối tác"."""
+    from diaspora.reference.service import country_name
+
+    parts = []
+    if query.deleted:
+        parts.append(_("Thùng rác"))
+    if query.country:
+        parts.append(_("Quốc gia: %(name)s", name=country_name(query.country)))
+    for value, labels, label in ((query.channel_type, CHANNEL_TYPES, _("Loại kênh")),
+                                 (query.status, CHANNEL_STATUSES, _("Trạng thái")),
+                                 (query.category, PRODUCT_CATEGORIES, _("Nhóm sản phẩm"))):
+        if value:
+            parts.append(f"{label}: {labels[value]}")
+    if query.product_id:
+        product = db.session.get(Product, query.product_id)
+        parts.append(_("Sản phẩm: %(name)s", name=product.name if product else query.product_id))
+    if query.q:
+        parts.append(_("Tìm: “%(text)s”", text=query.q))
+    return "; ".join(parts) if parts else _("Tất cả kênh")
+
+
+def _channels(query: ChannelQuery):
+    """Every channel the query finds, a chunk at a time (the list's own order)."""
+    offset = 0
+    while True:
+        chunk = db.session.scalars(channels_select(query).limit(CHUNK).offset(offset)).unique().all()
+        yield from chunk
+        if len(chunk) < CHUNK:
+            return
+        offset += CHUNK
+
+
+def export_channels(query: ChannelQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
+    """Write the channels the query finds to `out`; record the export; the row count."""
+    now = utcnow()
+    with force_locale(locale):
+        lines = [_("Danh sách kênh phân phối — %(filter)s", filter=describe_channels(query)),
+                 export.exported_by(user, now, locale)]
+        sheet_name = _("Kênh phân phối")
+    count = export.write_list(out, fmt, CHANNELS, export.rendered_records(CHANNELS, _channels(query)), locale=locale,
+                              lines=lines, user=user, now=now, sheet_name=sheet_name)
+    record("export", entity_type="distribution_channels", user=user,
+           summary=_("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
+                     filter=describe_channels(query)),
+           changes={"filter": query.to_args(), "rows": count, "format": fmt})
+    db.session.commit()
+    return count
+
+
+def participants_select(activity: Activity):
+    """The people taking part in the activity, by name, with their part in it."""
+    return (export.people_select_all()
+            .add_columns(ActivityParticipant.role.label("participant_role"),
+                         ActivityParticipant.note.label("participant_note"))
+            .join(ActivityParticipant, ActivityParticipant.person_id == Person.id)
+            .where(ActivityParticipant.activity_id == activity.id, Person.deleted_at.is_(None))
+            .order_by(Person.name_folded, Person.id))
+
+
+def export_participants(activity: Activity, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
+    """Write the people of an activity (the attendance list) to `out`; record the export; the row count.
+    Organisations taking part are not people: the list names them in its title."""
+    now = utcnow()
+    organisations = [link.organisation.name for link in activity.participants if link.organisation is not None]
+    with force_locale(locale):
+        title = _("Danh sách tham dự — %(title)s, %(date)s", title=activity.title,
+                  date=activity.start_date.strftime("%d/%m/%Y"))
+        if organisations:
+            title += " — " + _("Tổ chức tham gia: %(names)s", names="; ".join(organisations))
+        lines = [title, export.exported_by(user, now, locale)]
+        sheet_name = _("Người tham dự")
+    people = (person for records in export.iter_people_of(participants_select(activity)) for person in records)
+    count = export.write_list(out, fmt, PARTICIPANTS, export.rendered_records(PARTICIPANTS, people), locale=locale,
+                              lines=lines, user=user, now=now, sheet_name=sheet_name)
+    record("export", entity_type="activities", entity_id=activity.id, user=user,
+           summary=_("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,
+                     title=activity.title, format=fmt.upper()),
+           changes={"activity": activity.id, "rows": count, "format": fmt})
+    db.session.commit()
+    return count
+
+
+def _stamp(now=None) -> str:
+    return to_user_timezone(now or utcnow()).strftime("%Y%m%d-%H%M")
+
+
+def channels_filename(query: ChannelQuery, fmt: str, now=None) -> str:
+    """kenh-phan-phoi-JP-partner-20261123-1430.xlsx"""
+    parts = ["kenh-phan-phoi", query.country, query.status, _stamp(now)]
+    return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "", part) for part in parts if part) + f".{fmt}"
+
+
+def participants_filename(activity: Activity, fmt: str, now=None) -> str:
+    """tham-du-12-gap-mat-tet-2026-20261123-1430.xlsx"""
+    words = re.sub(r"[^a-z0-9]+", "-", fold(activity.title)).strip("-")[:40].strip("-")
+    return f"tham-du-{activity.id}-{words}-{_stamp(now)}.{fmt}"
