@@ -1,0 +1,383 @@
+"""Channels and attendance lists through the shared spreadsheet pipeline: templates, export, import
+(office files with title rows, Vietnamese headers, legacy fonts), duplicates, round trips, undo."""
+import io
+import json
+
+import openpyxl
+import pytest
+import xlsxwriter
+from sqlalchemy import func, select
+
+from diaspora.extensions import db
+from diaspora.imports import service
+from diaspora.outreach import service as outreach
+from diaspora.outreach.exports import export_channels, export_participants
+from diaspora.outreach.models import (
+    ActivityParticipant,
+    ChannelProduct,
+    ChannelStatusChange,
+    DistributionChannel,
+    Product,
+)
+from diaspora.outreach.service import ChannelQuery, seed_products
+from diaspora.people.models import Person
+from diaspora.text import _tcvn3_table
+from tests.conftest import make_user
+from tests.exports.test_round_trip import libreoffice_convert, needs_libreoffice
+from tests.exports.test_views import _sign_in, download
+from tests.outreach.factories import make_channel, make_person
+
+HEADER_ROW = 4  # below two title lines and a blank line
+_TO_TCVN3 = {letter: code for code, letter in _tcvn3_table().items()}
+
+
+def tcvn3(text: str) -> str:
+    """Text as a .VnTime document stores it (lower-case toned letters; capitals unmarked in these tests)."""
+    return "".join(_TO_TCVN3.get(letter, letter) for letter in text)
+
+
+@pytest.fixture
+def catalogue(seeded):
+    seed_products()
+    return seeded
+
+
+def product_id(name: str) -> int:
+    return db.session.scalar(select(Product.id).where(Product.name == name))
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def office_workbook(path, headers, rows, *, font=None):
+    """A list as an office sends it: two title lines, a blank line, STT, the table, a signature below."""
+    workbook = xlsxwriter.Workbook(str(path))
+    cell = workbook.add_format({"font_name": font} if font else {})
+    sheet = workbook.add_worksheet("Danh sách")
+    sheet.write_string(0, 0, "UBND THÀNH PHỐ HẢI PHÒNG" if not font else tcvn3("UBND THÀNH PHỐ HẢI PHÒNG"), cell)
+    sheet.write_string(1, 0, "DANH SÁCH KÊNH PHÂN PHỐI NÔNG SẢN" if not font else "DANH S¸CH", cell)
+    sheet.write_row(3, 0, ["STT", *headers], cell)
+    for number, values in enumerate(rows, start=1):
+        sheet.write_number(3 + number, 0, number)
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.write(3 + number, column, value, cell)
+    sheet.write_string(5 + len(rows), 3, "Người lập biểu", cell)
+    workbook.close()
+    return path
+
+
+def import_channels(path, **options):
+    return service.import_file(path, kind=service.kind_of("channels"), **options)
+
+
+# --- templates ------------------------------------------------------------------------------------------
+
+def test_channel_and_participant_templates_come_from_their_declarations(catalogue, client, login):
+    _sign_in(login, "editor")
+    response = download(client, "/exports/templates/channels.xlsx")
+    assert response.status_code == 200
+    assert "mau-nhap-kenh-phan-phoi.xlsx" in response.headers["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    data = workbook.worksheets[0]
+    assert data.title == "Kênh phân phối"
+    headers = [cell.value for cell in data[1]]
+    assert headers[:4] == ["ID", "Tên kênh *", "Loại kênh", "Quốc gia *"]
+    assert "Sản phẩm đang phân phối" in headers and "Người phụ trách" in headers
+    lists = workbook["Danh mục"]
+    listed = {value for row in lists.iter_rows(values_only=True) for value in row if value}
+    assert {"Vải thiều Thanh Hà", "Siêu thị", "Đối tác", "Nhật Bản"} <= listed
+
+    response = download(client, "/exports/templates/participants.xlsx")
+    headers = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0][1]]
+    assert headers[1] == "Họ và tên *" and headers[-2:] == ["Vai trò trong hoạt động", "Ghi chú tham dự"]
+
+
+# --- importing channels ------------------------------------------------------------------------------------
+
+CHANNEL_HEADERS = ["Tên cửa hàng", "Loại hình", "Nước sở tại", "Thành phố", "Mặt hàng đang bán",
+                   "Sản phẩm quan tâm", "Người phụ trách", "Công ty", "SĐT", "Email", "Website", "Tình trạng"]
+
+
+def test_an_office_list_of_channels_is_imported_with_its_products_people_and_organisations(catalogue, tmp_path):
+    owner = make_person("Nguyễn Văn Hùng", "JP")
+    path = office_workbook(tmp_path / "kenh.xlsx", CHANNEL_HEADERS, [
+        ["Siêu thị Á Đông", "siêu thị", "Đức", "Berlin", "Vải thiều Thanh Hà; Gốm Chu Đậu", None, None,
+         "Công ty Á Đông GmbH", "030 1234567", "info@adong.de", "adong.de", "tiềm năng"],
+        ["Cửa hàng Sen Việt", "Tạp hóa", "Nhật Bản", "Tokyo", "Vải thiều", "Bánh đậu xanh Hải Dương",
+         "Nguyễn Văn Hùng", None, 312345678, None, None, "Đối tác"],
+    ])
+    outcome = import_channels(path)
+    assert (outcome["created"], outcome["errors"]) == (2, [])
+    berlin, tokyo = (db.session.scalar(select(DistributionChannel).where(DistributionChannel.city == city))
+                     for city in ("Berlin", "Tokyo"))
+    assert (berlin.channel_type, berlin.country_code, berlin.status) == ("supermarket", "DE", "potential")
+    assert (berlin.phone, berlin.website, berlin.organisation.name) == ("+49301234567", "https://adong.de",
+                                                                        "Công ty Á Đông GmbH")
+    assert {(link.product.name, link.status) for link in berlin.products} == {
+        ("Vải thiều Thanh Hà", "distributing"), ("Gốm Chu Đậu", "distributing")}
+    assert (tokyo.channel_type, tokyo.status, tokyo.person_id, tokyo.phone) == ("shop", "partner", owner.id,
+                                                                                 "+81312345678")
+    assert {(link.product.name, link.status) for link in tokyo.products} == {
+        ("Vải thiều Thanh Hà", "distributing"), ("Bánh đậu xanh Hải Dương", "interested")}
+    assert [step.to_status for step in tokyo.status_changes] == ["partner"]
+
+
+def test_channel_rows_with_problems_name_row_column_and_cause_and_the_others_are_imported(catalogue, tmp_path):
+    make_person("Trần Văn Nam", "JP")
+    make_person("Trần Văn Nam", "KR")
+    path = office_workbook(tmp_path / "kenh.xlsx", CHANNEL_HEADERS, [
+        ["Cửa hàng A", "xyz", "Nhật Bản", None, "Sầu riêng Thái", None, None, None, None, None, None, None],
+        ["Cửa hàng B", None, "Không rõ", None, None, None, "Người Không Có", None, None, "khong-phai-email", None,
+         None],
+        ["Cửa hàng C", None, "Nhật Bản", None, None, None, "Trần Văn Nam", None, None, None, None, None],
+        ["Cửa hàng D", None, "Hàn Quốc", None, None, None, "Trần Văn Nam", None, None, None, None, None],
+        [None, None, "Nhật Bản", None, None, None, None, None, None, None, None, None],
+    ])
+    outcome = import_channels(path)
+    problems = {(error["row"], error["column"]) for error in outcome["errors"]}
+    assert {(5, "Loại hình"), (5, "Mặt hàng đang bán"), (6, "Nước sở tại"), (6, "Người phụ trách"),
+            (6, "Email"), (9, "Tên cửa hàng")} <= problems
+    unknown = next(error for error in outcome["errors"] if error["column"] == "Mặt hàng đang bán")
+    assert "Sầu riêng Thái" in unknown["message"] and "danh mục" in unknown["message"]
+    # Two people share the name: the one in the channel's own country is meant.
+    assert outcome["created"] == 2
+    channel_d = db.session.scalar(select(DistributionChannel).where(DistributionChannel.name == "Cửa hàng D"))
+    assert channel_d.person.country_code == "KR"
+
+
+def test_a_name_shared_by_two_people_in_the_same_country_needs_the_id(catalogue, tmp_path):
+    first = make_person("Lê Thị Hoa", "DE")
+    make_person("Lê Thị Hoa", "DE")
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia", "Người phụ trách"], [
+        ["Kênh 1", "Đức", "Lê Thị Hoa"], ["Kênh 2", "Đức", f"Lê Thị Hoa (ID {first.id})"]])
+    outcome = import_channels(path, dry_run=True)
+    assert [(error["row"], "ghi kèm ID" in error["message"]) for error in outcome["errors"]] == [(5, True)]
+    assert outcome["rows_valid"] == 1
+
+
+def test_a_channel_list_typed_in_the_tcvn3_font_is_read_as_unicode(catalogue, tmp_path):
+    path = office_workbook(tmp_path / "kenh-vntime.xlsx", [tcvn3(h) for h in ("Tên kênh", "Quốc gia", "Thành phố",
+                                                                             "Sản phẩm", "Ghi chú")], [
+        [tcvn3("Cửa hàng thực phẩm Việt"), tcvn3("Séc"), "Praha", tcvn3("Vải thiều Thanh Hà"),
+         tcvn3("Bán hàng cho cộng đồng người Việt")],
+    ], font=".VnTime")
+    outcome = import_channels(path)
+    assert outcome["created"] == 1, outcome
+    channel = db.session.scalar(select(DistributionChannel))
+    assert (channel.name, channel.country_code, channel.notes) == (
+        "Cửa hàng thực phẩm Việt", "CZ", "Bán hàng cho cộng đồng người Việt")
+    assert [link.product.name for link in channel.products] == ["Vải thiều Thanh Hà"]
+
+
+def test_channel_duplicates_against_the_register_and_inside_the_file(catalogue, tmp_path):
+    make_channel("Siêu thị Việt Mart", "JP", city="Tokyo")
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia", "Email"], [
+        ["SIÊU THỊ VIỆT MART", "Nhật Bản", None],  # the same name in the same country
+        ["Việt Mart", "Hàn Quốc", "a@vietmart.kr"],
+        ["Việt Mart Seoul", "Hàn Quốc", "A@vietmart.kr"],  # the same email as the row above
+        ["Siêu thị Việt Mart", "Đức", None],  # the same name elsewhere: another channel
+    ])
+    outcome = import_channels(path)
+    duplicates = {item["row"]: item["matches"] for item in outcome["duplicates"]}
+    assert set(duplicates) == {5, 7}
+    assert duplicates[5][0]["reason"] == "trùng tên kênh + quốc gia" and "channel_id" in duplicates[5][0]
+    assert duplicates[7] == [{"row": 6, "reason": "trùng email"}]
+    assert (outcome["created"], outcome["skipped"]) == (2, 2)
+
+
+# --- export, round trip, undo -----------------------------------------------------------------------------------
+
+def test_channel_export_edited_and_imported_updates_field_by_field_and_undo_restores(catalogue, tmp_path):
+    admin = make_user("admin")
+    lychee, pottery = product_id("Vải thiều Thanh Hà"), product_id("Gốm Chu Đậu")
+    owner = make_person("Phạm Văn Long", "FR")
+    kept = make_channel("Épicerie Hải Phòng", "FR", city="Paris", person=owner,
+                        products=[(db.session.get(Product, lychee), "interested")])
+    other = make_channel("Tạp hóa Minh", "PL", city="Warszawa", status="contacted")
+    path = tmp_path / "kenh.xlsx"
+    assert export_channels(ChannelQuery(), path, user=admin) == 2
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    rows = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
+    assert sheet.cell(rows[kept.id], headers.index("Người phụ trách") + 1).value == f"Phạm Văn Long (ID {owner.id})"
+
+    assert import_channels(path)["unchanged"] == 2  # an unedited export changes nothing
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet.cell(rows[kept.id], headers.index("Sản phẩm đang phân phối") + 1).value = "Gốm Chu Đậu"
+    sheet.cell(rows[kept.id], headers.index("Trạng thái") + 1).value = "Đối tác"
+    sheet.cell(rows[kept.id], headers.index("Thành phố") + 1).value = None  # empty cells never erase
+    sheet.cell(sheet.max_row + 1, 2).value = "Nhà hàng Mới"
+    sheet.cell(sheet.max_row, 4).value = "Pháp"
+    workbook.save(path)
+    outcome = import_channels(path, user=admin)
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"]) == (1, 1, 1)
+    db.session.expire_all()
+    channel = db.session.get(DistributionChannel, kept.id)
+    assert (channel.status, channel.city, channel.version) == ("partner", "Paris", 2)
+    assert {(link.product_id, link.status) for link in channel.products} == {(lychee, "interested"),
+                                                                            (pottery, "distributing")}
+    assert [step.to_status for step in channel.status_changes] == ["partner", "potential"]
+    assert db.session.get(DistributionChannel, other.id).version == 1
+
+    result = service.undo_batch(outcome["batch_id"], admin)
+    assert (result["removed"], result["restored"]) == (1, 1)
+    db.session.expire_all()
+    channel = db.session.get(DistributionChannel, kept.id)
+    assert (channel.status, channel.version) == ("potential", 3)
+    assert {link.product_id for link in channel.products} == {lychee}
+    assert [step.to_status for step in channel.status_changes] == ["potential"]
+    assert count(DistributionChannel) == 2 and count(ChannelStatusChange) == 2
+
+
+def test_undo_of_a_channel_import_is_refused_when_a_channel_was_edited_since(catalogue, tmp_path):
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia"], [["Kênh Mới", "Úc"]])
+    outcome = import_channels(path)
+    channel = db.session.scalar(select(DistributionChannel))
+    outreach.update_channel(channel, {**outreach.channel_values(channel), "name": "Kênh Mới (sửa)", "country": "AU",
+                                      "channel_type": "shop"})
+    with pytest.raises(service.UndoRefused) as refused:
+        service.undo_batch(outcome["batch_id"])
+    assert refused.value.records == [(5, channel.id, "Kênh Mới (sửa)")]
+    assert count(DistributionChannel) == 1
+
+
+@needs_libreoffice
+def test_a_channel_export_saved_by_libreoffice_imports_unchanged(catalogue, tmp_path):
+    make_channel("Cửa hàng Sen Việt", "JP", city="Tokyo",
+                 products=[(db.session.get(Product, product_id("Vải thiều Thanh Hà")), "distributing")])
+    path = tmp_path / "kenh.xlsx"
+    export_channels(ChannelQuery(), path)
+    saved = libreoffice_convert(path, "ods", tmp_path)
+    outcome = import_channels(saved)
+    assert (outcome["unchanged"], outcome["errors"], outcome["created"]) == (1, [], 0)
+
+
+# --- attendance lists ----------------------------------------------------------------------------------------
+
+def _activity():
+    from datetime import date
+
+    return outreach.create_activity({"activity_type": "tet", "title": "Gặp mặt Tết Bính Ngọ 2026 tại Tokyo",
+                                     "start_date": date(2026, 2, 1), "country": "JP"})
+
+
+def test_an_attendance_list_adds_found_and_new_people_to_the_activity_and_undo_takes_them_out(catalogue, tmp_path):
+    activity = _activity()
+    known = make_person("Nguyễn Văn Hùng", "JP", email="hung@example.jp")
+    path = office_workbook(tmp_path / "tet.xlsx", ["Họ và tên", "Nước cư trú", "Email", "Tư cách tham dự"], [
+        ["Nguyễn Văn Hùng", "Nhật Bản", "hung@example.jp", "Đại biểu"],  # in the register: linked, not changed
+        ["Đỗ Thị Lan", "Nhật Bản", "lan@example.jp", "Khách mời"],  # new: created and linked
+        ["Đỗ Thị Lan", "Nhật Bản", "lan@example.jp", None],  # listed twice: linked once
+        [None, "Nhật Bản", None, None],  # an error: nobody linked
+    ])
+    outcome = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    assert (outcome["created"], outcome["skipped"], outcome["participants_added"]) == (1, 2, 2)
+    assert [error["row"] for error in outcome["errors"]] == [8]
+    links = {link.person.full_name: link.role for link in db.session.scalars(
+        select(ActivityParticipant).where(ActivityParticipant.activity_id == activity.id))}
+    assert links == {"Nguyễn Văn Hùng": "Đại biểu", "Đỗ Thị Lan": "Khách mời"}
+    assert db.session.get(Person, known.id).version == 1
+
+    again = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    assert again["participants_added"] == 0  # everyone is on the list already
+
+    service.undo_batch(again["batch_id"])
+    result = service.undo_batch(outcome["batch_id"])
+    assert (result["removed"], result["participants_removed"]) == (1, 2)
+    assert count(ActivityParticipant) == 0 and count(Person) == 1
+
+
+def test_participants_export_lists_the_people_with_their_part_and_reimports_as_unchanged(catalogue, tmp_path):
+    activity = _activity()
+    people = [make_person("Nguyễn Văn Hùng", "JP"), make_person("An Thị Bình", "JP")]
+    for person, role in zip(people, ("Trưởng đoàn", None)):
+        db.session.add(ActivityParticipant(activity_id=activity.id, person_id=person.id, role=role))
+    db.session.commit()
+    path = tmp_path / "tham-du.xlsx"
+    assert export_participants(activity, path) == 2
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert "Gặp mặt Tết Bính Ngọ 2026 tại Tokyo" in sheet["A1"].value
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    rows = [dict(zip(headers, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
+    assert [(row["Họ và tên"], row["Vai trò trong hoạt động"]) for row in rows] == [
+        ("An Thị Bình", None), ("Nguyễn Văn Hùng", "Trưởng đoàn")]
+    outcome = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    assert (outcome["unchanged"], outcome["participants_added"], outcome["errors"]) == (2, 0, [])
+
+
+# --- command line and pages --------------------------------------------------------------------------------
+
+def test_command_line_imports_and_exports_channels_and_participants(catalogue, runner, tmp_path):
+    activity = _activity()
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia"], [["Kênh Một", "Nhật Bản"]])
+    result = runner.invoke(args=["import-channels", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["created"] == 1
+    result = runner.invoke(args=["export-channels", str(tmp_path / "ra.csv"), "--country", "Nhật Bản"])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "1"
+    assert "Kênh Một" in (tmp_path / "ra.csv").read_text(encoding="utf-8-sig")
+
+    people = office_workbook(tmp_path / "tet.xlsx", ["Họ tên", "Quốc gia"], [["Lý Văn Tâm", "Nhật Bản"]])
+    result = runner.invoke(args=["import-participants", str(people), "--activity", str(activity.id)])
+    assert result.exit_code == 0, result.output
+    assert "Thêm 1 người vào danh sách tham dự" in result.output
+    result = runner.invoke(args=["import-participants", str(people), "--activity", "999"])
+    assert result.exit_code != 0 and "999" in result.output
+    result = runner.invoke(args=["export-participants", str(tmp_path / "tet-ra.xlsx"), "--activity", str(activity.id)])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "1"
+
+
+def test_channel_and_participant_exports_need_an_editor(catalogue, client, login):
+    activity = _activity()
+    make_channel("Kênh Một", "JP")
+    _sign_in(login, "viewer")
+    assert client.get("/exports/channels.xlsx").status_code == 403
+    assert client.get(f"/exports/activities/{activity.id}/participants.xlsx").status_code == 403
+    _sign_in(login, "editor")
+    response = download(client, "/exports/channels.xlsx?country=JP")
+    assert response.status_code == 200 and "kenh-phan-phoi-JP" in response.headers["Content-Disposition"]
+    assert client.get("/exports/channels.csv?deleted=1").status_code == 403
+    response = download(client, f"/exports/activities/{activity.id}/participants.csv")
+    assert response.status_code == 200 and f"tham-du-{activity.id}-gap-mat-tet" in response.headers[
+        "Content-Disposition"]
+    assert client.get("/exports/activities/999/participants.xlsx").status_code == 404
+
+
+def test_the_wizard_imports_an_attendance_list_into_the_chosen_activity(catalogue, client, login, tmp_path):
+    activity = _activity()
+    login("editor")
+    page = client.get(f"/imports/new?kind=participants&activity={activity.id}")
+    assert "Danh sách tham dự hoạt động" in page.text and activity.title in page.text
+    path = office_workbook(tmp_path / "tet.xlsx", ["Họ tên", "Quốc gia"], [["Lý Văn Tâm", "Nhật Bản"]])
+    response = client.post("/imports/new", data={"kind": "participants", "activity": "",
+                                                 "file": (path.open("rb"), "tet.xlsx")})
+    assert response.status_code == 422 and "Hãy chọn hoạt động" in response.text
+    response = client.post("/imports/new", data={"kind": "participants", "activity": str(activity.id),
+                                                 "file": (path.open("rb"), "tet.xlsx")})
+    batch_id = int(response.headers["Location"].split("/")[-2])
+    client.post(f"/imports/{batch_id}/sheet", data={"sheet": "Danh sách"})
+    preview = client.get(f"/imports/{batch_id}/preview")
+    assert "Lý Văn Tâm" in preview.text
+    client.post(f"/imports/{batch_id}/commit")
+    result = client.get(f"/imports/{batch_id}")
+    assert "1 người được thêm vào danh sách tham dự" in result.text
+    assert [link.person.full_name for link in db.session.get(type(activity), activity.id).participants] == [
+        "Lý Văn Tâm"]
+
+
+def test_the_wizard_imports_channels_and_links_duplicates_to_channel_pages(catalogue, client, login, tmp_path):
+    existing = make_channel("Siêu thị Việt Mart", "JP")
+    login("editor")
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia"], [["Siêu thị Việt Mart", "Nhật Bản"],
+                                                                             ["Kênh Mới", "Nhật Bản"]])
+    response = client.post("/imports/new", data={"kind": "channels", "file": (path.open("rb"), "kenh.xlsx")})
+    batch_id = int(response.headers["Location"].split("/")[-2])
+    client.post(f"/imports/{batch_id}/sheet", data={"sheet": "Danh sách"})
+    preview = client.get(f"/imports/{batch_id}/preview")
+    assert f"/outreach/channels/{existing.id}" in preview.text and "trùng tên kênh + quốc gia" in preview.text
+    client.post(f"/imports/{batch_id}/commit")
+    assert count(DistributionChannel) == 2
+    assert "Kênh phân phối" in client.get("/imports/").text
