@@ -22,15 +22,14 @@ def people(fmt):
     query = PeopleQuery.from_args(request.args)
     if not export.may_export(current_user, query):
         abort(403)
-    user = current_user._get_current_object()
-    return _download(lambda file: export.export_people(query, file, fmt=fmt, user=user, locale=select_locale()),
-                     export.export_filename(query, fmt), fmt)
+    return _download(export.export_people, query, fmt, export.export_filename(query, fmt))
 
 
-def _download(write, download_name: str, fmt: str):
-    # A temporary file, not memory: the workbook of a large list is only complete once closed.
+def _download(export_list, subject, fmt: str, download_name: str):
+    """Run export_list(subject, file, fmt=, user=, locale=) into a temporary file and send it: a file, not
+    memory, since the workbook of a large list is only complete once closed."""
     file = tempfile.TemporaryFile()
-    write(file)
+    export_list(subject, file, fmt=fmt, user=current_user._get_current_object(), locale=select_locale())
     file.seek(0)
     return send_file(file, mimetype=export.MIMETYPES[fmt], as_attachment=True, download_name=download_name, max_age=0)
 
@@ -42,10 +41,7 @@ def channels(fmt):
     query = ChannelQuery.from_args(request.args)
     if query.deleted and not current_user.has_role("admin"):
         abort(403)
-    user = current_user._get_current_object()
-    return _download(lambda file: outreach_exports.export_channels(query, file, fmt=fmt, user=user,
-                                                                  locale=select_locale()),
-                     outreach_exports.channels_filename(query, fmt), fmt)
+    return _download(outreach_exports.export_channels, query, fmt, outreach_exports.channels_filename(query, fmt))
 
 
 @bp.get("/activities/<int:activity_id>/participants.<any(xlsx, csv):fmt>")
@@ -53,10 +49,8 @@ def channels(fmt):
 def participants(activity_id, fmt):
     """The people taking part in an activity, in the columns an attendance list is imported with."""
     activity = get_activity_or_404(activity_id)
-    user = current_user._get_current_object()
-    return _download(lambda file: outreach_exports.export_participants(activity, file, fmt=fmt, user=user,
-                                                                      locale=select_locale()),
-                     outreach_exports.participants_filename(activity, fmt), fmt)
+    return _download(outreach_exports.export_participants, activity, fmt,
+                     outreach_exports.participants_filename(activity, fmt))
 
 
 @bp.get("/templates/<sheet_key>.xlsx")

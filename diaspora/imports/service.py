@@ -341,18 +341,15 @@ def build_changes(preparation: Preparation) -> ChangeSet:
     return (preparation.kind or kind_of(None)).build(preparation)
 
 
-@pipeline.bulk_step
-def build_people_changes(preparation: Preparation) -> ChangeSet:
-    """Merge the planned rows into records, comparing updates with the stored values (reads only)."""
-    plans = preparation.plans
-    targets = sorted({plan.person_id for plan in plans if plan.action == "update" and plan.person_id})
-    updates = _load_records(targets)
-    creates: dict[int, PersonChange] = {}
+def merge_rows(plans: list, updates: dict, new: Callable) -> tuple[dict, dict]:
+    """Merge each planned row into the record it creates (`new(values)`) or updates (`updates`, by id;
+    merging returns whether it changed something); ({create row: change}, {row: result})."""
+    creates: dict = {}
     results: dict[int, dict] = {}
     for plan in plans:
         result = {"action": plan.action, "note": plan.note}
         if plan.action == "create":
-            creates[plan.row] = PersonChange.new(plan.values)
+            creates[plan.row] = new(plan.values)
             result.update(action="created", create_row=plan.row)
         elif plan.action == "update" and plan.target_row is not None:
             creates[plan.target_row].apply(plan.values)
@@ -363,6 +360,16 @@ def build_people_changes(preparation: Preparation) -> ChangeSet:
         elif plan.action == "skip":
             result["action"] = "skipped"
         results[plan.row] = result
+    return creates, results
+
+
+@pipeline.bulk_step
+def build_people_changes(preparation: Preparation) -> ChangeSet:
+    """Merge the planned rows into records, comparing updates with the stored values (reads only)."""
+    plans = preparation.plans
+    targets = sorted({plan.person_id for plan in plans if plan.action == "update" and plan.person_id})
+    updates = _load_records(targets)
+    creates, results = merge_rows(plans, updates, PersonChange.new)
     names = {folded: name for change in [*creates.values(), *updates.values()]
              for folded, name in change.new_organisations.items()}
     existing = existing_organisation_ids(sorted(names))

@@ -164,6 +164,13 @@ class ChannelChange:
     def changed(self) -> bool:
         return bool(self.after or self.new_products)
 
+    @classmethod
+    def new(cls, values: dict) -> "ChannelChange":
+        """A channel created from one row (later rows of the file may still merge into it)."""
+        change = cls(None)
+        change.apply(values)
+        return change
+
     def apply(self, values: dict) -> bool:
         """Merge one row; True when it changes something. Empty cells never erase; products are added."""
         changed = False
@@ -201,23 +208,7 @@ def build_channel_changes(preparation) -> ChannelChangeSet:
     """Merge the planned rows into channels, comparing updates with the stored channels (reads only)."""
     targets = sorted({plan.person_id for plan in preparation.plans if plan.action == "update" and plan.person_id})
     updates = _load_channels(targets)
-    creates: dict[int, ChannelChange] = {}
-    results: dict[int, dict] = {}
-    for plan in preparation.plans:
-        result = {"action": plan.action, "note": plan.note}
-        if plan.action == "create":
-            creates[plan.row] = change = ChannelChange(None)
-            change.apply(plan.values)
-            result.update(action="created", create_row=plan.row)
-        elif plan.action == "update" and plan.target_row is not None:
-            creates[plan.target_row].apply(plan.values)
-            result.update(action="updated", create_row=plan.target_row)
-        elif plan.action == "update":
-            change = updates[plan.person_id]
-            result.update(action="updated" if change.apply(plan.values) else "unchanged", person_id=plan.person_id)
-        elif plan.action == "skip":
-            result["action"] = "skipped"
-        results[plan.row] = result
+    creates, results = service.merge_rows(preparation.plans, updates, ChannelChange.new)
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}
