@@ -174,3 +174,56 @@ def test_preparing_a_leaders_visit_to_japan(seeded, page, tmp_path):
     expect(timeline.get_by_role("link", name=title)).to_be_visible()
     expect(timeline.get_by_text(visit_day.strftime("%d/%m/%Y"))).to_be_visible()
     screenshot(page, "leader-visit-07-person-timeline")
+
+    # 6. The meeting's participants exported from the activity page, in the attendance-list columns.
+    page.get_by_role("link", name=title).first.click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Xuất danh sách").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert _names(saved) == sorted([lan, minh])
+
+    # 7. The attendance list the embassy sent back (one doctor already known, one new guest), imported
+    # into the same activity from its page.
+    attendance = tmp_path / "danh-sach-du-gap-mat.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["DANH SÁCH ĐẠI BIỂU DỰ BUỔI LÀM VIỆC"])
+    sheet.append([])
+    sheet.append(["STT", "Họ và tên", "Nước cư trú", "Email", "Tư cách tham dự"])
+    sheet.append([1, lan, "Nhật Bản", "lan.nguyen@example.jp", "Trưởng nhóm bác sĩ"])
+    sheet.append([2, "Hoàng Thị Mai", "Nhật Bản", "mai.hoang@example.jp", "Khách mời"])
+    workbook.save(attendance)
+    page.get_by_role("link", name="Nhập danh sách tham dự").click()
+    expect(page.locator("select[name=kind]")).to_have_value("participants")
+    page.set_input_files("input[name=file]", str(attendance))
+    screenshot(page, "leader-visit-08-attendance-upload")
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_role("button", name="Tiếp: ghép cột").click()
+    page.get_by_role("button", name="Tiếp: xem trước").click()
+    expect(page.locator('[data-count="created"]')).to_have_text("1")
+    screenshot(page, "leader-visit-09-attendance-preview")
+    page.get_by_role("button", name=re.compile("Nhập: thêm 1")).click()
+    expect(page.get_by_text("1 người được thêm vào danh sách tham dự")).to_be_visible()
+    screenshot(page, "leader-visit-10-attendance-result")
+    page.locator("#activity").get_by_role("link", name=title).click()
+    expect(page.get_by_role("link", name="Hoàng Thị Mai")).to_be_visible()
+    expect(page.get_by_text("— Khách mời")).to_be_visible()
+    screenshot(page, "leader-visit-11-activity-with-guests")
+
+    # 8. The Japanese channels exported from the channel list, for the delegation's folder.
+    page.goto("/outreach/channels/?country=JP")
+    screenshot(page, "leader-visit-12-channels-export")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Xuất Excel").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert _names(saved, "Tên kênh") == [data["distributor"]]
+
+
+def _names(path, column: str = "Họ và tên") -> list[str]:
+    """The values of one column of an exported list, sorted."""
+    rows = [[cell.value for cell in row] for row in openpyxl.load_workbook(path).worksheets[0].iter_rows()]
+    header_index = next(index for index, row in enumerate(rows) if column in row)
+    position = rows[header_index].index(column)
+    return sorted(row[position] for row in rows[header_index + 1:] if row[position] is not None)
