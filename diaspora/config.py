@@ -56,6 +56,12 @@ class Config:
     IMPORT_MAX_UNCOMPRESSED_MB = _int_env("IMPORT_MAX_UNCOMPRESSED_MB", 500)
     # Imports with more rows than this commit in a background thread while the page shows progress.
     IMPORT_BACKGROUND_ROWS = _int_env("IMPORT_BACKGROUND_ROWS", 2000)
+    # A batch still "running" this long after it started was cut off (the server stopped mid-import);
+    # its one transaction was rolled back, so it is shown as failed. 50,000 rows take well under a minute.
+    IMPORT_ABANDONED_MINUTES = _int_env("IMPORT_ABANDONED_MINUTES", 120)
+    # Files of wizard drafts left unfinished this long are deleted, with the draft.
+    IMPORT_DRAFT_DAYS = _int_env("IMPORT_DRAFT_DAYS", 7)
+    IMPORT_UPLOADS_DIR = os.environ.get("IMPORT_UPLOADS_DIR")  # default: instance/uploads
     # SQLite: how long a writer waits for another's transaction (a large import holds it for seconds).
     SQLITE_BUSY_TIMEOUT_SECONDS = _int_env("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
     PROXY_HOPS = _int_env("PROXY_HOPS", 0)  # number of reverse proxies in front of the app

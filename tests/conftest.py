@@ -52,6 +52,7 @@ def postgres_schema():
 def app(tmp_path, postgres_schema):
     class PerTestConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = postgres_schema or f"sqlite:///{tmp_path / 'test.db'}"
+        IMPORT_UPLOADS_DIR = str(tmp_path / "uploads")  # never the instance's own uploads
 
     app = create_app(PerTestConfig)
     with app.app_context():

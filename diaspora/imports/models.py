@@ -42,6 +42,7 @@ class ImportBatch(db.Model):
     sheet_name: Mapped[str | None] = mapped_column(String(200))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it began writing
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web | cli

@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -74,7 +74,8 @@ class UndoRefused(Exception):
 # --- uploaded files ----------------------------------------------------------------------------------
 
 def uploads_dir() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
+    """Where uploaded files are kept: IMPORT_UPLOADS_DIR, by default instance/uploads."""
+    folder = Path(current_app.config.get("IMPORT_UPLOADS_DIR") or Path(current_app.instance_path) / "uploads")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -698,7 +699,8 @@ def create_batch(*, sha: str, size: int, file_name: str, user=None, source: str 
     """A new batch for a stored file (a draft for the wizard, running for the command line)."""
     batch = ImportBatch(file_sha256=sha, file_size=size, file_name=(file_name or sha)[:255],
                         user_id=getattr(user, "id", None), source=source, status=status, sheet_name=sheet_name,
-                        on_duplicate=on_duplicate, sheet_key=sheet_key, activity_id=activity_id)
+                        on_duplicate=on_duplicate, sheet_key=sheet_key, activity_id=activity_id,
+                        started_at=utcnow() if status == "running" else None)
     db.session.add(batch)
     db.session.commit()
     return batch
@@ -749,7 +751,7 @@ def execute_batch(batch_id: int, user_id: int | None = None) -> ImportBatch:
 
     batch = db.session.get(ImportBatch, batch_id)
     user = db.session.get(User, user_id) if user_id else None
-    batch.status, batch.progress, batch.message = "running", 0, None
+    batch.status, batch.progress, batch.message, batch.started_at = "running", 0, None, utcnow()
     db.session.commit()
     try:
         preparation = batch_preparation(batch, fresh=True)
@@ -970,8 +972,44 @@ def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per
                        per_page=per_page, error_out=False)
 
 
+def fail_abandoned_batches(now=None) -> int:
+    """Mark failed the batches still "running" long after they started: the process writing them stopped
+    (a restart, a crash) and their one transaction was rolled back, so nothing of them was written."""
+    now = now or utcnow()
+    cutoff = now - timedelta(minutes=current_app.config.get("IMPORT_ABANDONED_MINUTES", 120))
+    abandoned = [batch for batch in db.session.scalars(select(ImportBatch).where(
+        ImportBatch.status == "running", ImportBatch.started_at < cutoff)) if batch.id not in _THREADS]
+    for batch in abandoned:
+        batch.status, batch.finished_at = "failed", now
+        batch.message = _("Lần nhập bị gián đoạn (máy chủ dừng giữa chừng); không có gì thay đổi, hãy nhập lại.")
+    if abandoned:
+        db.session.commit()
+    return len(abandoned)
+
+
+def purge_uploads(now=None) -> int:
+    """Delete wizard drafts left unfinished for IMPORT_DRAFT_DAYS, and stored files no batch refers to
+    any more; files of committed batches stay (their error workbook is read from them). Files removed."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config.get("IMPORT_DRAFT_DAYS", 7))
+    stale = db.session.scalars(select(ImportBatch).where(ImportBatch.status == "draft",
+                                                        ImportBatch.created_at < cutoff)).all()
+    for batch in stale:
+        db.session.delete(batch)
+    db.session.commit()
+    kept = set(db.session.scalars(select(ImportBatch.file_sha256).distinct()))
+    removed = 0
+    for path in uploads_dir().iterdir():
+        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        if path.name not in kept and modified < now - timedelta(hours=1):  # an upload being stored is newer
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def history(page: int = 1, per_page: int = 50):
     """Batches newest first (drafts left unfinished are not history)."""
+    fail_abandoned_batches()
     return db.paginate(select(ImportBatch).where(ImportBatch.status != "draft").order_by(ImportBatch.id.desc()),
                        page=page, per_page=per_page, error_out=False)
 
@@ -1000,6 +1038,7 @@ def save_mapping(name: str, mapping, user=None, sheet_key: str = PEOPLE.key) -> 
 def start_upload(upload, user=None, sheet_key: str = PEOPLE.key, activity_id: int | None = None) -> ImportBatch:
     """Store an uploaded file and open a draft batch on its default sheet; raises SpreadsheetRejected
     (and forgets the file) when it is not a spreadsheet we can read safely."""
+    purge_uploads()
     sha, size = store_upload(upload.stream)
     file_name = Path(upload.filename or "").name or sha
     try:

@@ -17,6 +17,7 @@ def _page() -> int:
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
+    service.fail_abandoned_batches()
     return db.get_or_404(ImportBatch, batch_id)
 
 
