@@ -815,6 +815,8 @@ def report(changes: ChangeSet, batch: ImportBatch | None = None, dry_run: bool =
         "unchanged": summary["unchanged"],
         "skipped": summary["skipped"],
         "errors": [problem.to_json() for problem in preparation.problems],
+        "notes": [{"row": row, "message": str(result["note"])} for row, result in sorted(changes.results.items())
+                  if result.get("note")],
         "duplicates": [{"row": row, "matches": [match.to_json(changes.kind.id_argument) for match in matches]}
                        for row, matches in sorted(preparation.duplicates.items())],
         "unmapped_columns": [column.header for column in preparation.mapping.unmapped],

@@ -104,15 +104,14 @@ def _check_channel_ids(rows: list, header: str) -> None:
 
 
 def _resolve_people(rows: list, mapping) -> None:
-    """Replace each row's person reference by the id of a live person of the register, or flag the row:
-    a name must name one person (among those in the channel's country first, when several share it)."""
-    sources = mapping.sources("person")
-    if not sources:
+    """Replace each row's person reference by the id of a live person of the register: a name must name
+    one person (among those in the channel's country first, when several share it). A reference that
+    names nobody, or several, does not stop the channel: the name goes into its notes, with a warning."""
+    if not mapping.sources("person"):
         return
-    header, index = sources[0].header, sources[0].index
     references = [row.values["person"] for row in rows if "person" in row.values]
-    ids = {value for kind, value in references if kind == "id"}
-    names = {fold(value)[:200] for kind, value in references if kind == "name"}
+    ids = {value for kind, value, _text in references if kind == "id"}
+    names = {fold(value)[:200] for kind, value, _text in references if kind == "name"}
     live = set(db.session.scalars(select(Person.id).where(Person.id.in_(ids), Person.deleted_at.is_(None))))
     by_name: dict[str, list[tuple[int, str]]] = {}
     for person_id, folded, country in db.session.execute(
@@ -122,12 +121,12 @@ def _resolve_people(rows: list, mapping) -> None:
     for row in rows:
         if "person" not in row.values:
             continue
-        kind, value = row.values["person"]
+        kind, value, text = row.values.pop("person")
         if kind == "id":
             if value in live:
                 row.values["person"] = value
                 continue
-            message = _("Không có kiều bào nào mang ID %(id)d (có thể đã bị xoá).", id=value)
+            warning = _("Không có kiều bào nào mang ID %(id)d (có thể đã bị xoá).", id=value)
         else:
             candidates = by_name.get(fold(value)[:200], [])
             if len(candidates) > 1:
@@ -137,13 +136,12 @@ def _resolve_people(rows: list, mapping) -> None:
                 row.values["person"] = candidates[0][0]
                 continue
             if candidates:
-                message = _("Có %(count)d kiều bào tên “%(name)s”; ghi kèm ID hồ sơ, ví dụ “%(name)s (ID %(id)d)”.",
-                            count=len(candidates), name=value, id=candidates[0][0])
+                warning = _("Có %(count)d kiều bào tên “%(name)s”; ghi kèm ID hồ sơ, ví dụ “%(name)s (ID %(id)d)”, "
+                            "để liên kết.", count=len(candidates), name=value, id=candidates[0][0])
             else:
-                message = _("Không tìm thấy kiều bào “%(name)s” trong hệ thống; thêm hồ sơ trước hoặc để trống.",
-                            name=value)
-        del row.values["person"]
-        row.problems.append(Problem(row.row, header, message, index))
+                warning = _("Chưa có kiều bào “%(name)s” trong hệ thống.", name=value)
+        row.values["person_unlinked"] = (text, _("Người phụ trách chưa được liên kết: %(reason)s Tên được ghi vào "
+                                                 "Ghi chú.", reason=warning))
 
 
 # --- building the changes -------------------------------------------------------------------------------------
@@ -172,9 +170,16 @@ class ChannelChange:
         return change
 
     def apply(self, values: dict) -> bool:
-        """Merge one row; True when it changes something. Empty cells never erase; products are added."""
+        """Merge one row; True when it changes something. Empty cells never erase; products are added;
+        a person in charge the register lacks is kept in the notes."""
         changed = False
-        for attribute, value in _row_attributes(values).items():
+        attributes = _row_attributes(values)
+        if "person_unlinked" in values:
+            line = _("Người phụ trách: %(name)s", name=values["person_unlinked"][0])
+            notes = attributes.get("notes") or self.current.get("notes") or ""
+            if line not in notes:
+                attributes["notes"] = f"{notes}\n{line}".strip()
+        for attribute, value in attributes.items():
             if self.current.get(attribute) != value:
                 self.before.setdefault(attribute, self.current.get(attribute))
                 self.current[attribute] = self.after[attribute] = value
@@ -209,6 +214,9 @@ def build_channel_changes(preparation) -> ChannelChangeSet:
     targets = sorted({plan.person_id for plan in preparation.plans if plan.action == "update" and plan.person_id})
     updates = _load_channels(targets)
     creates, results = service.merge_rows(preparation.plans, updates, ChannelChange.new)
+    for plan in preparation.plans:
+        if "person_unlinked" in plan.values and results[plan.row]["action"] in ("created", "updated", "unchanged"):
+            results[plan.row]["note"] = plan.values["person_unlinked"][1]
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}

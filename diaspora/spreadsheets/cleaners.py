@@ -365,16 +365,16 @@ CHANNEL_STATUS_WORDS = {
 _PERSON_ID = re.compile(r"(?:\(\s*)?(?:id|mã|ma)?\s*:?\s*#?(\d+)\s*\)?$", re.IGNORECASE)
 
 
-def clean_person_reference(value, ctx) -> tuple[str, object]:
-    """("id", n) for a record ID, alone or after the name ("Nguyễn Văn An (ID 12)"); else ("name", text),
-    which the channel import looks up among the people of the register."""
+def clean_person_reference(value, ctx) -> tuple[str, object, str]:
+    """("id", n, text) for a record ID, alone or after the name ("Nguyễn Văn An (ID 12)"); else
+    ("name", text, text), which the channel import looks up among the people of the register."""
     text = cell_text(value) or ""
     match = _PERSON_ID.search(text)
     if match and (match.start() == 0 or text[match.start() - 1].isspace() or text[match.start()] == "("):
-        return "id", int(match.group(1))
+        return "id", int(match.group(1)), text
     if not any(ch.isalpha() for ch in text):
         raise CellError(_("“%(value)s” không phải họ tên hay ID hồ sơ.", value=text))
-    return "name", text
+    return "name", text, text
 
 
 def clean_products(value, ctx) -> tuple[int, ...]:

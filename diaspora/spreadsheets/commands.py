@@ -122,6 +122,9 @@ def _summary(outcome: dict) -> str:
         lines.append(_("%(count)d lỗi:", count=len(outcome["errors"])))
         lines += [_("  Dòng %(row)d, cột “%(column)s”: %(message)s", **error)
                   for error in outcome["errors"][:SHOWN]]
+    if outcome["notes"]:
+        lines.append(_("%(count)d ghi chú:", count=len(outcome["notes"])))
+        lines += [_("  Dòng %(row)d: %(message)s", **note) for note in outcome["notes"][:SHOWN]]
     if outcome["duplicates"]:
         lines.append(_("%(count)d dòng trùng:", count=len(outcome["duplicates"])))
         for duplicate in outcome["duplicates"][:SHOWN]:
@@ -131,7 +134,7 @@ def _summary(outcome: dict) -> str:
                  _("hồ sơ %(id)d", id=match["person_id"]))
                 + f" ({match['reason']})" for match in duplicate["matches"])
             lines.append(_("  Dòng %(row)d trùng %(targets)s", row=duplicate["row"], targets=targets))
-    if len(outcome["errors"]) > SHOWN or len(outcome["duplicates"]) > SHOWN:
+    if max(len(outcome["errors"]), len(outcome["duplicates"]), len(outcome["notes"])) > SHOWN:
         lines.append(_("(Chỉ in %(shown)d mục đầu mỗi loại; dùng --json để xem tất cả.)", shown=SHOWN))
     return "\n".join(lines)
 
