@@ -31,6 +31,7 @@ from diaspora.spreadsheets.export import (
 SHEET_TITLES = {"people": _l("Kiều bào"), "channels": _l("Kênh phân phối"), "participants": _l("Người tham dự")}
 FILE_NAMES = {"people": "mau-nhap-kieu-bao.xlsx", "channels": "mau-nhap-kenh-phan-phoi.xlsx",
               "participants": "mau-nhap-danh-sach-tham-du.xlsx"}
+RECORD_NOUNS = {"people": _l("người"), "channels": _l("kênh"), "participants": _l("người")}
 TEMPLATE_ROWS = 5000  # rows of the data sheet that get the drop-down lists
 REQUIRED_MARK = " *"
 INLINE_CHOICES = 120  # choices listed in the guide itself when they fit in this many characters
@@ -134,15 +135,21 @@ def _write_guide(workbook, worksheet, sheet: Sheet, locale: str, formats, choice
         worksheet.set_column(index, index, width, formats.wrapped if index >= 2 else None)
     _printable(worksheet)
     worksheet.write_string(0, 0, _("HƯỚNG DẪN ĐIỀN MẪU NHẬP: %(title)s", title=title.upper()), formats.title)
+    multi = ", ".join(column.header(locale).lower() for column in sheet.columns if column.multi)
     notes = [
-        _("1. Điền mỗi người một dòng trong trang “%(sheet)s”, từ dòng 2; giữ nguyên dòng tiêu đề cột.", sheet=title),
-        _("2. Cột tiêu đề chữ đỏ, có dấu * là bắt buộc; các cột khác có thể để trống."),
-        _("3. Nhiều giá trị trong một ô (lĩnh vực, vai trò, điện thoại, email…) ghi cách nhau bởi dấu chấm phẩy (;)."),
-        _("4. Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy); chỉ biết năm sinh thì ghi năm (1975)."),
-        _("5. Ô có danh sách thả xuống: bấm vào ô để chọn; hệ thống cũng hiểu cách ghi khác (Nam/Nữ, M/F, Japan…)."),
-        _("6. Để sửa hồ sơ đã có, hãy xuất danh sách từ hệ thống (có cột ID), sửa rồi nhập lại: "
+        _("Điền mỗi %(record)s một dòng trong trang “%(sheet)s”, từ dòng 2; giữ nguyên dòng tiêu đề cột.",
+          record=RECORD_NOUNS.get(sheet.key, ""), sheet=title),
+        _("Cột tiêu đề chữ đỏ, có dấu * là bắt buộc; các cột khác có thể để trống."),
+        _("Nhiều giá trị trong một ô (%(columns)s) ghi cách nhau bởi dấu chấm phẩy (;).", columns=multi),
+        _("Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy); chỉ biết năm sinh thì ghi năm (1975).")
+        if any(_is_date(column, sheet.table) for column in sheet.columns) else None,
+        _("Ô có danh sách thả xuống: bấm vào ô để chọn; hệ thống cũng hiểu cách ghi khác (Nam/Nữ, M/F, Japan…)."),
+        _("Để sửa hồ sơ đã có, hãy xuất danh sách từ hệ thống (có cột ID), sửa rồi nhập lại: "
           "hồ sơ được cập nhật theo ID. Khi thêm mới, để trống cột ID."),
+        _("Người đã có hồ sơ được nhận ra (theo email, điện thoại, họ tên + năm sinh…) và thêm vào hoạt động; "
+          "người chưa có hồ sơ được thêm mới.") if sheet.key == "participants" else None,
     ]
+    notes = [f"{number}. {note}" for number, note in enumerate(filter(None, notes), start=1)]
     for row, note in enumerate(notes, start=2):
         worksheet.write_string(row, 0, note)
     header_row = len(notes) + 3
