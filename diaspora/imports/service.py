@@ -31,7 +31,7 @@ from diaspora.audit.service import record, snapshot
 from diaspora.extensions import db
 from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping
 from diaspora.organisations.models import Organisation
-from diaspora.people.models import Contact, Membership, Person, person_fields, person_roles
+from diaspora.people.models import Contact, Membership, Person, PersonOffer, person_fields, person_roles
 from diaspora.people.search import SQLITE_INSERT_TRIGGER
 from diaspora.people.service import derived_columns
 from diaspora.records import utcnow
@@ -48,6 +48,7 @@ BULK_INDEX_ROWS = 1000  # from this many new people on, SQLite's search index is
 SQLITE_CACHE_KIB = 32 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 PEOPLE_TABLE = Person.__table__
+OFFERS_TABLE = PersonOffer.__table__
 CONTACTS_TABLE = Contact.__table__
 MEMBERSHIPS_TABLE = Membership.__table__
 ORGANISATIONS_TABLE = Organisation.__table__
@@ -217,12 +218,15 @@ class PersonChange:
     new_fields: list = field(default_factory=list)
     roles: set = field(default_factory=set)
     new_roles: list = field(default_factory=list)
+    offers: set = field(default_factory=set)  # contribution kinds
+    new_offers: list = field(default_factory=list)
     organisations: dict = field(default_factory=dict)  # folded -> name, known
     new_organisations: dict = field(default_factory=dict)  # folded -> name
 
     @property
     def changed(self) -> bool:
-        return bool(self.after or self.new_contacts or self.new_fields or self.new_roles or self.new_organisations)
+        return bool(self.after or self.new_contacts or self.new_fields or self.new_roles or self.new_offers
+                    or self.new_organisations)
 
     @classmethod
     def new(cls, values: dict) -> "PersonChange":
@@ -236,6 +240,8 @@ class PersonChange:
         change.fields = set(change.new_fields)
         change.new_roles = list(dict.fromkeys(values.get("roles", ())))
         change.roles = set(change.new_roles)
+        change.new_offers = list(dict.fromkeys(values.get("offers", ())))
+        change.offers = set(change.new_offers)
         for name in values.get("organisations", ()):
             change.new_organisations.setdefault(fold(name)[:300], name)
         change.organisations = dict(change.new_organisations)
@@ -244,7 +250,7 @@ class PersonChange:
     def apply(self, values: dict) -> bool:
         """Merge one row into the record; True when it changes something. Empty cells never erase."""
         before = (len(self.after), len(self.new_contacts), len(self.new_fields), len(self.new_roles),
-                  len(self.new_organisations))
+                  len(self.new_offers), len(self.new_organisations))
         changed_values = False
         attributes = _row_attributes(values)
         if "birth_date" in attributes and attributes["birth_date"] is None:
@@ -271,7 +277,8 @@ class PersonChange:
                     self.contacts.add((kind, normalized))
                     self.new_contacts[(kind, normalized)] = written
         for ids, known, added in ((values.get("fields", ()), self.fields, self.new_fields),
-                                  (values.get("roles", ()), self.roles, self.new_roles)):
+                                  (values.get("roles", ()), self.roles, self.new_roles),
+                                  (values.get("offers", ()), self.offers, self.new_offers)):
             for item in ids:
                 if item not in known:
                     known.add(item)
@@ -282,7 +289,7 @@ class PersonChange:
                 self.organisations[folded] = name
                 self.new_organisations[folded] = name
         after = (len(self.after), len(self.new_contacts), len(self.new_fields), len(self.new_roles),
-                 len(self.new_organisations))
+                 len(self.new_offers), len(self.new_organisations))
         return changed_values or after != before
 
 
@@ -401,7 +408,8 @@ def _load_records(person_ids: list[int]) -> dict[int, PersonChange]:
                 select(Contact.person_id, Contact.kind, Contact.normalized).where(Contact.person_id.in_(chunk))):
             records[person_id].contacts.add((kind, normalized))
         for table, column, attribute in ((person_fields, person_fields.c.field_id, "fields"),
-                                         (person_roles, person_roles.c.role_id, "roles")):
+                                         (person_roles, person_roles.c.role_id, "roles"),
+                                         (OFFERS_TABLE, OFFERS_TABLE.c.kind, "offers")):
             for person_id, item in db.session.execute(
                     select(table.c.person_id, column).where(table.c.person_id.in_(chunk))):
                 getattr(records[person_id], attribute).add(item)
@@ -432,8 +440,9 @@ def _person_row(person_id: int, change: PersonChange, user_id, now) -> dict:
     values.update(change.current)
     values.update(
         person_type=values.get("person_type") or "overseas_vietnamese",
-        consent_status=values.get("consent_status") or "unknown",
-        nationality_status=None, collected_on=None, consent_date=None, consent_scope=None, status="active",
+        consent_status=values.get("consent_status") or "unknown", status=values.get("status") or "active",
+        nationality_status=values.get("nationality_status"), consent_date=values.get("consent_date"),
+        collected_on=None, consent_scope=None,
         is_demo=False, created_at=now, updated_at=now, created_by_id=user_id, updated_by_id=user_id, version=1,
         deleted_at=None,
     )
@@ -623,8 +632,8 @@ def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict
 
 
 def _insert_links(connection, records: list[tuple[int, PersonChange]], organisation_ids: dict) -> None:
-    """Contacts, fields, roles and memberships added to records, with bulk inserts."""
-    contacts, fields_, roles, memberships = [], [], [], []
+    """Contacts, fields, roles, offers and memberships added to records, with bulk inserts."""
+    contacts, fields_, roles, offers, memberships = [], [], [], [], []
     for person_id, change in records:
         has_primary = {kind for kind, _ in change.contacts.difference(change.new_contacts)}
         for (kind, normalized), written in change.new_contacts.items():
@@ -633,10 +642,11 @@ def _insert_links(connection, records: list[tuple[int, PersonChange]], organisat
             has_primary.add(kind)
         fields_ += [{"person_id": person_id, "field_id": item} for item in change.new_fields]
         roles += [{"person_id": person_id, "role_id": item} for item in change.new_roles]
+        offers += [{"person_id": person_id, "kind": kind} for kind in change.new_offers]
         memberships += [{"person_id": person_id, "organisation_id": organisation_ids[folded], "role": None,
                          "start_date": None, "end_date": None} for folded in change.new_organisations]
     for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_), (person_roles, roles),
-                        (MEMBERSHIPS_TABLE, memberships)):
+                        (OFFERS_TABLE, offers), (MEMBERSHIPS_TABLE, memberships)):
         _insert_rows(connection, table, rows)
 
 
@@ -652,7 +662,7 @@ def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_
         undo[person_id] = {
             "attributes": snapshot({name: change.before.get(name) for name in change.after}),
             "contacts": [list(key) for key in change.new_contacts],
-            "fields": change.new_fields, "roles": change.new_roles,
+            "fields": change.new_fields, "roles": change.new_roles, "offers": change.new_offers,
             "organisations": [organisation_ids[folded] for folded in change.new_organisations],
         }
         groups.setdefault(tuple(sorted(values)), []).append(
@@ -883,7 +893,7 @@ def undo_people(batch: ImportBatch, user_id: int | None, now) -> tuple[dict, str
     connection = db.session.connection()
     restored = _restore(connection, restores, user_id, now)
     for chunk in _chunks(created):
-        for table in (CONTACTS_TABLE, person_fields, person_roles, MEMBERSHIPS_TABLE):
+        for table in (CONTACTS_TABLE, person_fields, person_roles, OFFERS_TABLE, MEMBERSHIPS_TABLE):
             connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
         connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
     removed_organisations = remove_created_organisations(connection, batch.created_organisation_ids or [])
@@ -918,7 +928,7 @@ def _restore(connection, rows, user_id, now) -> int:
     from diaspora.people.service import refresh_search_text
 
     groups: dict[tuple, list[dict]] = {}
-    links = {"contacts": [], "fields": [], "roles": [], "organisations": []}
+    links = {"contacts": [], "fields": [], "roles": [], "offers": [], "organisations": []}
     for row in rows:
         values = {name: stored_value(name, value) for name, value in row.undo["attributes"].items()}
         if "full_name" in values:
@@ -928,8 +938,9 @@ def _restore(connection, rows, user_id, now) -> int:
              "p_version": row.version_after})
         links["contacts"] += [{"p_id": row.person_id, "p_kind": kind, "p_normalized": normalized}
                               for kind, normalized in row.undo["contacts"]]
-        for name in ("fields", "roles", "organisations"):
-            links[name] += [{"p_id": row.person_id, "p_item": item} for item in row.undo[name]]
+        for name in ("fields", "roles", "offers", "organisations"):
+            # Batches committed before offers were imported carry no "offers" list.
+            links[name] += [{"p_id": row.person_id, "p_item": item} for item in row.undo.get(name, ())]
     for names, chunk_rows in groups.items():
         _bulk_update(connection, names, chunk_rows, user_id, now)
     for table, conditions, rows_ in (
@@ -937,6 +948,7 @@ def _restore(connection, rows, user_id, now) -> int:
          links["contacts"]),
         (person_fields, lambda t: (t.c.field_id == bindparam("p_item"),), links["fields"]),
         (person_roles, lambda t: (t.c.role_id == bindparam("p_item"),), links["roles"]),
+        (OFFERS_TABLE, lambda t: (t.c.kind == bindparam("p_item"),), links["offers"]),
         (MEMBERSHIPS_TABLE, lambda t: (t.c.organisation_id == bindparam("p_item"),), links["organisations"]),
     ):
         if rows_:

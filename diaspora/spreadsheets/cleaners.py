@@ -326,12 +326,12 @@ def clean_organisation_name(value, ctx) -> str:
 
 # --- channels ------------------------------------------------------------------------------------------
 
-def label_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
-    """A cleaner for a coded value written by its label, in Vietnamese or English (the export writes the
-    Vietnamese label), by its code, or by one of the other words staff use for it (`words`, folded)."""
+def _label_table(labels: dict, words: dict[str, str] | None) -> Callable[[], dict[str, str]]:
+    """{folded label, code or other word: code}, built on first use (the labels are lazy texts): the
+    Vietnamese and English labels, the codes and the other words staff use (`words`, folded)."""
     table: dict[str, str] = {}
 
-    def clean(value, ctx):
+    def get() -> dict[str, str]:
         if not table:
             from flask_babel import force_locale
 
@@ -340,10 +340,88 @@ def label_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable
                     table.update((fold_key(str(label)), code) for code, label in labels.items())
             table.update((fold_key(code), code) for code in labels)
             table.update(words or {})
-        with_vi = ", ".join(str(label) for label in labels.values())
-        return _choice(value, table, with_vi)
+        return table
+
+    return get
+
+
+def label_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
+    """A cleaner for a coded value written by its label, in Vietnamese or English (the export writes the
+    Vietnamese label), by its code, or by one of the other words staff use for it."""
+    table = _label_table(labels, words)
+
+    def clean(value, ctx):
+        return _choice(value, table(), ", ".join(str(label) for label in labels.values()))
 
     return clean
+
+
+def labels_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
+    """label_cleaner for a cell holding several values separated by ; , / or new lines: a tuple of codes."""
+    table = _label_table(labels, words)
+
+    def clean(value, ctx):
+        codes = []
+        for part in split_values(value):
+            code = _choice(part, table(), ", ".join(str(label) for label in labels.values()))
+            if code not in codes:
+                codes.append(code)
+        return tuple(codes)
+
+    return clean
+
+
+_NATIONALITY_SEPARATORS = re.compile(r"\s*(?:[;,/&+\n]|\s-\s|\svà\s|\sand\s)\s*", re.IGNORECASE)
+
+
+def nationality_cleaner(labels: dict) -> Callable:
+    """A cleaner for nationality written as a label ("Hai quốc tịch") or as the countries themselves:
+    "Việt Nam" → Vietnamese, "Nhật Bản" → foreign, "Việt Nam, Đức" → dual."""
+    table = _label_table(labels, NATIONALITY_WORDS)
+
+    def clean(value, ctx):
+        text = cell_text(value)
+        if fold_key(text) in table():
+            return table()[fold_key(text)]
+        countries = {ctx.lookups.country_code(part) for part in _NATIONALITY_SEPARATORS.split(text) if part}
+        if not countries or None in countries:
+            return _choice(value, table(), ", ".join(str(label) for label in labels.values()))
+        if "VN" in countries:
+            return "dual" if len(countries) > 1 else "vietnamese"
+        return "foreign"
+
+    return clean
+
+
+def clean_past_date(value, ctx) -> date:
+    """A whole date, not in the future (a consent given on…): as a date cell, a serial or dd/mm/yyyy."""
+    try:
+        day, _year = clean_birth(value, ctx)
+    except CellError:
+        day = None
+    if day is None:
+        raise CellError(_("Không đọc được ngày “%(value)s”; ghi đủ ngày/tháng/năm (dd/mm/yyyy).",
+                          value=cell_text(value)))
+    return day
+
+
+STATUS_WORDS = {
+    **dict.fromkeys(("conlienlac", "lienlacduoc", "binhthuong"), "active"),
+    **dict.fromkeys(("khonglienlacduoc", "mattin", "khongconlienlac"), "unreachable"),
+    **dict.fromkeys(("quadoi", "tutran", "mat", "chet"), "deceased"),
+}
+NATIONALITY_WORDS = {
+    **dict.fromkeys(("vietnam", "vn", "vietnamese", "quoctichvn"), "vietnamese"),
+    **dict.fromkeys(("songtich", "2quoctich", "haiquoctichvietnamvanuocngoai", "vietnamvanuocngoai"), "dual"),
+    **dict.fromkeys(("nuocngoai", "quoctichkhac", "dathoiquoctichvietnam"), "foreign"),
+    **dict.fromkeys(("khongro", "chuaxacdinh"), "unknown"),
+}
+CONTRIBUTION_WORDS = {
+    **dict.fromkeys(("tuvan", "tuvantructuyen", "tuvanonline", "advice"), "remote_advice"),
+    **dict.fromkeys(("vetham", "velamviec", "vethamquehuong", "visit"), "visits"),
+    **dict.fromkeys(("gopvon", "dautuvequehuong"), "investment"),
+    **dict.fromkeys(("daotao", "dayhoc", "thinhgiang", "giangdaytructuyen"), "teaching"),
+}
 
 
 CHANNEL_TYPE_WORDS = {
@@ -611,5 +689,14 @@ def render_products(status: str) -> Callable:
 
     def render(channel) -> str:
         return "; ".join(link.product.name for link in channel.products if link.status == status)
+
+    return render
+
+
+def render_offers(labels: dict) -> Callable:
+    """A renderer joining the labels of a person's contribution offers with "; "."""
+
+    def render(person) -> str:
+        return "; ".join(str(labels[offer.kind]) for offer in person.offers if offer.kind in labels)
 
     return render

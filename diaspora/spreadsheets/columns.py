@@ -12,7 +12,8 @@ What a cleaned value fills:
 - `attributes`: the Person attributes, in order; a single attribute takes the value, several take
   the items of the tuple the cleaner returns (birth_date → (birth_date, birth_year)).
 - `relation`: "id" (the record to update), "contacts" (tuples (kind, value, normalized)),
-  "fields" / "roles" (ids), "organisations" (names; memberships by folded name); for channels
+  "fields" / "roles" (ids), "organisations" (names; memberships by folded name), "offers" (contribution
+  kinds); for channels
   "person" (("id", n) or ("name", text)), "organisation" (a name), "products" (product ids);
   "participation" (the row's part in the activity, kept beside the person it names).
 """
@@ -30,11 +31,19 @@ from diaspora.outreach.models import (
     ActivityParticipant,
     DistributionChannel,
 )
-from diaspora.people.models import CONSENT_LABELS, GENDER_LABELS, PERSON_TYPE_LABELS, Person
+from diaspora.people.models import (
+    CONSENT_LABELS,
+    CONTRIBUTION_LABELS,
+    GENDER_LABELS,
+    NATIONALITY_LABELS,
+    PERSON_TYPE_LABELS,
+    STATUS_LABELS,
+    Person,
+)
 from diaspora.spreadsheets import cleaners as c
 from diaspora.text import fold_key
 
-RELATIONS = ("id", "contacts", "fields", "roles", "organisations", "person", "organisation", "products",
+RELATIONS = ("id", "contacts", "fields", "roles", "organisations", "offers", "person", "organisation", "products",
              "participation")
 
 
@@ -189,6 +198,12 @@ PEOPLE = Sheet(
                clean=c.clean_person_type, render=c.render_label("person_type", PERSON_TYPE_LABELS),
                example="Kiều bào", choices=_labels(PERSON_TYPE_LABELS),
                help_vi="Kiều bào hoặc Chuyên gia nước ngoài; để trống là Kiều bào."),
+        Column("nationality", "Quốc tịch", "Nationality", aliases=("Tình trạng quốc tịch", "Citizenship"),
+               clean=c.nationality_cleaner(NATIONALITY_LABELS),
+               render=c.render_label("nationality_status", NATIONALITY_LABELS), attributes=("nationality_status",),
+               choices=_labels(NATIONALITY_LABELS), example="Hai quốc tịch",
+               help_vi="Quốc tịch Việt Nam, Hai quốc tịch, Quốc tịch nước ngoài hoặc Chưa rõ; cũng hiểu tên nước "
+                       "(Việt Nam; Nhật Bản; “Việt Nam, Đức” là hai quốc tịch)."),
         Column("country", "Quốc gia cư trú", "Country of residence",
                aliases=("Quốc gia", "Nước cư trú", "Nước sở tại", "Nước", "Country", "Nước đang sinh sống",
                         "Nước định cư", "Nước đang cư trú", "Nơi định cư"),
@@ -234,6 +249,12 @@ PEOPLE = Sheet(
                clean=c.clean_roles, render=c.render_names("roles"), relation="roles", multi=True,
                choices=role_choices, example="Trí thức",
                help_vi="Một hoặc nhiều vai trò trong danh mục, cách nhau bởi dấu chấm phẩy."),
+        Column("offers", "Có thể đóng góp", "Willing to contribute",
+               aliases=("Khả năng đóng góp", "Hình thức đóng góp", "Sẵn sàng đóng góp", "Đóng góp", "Contribution"),
+               clean=c.labels_cleaner(CONTRIBUTION_LABELS, c.CONTRIBUTION_WORDS),
+               render=c.render_offers(CONTRIBUTION_LABELS), relation="offers", multi=True,
+               choices=_labels(CONTRIBUTION_LABELS), example="Tư vấn từ xa; Giảng dạy",
+               help_vi="Tư vấn từ xa, Về thăm, làm việc, Đầu tư, Giảng dạy; cách nhau bởi dấu chấm phẩy."),
         # An organisation not yet in the register is created by the import (as an association, with
         # the person's country), in the same transaction, and removed again when the import is undone.
         Column("organisations", "Hội đoàn", "Organisations",
@@ -273,6 +294,14 @@ PEOPLE = Sheet(
                clean=c.clean_consent, render=c.render_label("consent_status", CONSENT_LABELS),
                attributes=("consent_status",), choices=_labels(CONSENT_LABELS), example="Đồng ý",
                help_vi="Đồng ý, Từ chối, Đã rút lại đồng ý hoặc Chưa hỏi ý kiến."),
+        Column("consent_date", "Ngày đồng ý", "Consent date", aliases=("Ngày đồng ý liên hệ", "Consent given on"),
+               clean=c.clean_past_date, render=c.render_attribute("consent_date"), example="10/02/2026",
+               help_vi="Ngày người đó đồng ý (dd/mm/yyyy)."),
+        # Not "Tình trạng" alone: lists use it for marital status and the like.
+        Column("status", "Tình trạng liên lạc", "Contact status", aliases=("Trạng thái liên lạc",),
+               clean=c.label_cleaner(STATUS_LABELS, c.STATUS_WORDS), render=c.render_label("status", STATUS_LABELS),
+               choices=_labels(STATUS_LABELS), example="Đang liên hệ",
+               help_vi="Đang liên hệ, Mất liên lạc hoặc Đã mất; để trống là Đang liên hệ."),
         Column("notes", "Ghi chú", "Notes", aliases=("Ghi chú khác", "Note", "Remarks", "Chú thích"),
                clean=_text("notes"), render=c.render_attribute("notes", paragraphs=True)),
     ),

@@ -35,6 +35,7 @@ from diaspora.people.models import (
     Contact,
     Membership,
     Person,
+    PersonOffer,
     person_fields,
     person_roles,
 )
@@ -129,6 +130,9 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
         .join(CommunityRole, CommunityRole.id == person_roles.c.role_id)
         .where(_among(person_roles.c.person_id, ids))
         .order_by(person_roles.c.person_id, CommunityRole.sort_order, CommunityRole.id)))
+    offers = _grouped(connection.execute(
+        select(PersonOffer.person_id, PersonOffer.kind).where(_among(PersonOffer.person_id, ids))
+        .order_by(PersonOffer.person_id, PersonOffer.kind)))
     memberships = _grouped(connection.execute(
         select(Membership.person_id, Organisation.name)
         .join(Organisation, Organisation.id == Membership.organisation_id)
@@ -143,6 +147,7 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
             contacts=contacts.get(row.id, nothing),
             fields=fields.get(row.id, nothing),
             roles=roles.get(row.id, nothing),
+            offers=offers.get(row.id, nothing),
             memberships=[SimpleNamespace(organisation=m) for m in memberships.get(row.id, nothing)],
         )
         for row in rows

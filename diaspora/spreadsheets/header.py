@@ -19,9 +19,10 @@ _STT_TEXTS = {"#", "no.", "nº", "n°"}
 _NUMBERING_CELL = re.compile(r"^[(\[]?\s*(\d{1,3}|[a-z]{1,2})\s*[)\]]?$", re.IGNORECASE)
 _SECTION = re.compile(r"^[ivxlc]+\s*[.)/]\s*\S")
 _SECTION_NUMBER = re.compile(r"^(?:[ivxlc]+|[a-z])\s*[.)]?$")
-# A signature block, a total line, a place-and-date line or a note line: the table is over.
+# A signature block, a total line, a place-and-date line or a note line: the table is over. "Ký" must
+# read as a signature ("Ký, ghi rõ họ tên", "Ký tên"), not start an occupation ("Kỹ sư" folds to "ky su").
 _FOOTER_STRONG = re.compile(
-    r"^(?:\(?\s*ky[ ,]|nguoi lap|nguoi ky|tong cong|tong so\b|cong\s*:|ghi chu\s*:|kt\.|tm\.|tl\.|q\.\s|"
+    r"^(?:\(?\s*ky(?:,| ten| va | ghi | ho ten| dong dau|\)|$)|nguoi lap|nguoi ky|tong cong|tong so\b|cong\s*:|ghi chu\s*:|kt\.|tm\.|tl\.|q\.\s|"
     r"xac nhan cua|noi nhan|[a-z .]{0,40}, ngay .{0,12}thang .{0,12}nam|ngay .{0,10}thang .{0,10}nam)"
 )
 # A caption that is also a common position title: a footer only when a strong line follows.

@@ -28,7 +28,7 @@ def test_workbook_has_title_header_id_and_typed_cells(seeded, tmp_path):
     assert header(sheet)[0] == "ID"
     assert all(cell.font.b for cell in sheet[HEADER_ROW])
     assert sheet.freeze_panes == "C5"
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:Z{HEADER_ROW + 1}"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:AD{HEADER_ROW + 1}"  # 30 columns
 
     row = sheet[HEADER_ROW + 1]
     assert (row[0].value, row[0].data_type) == (person.id, "n")
@@ -42,6 +42,7 @@ def test_workbook_has_title_header_id_and_typed_cells(seeded, tmp_path):
     assert values["Liên hệ khác"] == "LINE: an.nguyen; Web: https://an.example.jp"
     assert values["Hội đoàn"] == "Hội người Việt Nam tại Nhật Bản"
     assert values["Đồng ý liên hệ"] == "Đồng ý"
+    assert values["Tình trạng liên lạc"] == "Đang liên hệ" and values["Quốc tịch"] is None
     assert all(cell.data_type in ("s", "n", "d") for cell in row if cell.value is not None)
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
 

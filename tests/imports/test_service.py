@@ -179,3 +179,25 @@ def test_undo_is_refused_when_a_record_was_edited_since(seeded):
     assert refused.value.records == [(3, binh.id, "Trần Thị Bình")]
     assert count(Person) == 2
     assert db.session.get(ImportBatch, batch.id).status == "committed"
+
+
+def test_nationality_offers_consent_date_and_status_are_imported_updated_and_undone(seeded):
+    headers = ["Họ và tên", "Quốc gia", "Email", "Quốc tịch", "Có thể đóng góp", "Ngày đồng ý",
+               "Tình trạng liên lạc"]
+    run([["Nguyễn Văn An", "Nhật Bản", "an@example.jp", "Việt Nam, Nhật Bản", "Tư vấn từ xa",
+                     "10/02/2026", "Mất liên lạc"]], headers=headers)
+    an = db.session.scalar(select(Person).where(Person.full_name == "Nguyễn Văn An"))
+    assert (an.nationality_status, an.consent_date, an.status) == ("dual", date(2026, 2, 10), "unreachable")
+    assert [offer.kind for offer in an.offers] == ["remote_advice"]
+
+    second, _ = run([["Nguyễn Văn An", "Nhật Bản", "an@example.jp", None, "Giảng dạy; tư vấn từ xa", None,
+                      "Đang liên hệ"]], headers=headers, on_duplicate="update")
+    db.session.expire_all()
+    an = db.session.get(Person, an.id)
+    assert sorted(offer.kind for offer in an.offers) == ["remote_advice", "teaching"]
+    assert (an.status, an.nationality_status) == ("active", "dual")  # an empty cell erases nothing
+
+    service.undo_batch(second.id)
+    db.session.expire_all()
+    an = db.session.get(Person, an.id)
+    assert ([offer.kind for offer in an.offers], an.status) == (["remote_advice"], "unreachable")

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from diaspora.spreadsheets.cleaners import CleanContext, Lookups
+from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups
 from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
 
 
@@ -48,6 +48,8 @@ def _person(**values):
                     hometown_unit=None, occupation=None, academic_title="TS.", employer=None, position=None,
                     fields=[SimpleNamespace(name_vi="Y tế"), SimpleNamespace(name_vi="Giáo dục – đào tạo")],
                     roles=[], expertise=None, memberships=[], source=None, consent_status="given", notes=None,
+                    nationality_status="dual", consent_date=date(2026, 2, 10), status="unreachable",
+                    offers=[SimpleNamespace(kind="remote_advice"), SimpleNamespace(kind="teaching")],
                     contacts=[SimpleNamespace(kind="phone", value="090 1234 5678", normalized="+819012345678"),
                               SimpleNamespace(kind="email", value="A@X.org", normalized="a@x.org"),
                               SimpleNamespace(kind="phone", value="0912345678", normalized="+84912345678"),
@@ -83,6 +85,29 @@ def test_render_gives_text_the_import_reads_back(app):
         "+819012345678", "+84912345678"]
     assert PEOPLE.column("consent").clean(rendered["consent"], context) == "given"
     assert PEOPLE.column("person_type").clean(rendered["person_type"], context) == "foreign_expert"
+    assert (rendered["nationality"], rendered["consent_date"], rendered["status"], rendered["offers"]) == (
+        "Hai quốc tịch", "10/02/2026", "Mất liên lạc", "Tư vấn từ xa; Giảng dạy")
+    assert PEOPLE.column("nationality").clean(rendered["nationality"], context) == "dual"
+    assert PEOPLE.column("consent_date").clean(rendered["consent_date"], context) == date(2026, 2, 10)
+    assert PEOPLE.column("status").clean(rendered["status"], context) == "unreachable"
+    assert PEOPLE.column("offers").clean(rendered["offers"], context) == ("remote_advice", "teaching")
+
+
+def test_nationality_is_read_from_labels_or_from_countries(app):
+    countries = {"việt nam": "VN", "nhật bản": "JP", "đức": "DE", "mỹ": "US"}
+    lookups = Lookups(find_country=lambda text: SimpleNamespace(code=countries[text.lower()])
+                      if text.lower() in countries else None, match_hometown=lambda text: SimpleNamespace(unit=None))
+    context = CleanContext(lookups)
+    clean = PEOPLE.column("nationality").clean
+    assert [clean(text, context) for text in ("Việt Nam", "Nhật Bản", "Việt Nam, Đức", "Việt Nam và Mỹ",
+                                              "Mỹ / Đức", "song tịch", "Dual nationality", "chưa rõ")] == [
+        "vietnamese", "foreign", "dual", "dual", "foreign", "dual", "dual", "unknown"]
+    with pytest.raises(CellError):
+        clean("Kết hôn", context)
+    with pytest.raises(CellError):
+        PEOPLE.column("consent_date").clean("2025", context)  # a year is not the day consent was given
+    with pytest.raises(CellError):
+        PEOPLE.column("offers").clean("Tư vấn từ xa; bay vào vũ trụ", context)
 
 
 def test_render_of_a_year_only_birth_is_the_year(app):

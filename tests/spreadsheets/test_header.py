@@ -238,6 +238,18 @@ def test_a_position_title_in_the_data_is_not_a_footer():
     assert [number for number, _values in layout.data_rows] == [2, 3, 4]
 
 
+def test_an_occupation_starting_with_ky_is_data_not_a_signature():
+    # "Kỹ sư" folds to "ky su", as "Ký, ghi rõ họ tên" folds to "ky, ghi ro ho ten".
+    rows = rows_of(
+        ["Họ và tên", "Nghề nghiệp", "Email", "Ghi chú"],
+        ["Nguyễn Văn Hùng", "Bác sĩ", None, None],
+        ["Đặng Thị Thu Hà", "Kỹ sư xây dựng", None, None],
+        ["Lê Văn Tám", "Kỹ thuật viên", None, None],
+    )
+    layout = find_header(rows, is_known)
+    assert [number for number, _values in layout.data_rows] == [2, 3, 4]
+
+
 def test_nothing_numbered_is_cut_as_footer():
     rows = rows_of(
         ["STT", "Họ và tên", "Ghi chú"],
