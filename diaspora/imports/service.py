@@ -986,13 +986,19 @@ def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per
                        per_page=per_page, error_out=False)
 
 
+def _writing_here(batch_id: int) -> bool:
+    """True while a thread of this process writes the batch."""
+    thread = _THREADS.get(batch_id)
+    return thread is not None and thread.is_alive()
+
+
 def fail_abandoned_batches(now=None) -> int:
     """Mark failed the batches still "running" long after they started: the process writing them stopped
     (a restart, a crash) and their one transaction was rolled back, so nothing of them was written."""
     now = now or utcnow()
     cutoff = now - timedelta(minutes=current_app.config.get("IMPORT_ABANDONED_MINUTES", 120))
     abandoned = [batch for batch in db.session.scalars(select(ImportBatch).where(
-        ImportBatch.status == "running", ImportBatch.started_at < cutoff)) if batch.id not in _THREADS]
+        ImportBatch.status == "running", ImportBatch.started_at < cutoff)) if not _writing_here(batch.id)]
     for batch in abandoned:
         batch.status, batch.finished_at = "failed", now
         batch.message = _("Lần nhập bị gián đoạn (máy chủ dừng giữa chừng); không có gì thay đổi, hãy nhập lại.")
