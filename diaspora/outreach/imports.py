@@ -171,14 +171,15 @@ class ChannelChange:
 
     def apply(self, values: dict) -> bool:
         """Merge one row; True when it changes something. Empty cells never erase; products are added;
-        a person in charge the register lacks is kept in the notes."""
+        a person in charge the register lacks and products the catalogue lacks are kept in the notes."""
         changed = False
         attributes = _row_attributes(values)
-        if "person_unlinked" in values:
-            line = _("Người phụ trách: %(name)s", name=values["person_unlinked"][0])
+        lines = [line for line, _warning in _kept_in_notes(values)]
+        if lines:
             notes = attributes.get("notes") or self.current.get("notes") or ""
-            if line not in notes:
-                attributes["notes"] = f"{notes}\n{line}".strip()
+            missing = [line for line in lines if line not in notes]
+            if missing:
+                attributes["notes"] = "\n".join([notes, *missing]).strip()
         for attribute, value in attributes.items():
             if self.current.get(attribute) != value:
                 self.before.setdefault(attribute, self.current.get(attribute))
@@ -186,10 +187,24 @@ class ChannelChange:
                 changed = True
         for key, status in PRODUCT_COLUMNS.items():
             for product_id in values.get(key, ()):
-                if product_id not in self.products:
+                if isinstance(product_id, int) and product_id not in self.products:
                     self.products[product_id] = self.new_products[product_id] = status
                     changed = True
         return changed
+
+
+def _kept_in_notes(values: dict) -> list[tuple[str, str]]:
+    """(line for the notes, warning for the row) for what a row names that has no record to link to."""
+    kept = []
+    if "person_unlinked" in values:
+        text, warning = values["person_unlinked"]
+        kept.append((_("Người phụ trách: %(name)s", name=text), warning))
+    for key, label in ((key, CHANNELS.column(key).header_vi) for key in PRODUCT_COLUMNS):
+        unknown = [item for item in values.get(key, ()) if isinstance(item, str)]
+        if unknown:
+            kept.append((f"{label}: {'; '.join(unknown)}", _(
+                "Chưa có trong danh mục sản phẩm tiêu biểu: %(names)s; đã ghi vào Ghi chú.", names="; ".join(unknown))))
+    return kept
 
 
 def _row_attributes(values: dict) -> dict:
@@ -215,8 +230,9 @@ def build_channel_changes(preparation) -> ChannelChangeSet:
     updates = _load_channels(targets)
     creates, results = service.merge_rows(preparation.plans, updates, ChannelChange.new)
     for plan in preparation.plans:
-        if "person_unlinked" in plan.values and results[plan.row]["action"] in ("created", "updated", "unchanged"):
-            results[plan.row]["note"] = plan.values["person_unlinked"][1]
+        warnings = [warning for _line, warning in _kept_in_notes(plan.values)]
+        if warnings and results[plan.row]["action"] in ("created", "updated", "unchanged"):
+            results[plan.row]["note"] = " ".join(warnings)
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}

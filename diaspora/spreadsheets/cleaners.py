@@ -25,6 +25,7 @@ EARLIEST_BIRTH_YEAR = 1900
 _MULTI_SEPARATORS = re.compile(r"[;,/\n\r|]+")
 _LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
 _EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
+_COMMAS = re.compile(r",")
 # Phones are also separated by a spaced dash; a note in brackets after a number is no part of it.
 _PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
 _PHONE_SEPARATORS_BUT_SLASH = re.compile(r"(?:[;,\n\r|]|\s[-–]\s)+")
@@ -455,25 +456,34 @@ def clean_person_reference(value, ctx) -> tuple[str, object, str]:
     return "name", text, text
 
 
-def clean_products(value, ctx) -> tuple[int, ...]:
-    """Typical products of the catalogue by name, separated by ; or new lines (names hold commas); a name
-    may be written in part when it fits one product alone ("Vải thiều" → "Vải thiều Thanh Hà")."""
+def _product_id(text: str, table: dict[str, int]) -> int | None:
+    """The catalogue product a name means: the whole name, or a part that fits one product alone."""
+    key = fold_key(text)
+    found = table.get(key)
+    if found is None and len(key) >= 4:
+        candidates = {product_id for name, product_id in table.items() if key in name}
+        found = candidates.pop() if len(candidates) == 1 else None
+    return found
+
+
+def clean_products(value, ctx) -> tuple[int | str, ...]:
+    """Typical products of the catalogue by name, separated by ; or new lines, or by commas when the
+    whole part is no product name (two names hold commas); a name may be written in part when it fits
+    one product alone ("Vải thiều" → "Vải thiều Thanh Hà"). A product the catalogue lacks stays as its
+    text (the channel import keeps it in the notes): a product id or the text as written, per product."""
     table = ctx.lookups.products
-    ids, unknown = [], []
+    items: list[int | str] = []
     for part in split_values(value, _LINE_OR_SEMICOLON):
-        key = fold_key(part)
-        found = table.get(key)
-        if found is None and len(key) >= 4:
-            candidates = {product_id for name, product_id in table.items() if key in name}
-            found = candidates.pop() if len(candidates) == 1 else None
-        if found is None:
-            unknown.append(part)
-        elif found not in ids:
-            ids.append(found)
-    if unknown:
-        raise CellError(_("Không có sản phẩm “%(value)s” trong danh mục sản phẩm tiêu biểu.",
-                          value="; ".join(unknown)))
-    return tuple(ids)
+        found = _product_id(part, table)
+        if found is not None:
+            pieces = [(found, part)]
+        else:
+            pieces = [(_product_id(piece, table), piece) for piece in split_values(part, _COMMAS)] or [(None, part)]
+        for product_id, text in pieces:
+            item = text if product_id is None else product_id
+            if item not in items:
+                items.append(item)
+    return tuple(items)
 
 
 def clean_single_phone(value, ctx) -> str:

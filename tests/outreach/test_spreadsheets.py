@@ -137,14 +137,25 @@ def test_channel_rows_with_problems_name_row_column_and_cause_and_the_others_are
     ])
     outcome = import_channels(path)
     problems = {(error["row"], error["column"]) for error in outcome["errors"]}
-    assert problems == {(5, "Loại hình"), (5, "Mặt hàng đang bán"), (6, "Nước sở tại"), (6, "Email"),
-                        (9, "Tên cửa hàng")}
-    unknown = next(error for error in outcome["errors"] if error["column"] == "Mặt hàng đang bán")
-    assert "Sầu riêng Thái" in unknown["message"] and "danh mục" in unknown["message"]
+    assert problems == {(5, "Loại hình"), (6, "Nước sở tại"), (6, "Email"), (9, "Tên cửa hàng")}
     # Two people share the name: the one in the channel's own country is meant.
     assert outcome["created"] == 2
     channel_d = db.session.scalar(select(DistributionChannel).where(DistributionChannel.name == "Cửa hàng D"))
     assert channel_d.person.country_code == "KR"
+
+
+def test_products_outside_the_catalogue_are_kept_in_the_notes_and_commas_separate_names(catalogue, tmp_path):
+    path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia", "Sản phẩm phân phối", "Sản phẩm quan tâm"],
+                           [["Tạp hóa Hà Nội", "Séc", "Vải thiều, Sầu riêng Thái; Nước mắm Cát Hải",
+                             "Dưa lê, dưa thơm Tân Minh Đức"]])
+    outcome = import_channels(path)
+    assert (outcome["created"], outcome["errors"]) == (1, [])
+    assert "Sầu riêng Thái" in outcome["notes"][0]["message"]
+    channel = db.session.scalar(select(DistributionChannel))
+    assert {(link.product.name, link.status) for link in channel.products} == {
+        ("Vải thiều Thanh Hà", "distributing"), ("Nước mắm Cát Hải", "distributing"),
+        ("Dưa lê, dưa thơm Tân Minh Đức", "interested")}
+    assert channel.notes == "Sản phẩm đang phân phối: Sầu riêng Thái"
 
 
 def test_a_person_in_charge_not_found_or_ambiguous_is_kept_in_the_notes_not_lost(catalogue, tmp_path):
