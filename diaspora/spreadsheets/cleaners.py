@@ -346,12 +346,18 @@ def _label_table(labels: dict, words: dict[str, str] | None) -> Callable[[], dic
     return get
 
 
-def label_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
+def label_cleaner(labels: dict, words: dict[str, str] | None = None, contains: bool = False) -> Callable:
     """A cleaner for a coded value written by its label, in Vietnamese or English (the export writes the
-    Vietnamese label), by its code, or by one of the other words staff use for it."""
+    Vietnamese label), by its code, or by one of the other words staff use for it. With `contains`, a
+    text holding one of them is read as it ("Siêu thị mini châu Á" is a supermarket), longest first."""
     table = _label_table(labels, words)
 
     def clean(value, ctx):
+        key = fold_key(cell_text(value))
+        if contains and key not in table():
+            for known in sorted(table(), key=len, reverse=True):
+                if len(known) >= 4 and known in key:
+                    return table()[known]
         return _choice(value, table(), ", ".join(str(label) for label in labels.values()))
 
     return clean
@@ -426,14 +432,17 @@ CONTRIBUTION_WORDS = {
 
 
 CHANNEL_TYPE_WORDS = {
-    **dict.fromkeys(("cuahangtaphoa", "tiemtaphoa", "taphoa", "store", "grocery", "minimart"), "shop"),
-    **dict.fromkeys(("sieuthimini", "chuoisieuthi", "market"), "supermarket"),
-    **dict.fromkeys(("quanan", "nhahangviet"), "restaurant"),
-    **dict.fromkeys(("nhapkhau", "doanhnghiepnhapkhau", "congtynhapkhau"), "importer"),
-    **dict.fromkeys(("phanphoi", "nhaphanphoi", "banbuon", "daily", "distributor"), "wholesaler"),
-    **dict.fromkeys(("online", "trangthuongmaidientu", "thuongmaidientu", "santhuongmaidientu",
-                     "cuahangtructuyen", "sangiaodich", "tmdt"), "ecommerce"),
-    **dict.fromkeys(("hoichotrienlam", "trienlam", "exhibition"), "fair"),
+    **dict.fromkeys(("cuahang", "cuahangtaphoa", "tiemtaphoa", "taphoa", "tiem", "store", "grocery", "minimart",
+                     "chuoicuahang", "banle", "retail"), "shop"),
+    **dict.fromkeys(("sieuthimini", "chuoisieuthi", "market", "supermarket", "hypermarket"), "supermarket"),
+    **dict.fromkeys(("quanan", "nhahangviet", "quanpho", "restaurant", "cafe"), "restaurant"),
+    **dict.fromkeys(("nhapkhau", "doanhnghiepnhapkhau", "congtynhapkhau", "import", "importer"), "importer"),
+    **dict.fromkeys(("phanphoi", "nhaphanphoi", "banbuon", "daily", "tongdaily", "distributor", "wholesale"),
+                    "wholesaler"),
+    **dict.fromkeys(("online", "trangthuongmaidientu", "thuongmaidientu", "santhuongmaidientu", "website",
+                     "cuahangtructuyen", "sangiaodich", "tmdt", "ecommerce", "amazon", "shopee", "lazada"),
+                    "ecommerce"),
+    **dict.fromkeys(("hoicho", "hoichotrienlam", "trienlam", "exhibition", "fair", "expo"), "fair"),
 }
 CHANNEL_STATUS_WORDS = {
     **dict.fromkeys(("moi", "chualienhe", "tiemnang"), "potential"),

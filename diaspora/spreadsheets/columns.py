@@ -340,7 +340,7 @@ CHANNELS = Sheet(
                example="Siêu thị Việt Mart Tokyo", help_vi="Bắt buộc. Tên cửa hàng, doanh nghiệp, hội chợ…"),
         Column("channel_type", "Loại kênh", "Channel type",
                aliases=("Loại hình", "Loại", "Hình thức", "Loại hình kinh doanh", "Type"),
-               clean=c.label_cleaner(CHANNEL_TYPES, c.CHANNEL_TYPE_WORDS), render=c.render_label("channel_type", CHANNEL_TYPES),
+               clean=c.label_cleaner(CHANNEL_TYPES, c.CHANNEL_TYPE_WORDS, contains=True), render=c.render_label("channel_type", CHANNEL_TYPES),
                choices=_labels(CHANNEL_TYPES), example="Siêu thị",
                help_vi="Cửa hàng, Siêu thị, Nhà hàng, Nhà nhập khẩu, Nhà phân phối bán buôn, Sàn / cửa hàng trực tuyến, "
                        "Hội chợ hoặc Khác; để trống là Khác."),

@@ -20,6 +20,7 @@ from diaspora.outreach.models import (
     Product,
 )
 from diaspora.outreach.service import ChannelQuery, seed_products
+from diaspora.spreadsheets.columns import CHANNELS
 from diaspora.people.models import Person
 from diaspora.text import _tcvn3_table
 from tests.conftest import make_user
@@ -402,3 +403,13 @@ def test_the_wizard_imports_channels_and_links_duplicates_to_channel_pages(catal
     client.post(f"/imports/{batch_id}/commit")
     assert count(DistributionChannel) == 2
     assert "Kênh phân phối" in client.get("/imports/").text
+
+
+@pytest.mark.parametrize("written, code", [
+    ("Siêu thị mini châu Á", "supermarket"), ("Cửa hàng tạp hóa Việt", "shop"), ("Nhà hàng Phở", "restaurant"),
+    ("Công ty nhập khẩu thực phẩm", "importer"), ("Đại lý phân phối", "wholesaler"), ("Website bán hàng", "ecommerce"),
+    ("Hội chợ Tết", "fair"), ("Nhà phân phối bán buôn", "wholesaler"), ("Sàn / cửa hàng trực tuyến", "ecommerce"),
+    ("Importer", "importer"), ("KHÁC", "other"),
+])
+def test_channel_types_are_read_as_staff_write_them(app, written, code):
+    assert CHANNELS.column("channel_type").clean(written, None) == code
