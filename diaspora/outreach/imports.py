@@ -14,12 +14,19 @@ from diaspora.extensions import db
 from diaspora.imports import service
 from diaspora.imports.models import ImportRow
 from diaspora.organisations.models import Organisation
-from diaspora.outreach.models import ActivityParticipant, ChannelProduct, ChannelStatusChange, DistributionChannel
+from diaspora.outreach.models import (
+    Activity,
+    ActivityParticipant,
+    ChannelProduct,
+    ChannelStatusChange,
+    DistributionChannel,
+)
 from diaspora.people.models import Person
 from diaspora.records import utcnow
 from diaspora.spreadsheets.columns import CHANNELS
 from diaspora.spreadsheets.matching import Match
 from diaspora.spreadsheets.pipeline import Problem, bulk_step
+from diaspora.spreadsheets.read import SpreadsheetRejected
 from diaspora.text import fold
 
 CHANNEL_ATTRIBUTES = tuple(dict.fromkeys(target for column in CHANNELS.columns for target in column.targets))
@@ -404,6 +411,10 @@ class ParticipantChangeSet(service.ChangeSet):
 def build_participant_changes(preparation) -> ParticipantChangeSet:
     """The people changes of the list, then who joins the activity: every row's person, created,
     updated or found (a duplicate skipped is still the person who attended)."""
+    activity = db.session.get(Activity, preparation.activity_id) if preparation.activity_id else None
+    if activity is None or activity.is_deleted:
+        raise SpreadsheetRejected("activity_missing", _("Hoạt động của danh sách tham dự không còn (đã bị xoá); "
+                                                        "hãy chọn lại hoạt động."))
     people = service.build_people_changes(preparation)
     changes = ParticipantChangeSet(**{name: getattr(people, name) for name in (
         "preparation", "creates", "updates", "results", "organisation_ids", "new_organisations")})

@@ -413,3 +413,14 @@ def test_the_wizard_imports_channels_and_links_duplicates_to_channel_pages(catal
 ])
 def test_channel_types_are_read_as_staff_write_them(app, written, code):
     assert CHANNELS.column("channel_type").clean(written, None) == code
+
+
+def test_an_attendance_list_for_an_activity_deleted_meanwhile_is_refused(catalogue, tmp_path):
+    from diaspora.spreadsheets.read import SpreadsheetRejected
+
+    activity = _activity()
+    outreach.delete_activity(activity)
+    path = office_workbook(tmp_path / "tet.xlsx", ["Họ tên", "Quốc gia"], [["Lý Văn Tâm", "Nhật Bản"]])
+    with pytest.raises(SpreadsheetRejected, match="không còn"):
+        service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    assert count(Person) == 0
