@@ -343,25 +343,23 @@ def _phone(raw: str, region: str | None, numeric: bool):
 # domains for tens of thousands of addresses, and the library takes 40 µs an address).
 _EVERYDAY_EMAIL = re.compile(r"([A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _EMAIL_MAX_LENGTH = 254  # RFC 5321 as email-validator applies it; a longer address goes to the library
-# Domain as written -> its normalised form, for domains the library accepted unchanged but for case.
-_ACCEPTED_DOMAINS: dict[str, str] = {}
+# Domains, as written, whose everyday addresses the library returned as written (lower-cased).
+_ACCEPTED_DOMAINS: set[str] = set()
 _ACCEPTED_DOMAINS_MAX = 100_000
 
 
 def _email(raw: str):
     everyday = _EVERYDAY_EMAIL.fullmatch(raw) if len(raw) <= _EMAIL_MAX_LENGTH else None
-    if everyday is not None:
-        domain = _ACCEPTED_DOMAINS.get(everyday[2])
-        if domain is not None:
-            return f"{everyday[1]}@{domain}".lower()
+    if everyday is not None and everyday[2] in _ACCEPTED_DOMAINS:
+        return raw.lower()
     try:
         normalized = normalize_email(raw)
     except InvalidContact as problem:
         return problem
-    if everyday is not None and normalized.endswith("@" + everyday[2].lower()):
+    if everyday is not None and normalized == raw.lower():
         if len(_ACCEPTED_DOMAINS) >= _ACCEPTED_DOMAINS_MAX:
             _ACCEPTED_DOMAINS.clear()
-        _ACCEPTED_DOMAINS[everyday[2]] = everyday[2].lower()
+        _ACCEPTED_DOMAINS.add(everyday[2])
     return normalized
 
 
