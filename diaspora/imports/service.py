@@ -583,15 +583,17 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
 
 
 def _insert_rows(connection, table, rows: list[dict]) -> None:
-    """Insert rows that all have the same keys. PostgreSQL takes them by COPY, several times faster
-    than multi-row INSERTs for tens of thousands of rows (values go through the column types' bind
-    processors, as an INSERT's would); other engines by executemany."""
+    """Insert rows that all have the same keys, their values through the column types' bind processors
+    as an INSERT's would be. PostgreSQL takes them by COPY, several times faster than multi-row
+    INSERTs for tens of thousands of rows; SQLite by the driver's executemany, without the per-row
+    parameter building of a Core insert (a second for an import of 50,000 people); other engines by
+    a Core insert."""
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
+    dialect = connection.dialect
+    if dialect.name not in ("postgresql", "sqlite"):
         connection.execute(insert(table), rows)
         return
-    dialect = connection.dialect
     names = list(rows[0])
     columns = [table.c[name] for name in names]
     processors = []
@@ -599,15 +601,25 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
         processor = column.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             processors.append((index, processor))
+
+    def values_of(row):
+        values = [row[name] for name in names]
+        for index, processor in processors:
+            values[index] = processor(values[index])
+        return values
+
     preparer = dialect.identifier_preparer
-    statement = (f"COPY {preparer.format_table(table)} "
-                 f"({', '.join(preparer.format_column(column) for column in columns)}) FROM STDIN")
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+    target = f"{preparer.format_table(table)} ({', '.join(preparer.format_column(column) for column in columns)})"
+    if dialect.name == "sqlite":
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {target} VALUES ({', '.join('?' * len(names))})", map(values_of, rows))
+        finally:
+            cursor.close()
+        return
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
         for row in rows:
-            values = [row[name] for name in names]
-            for index, processor in processors:
-                values[index] = processor(values[index])
-            copy.write_row(values)
+            copy.write_row(values_of(row))
 
 
 def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:

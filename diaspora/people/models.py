@@ -113,8 +113,9 @@ class Person(TrackedRecord, db.Model):
     # The people list shows either the register (deleted_at IS NULL) or the bin. The register's
     # indexes are partial and end with deleted_at, so SQLite can answer a page or a count from
     # the index alone; PostgreSQL keeps their order usable for ORDER BY ... LIMIT.
+    # An index the list does not use is left out, since an import writes each index once per person
+    # it adds (the bin, small, is found by ix_people_deleted and sorted).
     __table_args__ = (
-        Index("ix_people_name_folded_id", "name_folded", "id"),
         Index("ix_people_active_name", "name_folded", "id", "deleted_at", **_ACTIVE),
         Index("ix_people_active_country", "country_code", "name_folded", "id", "deleted_at", **_ACTIVE),
         Index("ix_people_active_status", "status", "name_folded", "id", "deleted_at", **_ACTIVE),
@@ -130,7 +131,7 @@ class Person(TrackedRecord, db.Model):
     other_names: Mapped[str | None] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
-    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     person_type: Mapped[str] = mapped_column(String(30), default="overseas_vietnamese")
     nationality_status: Mapped[str | None] = mapped_column(String(20))
     hometown_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
