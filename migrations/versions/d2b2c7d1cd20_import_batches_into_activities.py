@@ -2,7 +2,7 @@
 batch began writing (one still "running" long after was cut off).
 
 Revision ID: d2b2c7d1cd20
-Revises: f8f23b30480e
+Revises: 17450570dd8c
 Create Date: 2026-11-23 16:21:01.716474
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd2b2c7d1cd20'
-down_revision = 'f8f23b30480e'
+down_revision = '17450570dd8c'
 branch_labels = None
 depends_on = None
 
