@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, or_, select
 
 from diaspora.extensions import db
 from diaspora.imports import service
-from diaspora.imports.models import ImportRow
+from diaspora.imports.models import ImportBatch, ImportRow
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.models import (
     Activity,
@@ -226,12 +226,7 @@ def _row_attributes(values: dict) -> dict:
 _SINGLE = [(column.key, column.targets[0]) for column in CHANNELS.columns if len(column.targets) == 1]
 
 
-@dataclass
-class ChannelChangeSet(service.ChangeSet):
-    organisation_names: dict = field(default_factory=dict)  # folded -> id of the channels' organisations
-
-
-def build_channel_changes(preparation) -> ChannelChangeSet:
+def build_channel_changes(preparation) -> service.ChangeSet:
     """Merge the planned rows into channels, comparing updates with the stored channels (reads only)."""
     targets = sorted({plan.person_id for plan in preparation.plans if plan.action == "update" and plan.person_id})
     updates = _load_channels(targets)
@@ -250,8 +245,8 @@ def build_channel_changes(preparation) -> ChannelChangeSet:
             names.setdefault(fold(plan.values["organisation"])[:300], plan.values["organisation"])
     new_organisations = {folded: (names.get(folded, folded), change.current.get("country_code"))
                          for folded, change in wanted.items() if folded not in existing}
-    return ChannelChangeSet(preparation, creates, {cid: c for cid, c in updates.items() if c.changed}, results,
-                            existing, new_organisations)
+    return service.ChangeSet(preparation, creates, {cid: c for cid, c in updates.items() if c.changed}, results,
+                             existing, new_organisations)
 
 
 def _load_channels(channel_ids: list[int]) -> dict[int, ChannelChange]:
@@ -279,10 +274,8 @@ def _load_channels(channel_ids: list[int]) -> dict[int, ChannelChange]:
 
 # --- writing -------------------------------------------------------------------------------------------------
 
-def write_channels(changes: ChannelChangeSet, batch_id: int, user_id: int | None) -> dict:
+def write_channels(changes: service.ChangeSet, batch_id: int, user_id: int | None) -> dict:
     """Create and update the channels with their products and pipeline steps; the ImportRows; undo data."""
-    from diaspora.imports.models import ImportBatch
-
     batch = db.session.get(ImportBatch, batch_id)
     note = _("Nhập từ tệp %(file)s", file=batch.file_name)[:500]
     organisation_ids = dict(changes.organisation_ids)
