@@ -157,6 +157,7 @@ class Preparation:
     encodings: dict
     kind: RecordKind | None = None  # None: people
     activity_id: int | None = None  # the activity an attendance list adds its people to
+    country_from_titles: str | None = None  # the country of rows naming none, read from the sheet's titles
 
     @property
     def rows_valid(self) -> int:
@@ -180,13 +181,18 @@ def prepare_layout(layout: pipeline.SheetLayout, *, kind: RecordKind | None = No
     """Map, convert legacy text, clean, validate, match and plan a sheet already read."""
     kind = kind or kind_of(None)
     sheet = kind.sheet
+    country_from_titles = None
+    if not (defaults or {}).get("country") and "country" in sheet.header_index.values():
+        country_from_titles = pipeline.country_of_titles(layout)
+        if country_from_titles:
+            defaults = {**(defaults or {}), "country": country_from_titles}
     mapping = pipeline.map_headers(layout, sheet, saved=saved, choices=choices)
     pipeline.check_mapping(mapping, sheet, defaults)
     encodings = pipeline.convert_legacy(layout, mapping)
     rows = pipeline.clean_rows(layout, mapping, sheet, pipeline.load_lookups(), defaults)
     duplicates = kind.find_duplicates(rows, mapping)
     plans = pipeline.plan_rows(rows, duplicates, on_duplicate, row_actions)
-    return Preparation(layout, mapping, rows, duplicates, plans, encodings, kind, activity_id)
+    return Preparation(layout, mapping, rows, duplicates, plans, encodings, kind, activity_id, country_from_titles)
 
 
 def id_header(mapping) -> str:
@@ -844,6 +850,7 @@ def report(changes: ChangeSet, batch: ImportBatch | None = None, dry_run: bool =
         "unmapped_columns": [column.header for column in preparation.mapping.unmapped],
         "legacy_columns": {preparation.mapping.header_of(index): encoding
                            for index, encoding in preparation.encodings.items()},
+        "country_from_titles": preparation.country_from_titles,
         **changes.extra_report,
     }
 

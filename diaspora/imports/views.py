@@ -6,9 +6,10 @@ from flask_login import current_user
 from diaspora.auth.permissions import role_required
 from diaspora.extensions import db
 from diaspora.imports import bp, forms, service
+from diaspora.imports.kinds import KINDS
 from diaspora.imports.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.reference.service import country_choices
-from diaspora.imports.kinds import KINDS
+from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
 
 
@@ -91,7 +92,7 @@ def mapping(batch_id):
     kind = service.kind_of(batch.sheet_key)
     form = forms.mapping_form(current, kind.sheet, country_choices(common_first=False))
     if request.method == "GET":
-        form.default_country.data = (batch.defaults or {}).get("country", "")
+        form.default_country.data = (batch.defaults or {}).get("country") or pipeline.country_of_titles(layout) or ""
     elif form.validate_on_submit():
         missing = service.set_mapping(batch, layout, form.choices(), form.default_country.data, form.save_as.data,
                                       current_user)

@@ -278,6 +278,45 @@ def find_country(text: str | None) -> Country | None:
     return _object(Country, code) if code else None
 
 
+# Words after which a title names a place: "kiều bào tại Nhật Bản", "hội người Việt ở Đức", "in Japan".
+_PLACE_MARKERS = {"tai", "o", "in", "nuoc"}
+
+
+def countries_named_in(text: str | None, longest_name: int = 6) -> set[str]:
+    """Codes of the countries a title names after "tại", "ở", "nước" or "in" ("Danh sách kiều bào tại Cộng
+    hòa Séc" → {"CZ"}; "ở Đức và Ba Lan" → {"DE", "PL"}): the longest country name or alias, in whole
+    words, after the marker, and each one listed after it. Names elsewhere are not read:
+    "Anh", "Đức" and "Nga" are also given names, "và" is an ISO code."""
+    words = [word.strip(",;.:-–()") for word in fold(text).split()]
+    aliases = _index().country_by_alias
+    found = set()
+    position, after_country = 0, False
+    while position < len(words):
+        word = words[position]
+        start = None
+        if word in _PLACE_MARKERS or (after_country and word in ("va", "and", "")):
+            start = position + 1
+        elif after_country:  # a list of countries: "tại Đức, Ba Lan"
+            start = position
+        elif word == "quoc" and words[position + 1:position + 2] == ["gia"]:
+            start = position + 2
+        after_country = False
+        if start is not None and words[start:start + 1] == ["the"]:
+            start += 1
+        if start is not None:
+            for size in range(min(longest_name, len(words) - start), 0, -1):
+                code = aliases.get("".join(words[start:start + size]))
+                if code:
+                    found.add(code)
+                    position, after_country = start + size, True
+                    break
+            else:
+                position += 1
+            continue
+        position += 1
+    return found
+
+
 def _current_locale() -> str:
     locale = get_locale() if has_request_context() else None
     return "en" if locale is not None and locale.language == "en" else "vi"

@@ -110,6 +110,11 @@ def _summary(outcome: dict) -> str:
           created=outcome["created"], updated=outcome["updated"], unchanged=outcome["unchanged"],
           skipped=outcome["skipped"]),
     ]
+    if outcome.get("country_from_titles"):
+        from diaspora.reference.service import country_name
+
+        lines.append(_("Dòng không ghi quốc gia: lấy quốc gia %(country)s theo tiêu đề của trang.",
+                       country=country_name(outcome["country_from_titles"])))
     if "participants_added" in outcome:
         lines.append(_("Thêm %(count)d người vào danh sách tham dự hoạt động %(id)d.",
                        count=outcome["participants_added"], id=outcome["activity_id"]))

@@ -91,6 +91,7 @@ class SheetLayout:
     stt_column: int | None
     column_fonts: dict[int, str]
     skipped_rows: list[tuple[int, str]]
+    titles: list[str] = field(default_factory=list)  # the texts above the header ("DANH SÁCH … TẠI NHẬT BẢN")
 
 
 def reading_limits() -> read.Limits:
@@ -125,8 +126,26 @@ def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: st
                                                       name=raw.name))
     first = layout.header_row_index
     header_rows = [(number + 1, raw.rows[number]) for number in range(first, first + layout.header_rows)]
+    titles = [value for values in raw.rows[:first] for value in values if isinstance(value, str) and value.strip()]
     return SheetLayout(file_name or str(path), raw.name, list(layout.headers), layout.data_rows, header_rows,
-                       layout.stt_column, raw.column_fonts, layout.skipped_rows)
+                       layout.stt_column, raw.column_fonts, layout.skipped_rows, titles)
+
+
+def country_of_titles(layout: SheetLayout) -> str | None:
+    """The one country, Vietnam aside, that the title rows or the sheet's name speak of ("Danh sách kiều
+    bào tại Nhật Bản", a sheet named "Japan"): the country of rows that name none, as a person reads it."""
+    from diaspora.reference.service import countries_named_in, find_country
+
+    texts = list(layout.titles)
+    encoding = detect_legacy_encoding(texts) if any(not text.isascii() for text in texts) else None
+    if encoding:
+        texts = [to_unicode(text, encoding) for text in texts]
+    codes = set().union(*(countries_named_in(text) for text in texts))
+    sheet_country = find_country(layout.sheet_name) if not layout.sheet_name.isupper() else None
+    if sheet_country is not None:  # a sheet per country; "VN" or "MY" in capitals is no name of one
+        codes.add(sheet_country.code)
+    codes.discard("VN")
+    return codes.pop() if len(codes) == 1 else None
 
 
 def map_headers(layout: SheetLayout, sheet: Sheet, *, saved: dict[str, str] | None = None,
