@@ -69,3 +69,13 @@ def test_countries_are_read_where_a_title_names_a_place(seeded, title, codes):
     from diaspora.reference.service import countries_named_in
 
     assert countries_named_in(title) == codes
+
+
+def test_the_wizard_offers_the_titles_country_as_default(seeded, client, login, tmp_path):
+    login("editor")
+    path = _workbook(tmp_path / "ds.xlsx", ["DANH SÁCH KIỀU BÀO TẠI NHẬT BẢN"], ["Họ và tên", "Email"],
+                     [["Nguyễn Văn An", "an@example.org"]])
+    response = client.post("/imports/new", data={"kind": "people", "file": (path.open("rb"), "ds.xlsx")})
+    batch_id = int(response.headers["Location"].split("/")[-2])
+    page = client.get(f"/imports/{batch_id}/mapping").text
+    assert '<option selected value="JP">' in page or '<option value="JP" selected>' in page
