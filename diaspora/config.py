@@ -56,6 +56,10 @@ class Config:
     IMPORT_MAX_UNCOMPRESSED_MB = _int_env("IMPORT_MAX_UNCOMPRESSED_MB", 500)
     # Imports with more rows than this commit in a background thread while the page shows progress.
     IMPORT_BACKGROUND_ROWS = _int_env("IMPORT_BACKGROUND_ROWS", 2000)
+    # Files with at least this many rows are cleaned by up to IMPORT_PROCESSES processes (never more than
+    # the machine's cores) at once; 0 cleans every file in one process.
+    IMPORT_PARALLEL_ROWS = _int_env("IMPORT_PARALLEL_ROWS", 10_000)
+    IMPORT_PROCESSES = _int_env("IMPORT_PROCESSES", 2)
     # A batch still "running" this long after it started was cut off (the server stopped mid-import);
     # its one transaction was rolled back, so it is shown as failed. 50,000 rows take well under a minute.
     IMPORT_ABANDONED_MINUTES = _int_env("IMPORT_ABANDONED_MINUTES", 120)

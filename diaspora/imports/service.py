@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from diaspora.audit.service import record, snapshot
 from diaspora.extensions import db
+from diaspora.imports.bulk import Writer, background_writes, insert_rows
 from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping
 from diaspora.organisations.models import Organisation
 from diaspora.people.models import Contact, Membership, Person, PersonOffer, person_fields, person_roles
@@ -572,60 +573,21 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
     creates = list(changes.creates.items())
     ids = _allocate_ids(connection, PEOPLE_TABLE, len(creates), batch_id)
     created_ids = dict(zip((row for row, _ in creates), ids))
-    with _search_index_in_bulk(connection, sorted(created_ids.values())):
+    with _search_index_in_bulk(connection, sorted(created_ids.values())), background_writes(connection) as writer:
         for number, chunk in enumerate(_chunks(creates), start=1):
             records = [(created_ids[row], change) for row, change in chunk]
-            _insert_rows(connection, PEOPLE_TABLE, [_person_row(person_id, change, user_id, now)
-                                                    for person_id, change in records])
-            _insert_links(connection, records, organisation_ids)
+            insert_rows(connection, PEOPLE_TABLE, [_person_row(person_id, change, user_id, now)
+                                                   for person_id, change in records], writer)
+            _insert_links(connection, records, organisation_ids, writer)
             _progress(batch_id, 45 + 35 * min(number * CHUNK, len(creates)) // len(creates))
 
     undo = _write_updates(connection, changes, organisation_ids, user_id, now)
     _progress(batch_id, 85)
-    for chunk in _chunks(result_rows(changes, batch_id, created_ids, undo)):
-        _insert_rows(connection, ROWS_TABLE, chunk)
+    with background_writes(connection) as writer:
+        for chunk in _chunks(result_rows(changes, batch_id, created_ids, undo)):
+            insert_rows(connection, ROWS_TABLE, chunk, writer)
     _progress(batch_id, 95)
     return created_organisations
-
-
-def _insert_rows(connection, table, rows: list[dict]) -> None:
-    """Insert rows that all have the same keys, their values through the column types' bind processors
-    as an INSERT's would be. PostgreSQL takes them by COPY, several times faster than multi-row
-    INSERTs for tens of thousands of rows; SQLite by the driver's executemany, without the per-row
-    parameter building of a Core insert (a second for an import of 50,000 people); other engines by
-    a Core insert."""
-    if not rows:
-        return
-    dialect = connection.dialect
-    if dialect.name not in ("postgresql", "sqlite"):
-        connection.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]
-    processors = []
-    for index, column in enumerate(columns):
-        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            processors.append((index, processor))
-
-    def values_of(row):
-        values = [row[name] for name in names]
-        for index, processor in processors:
-            values[index] = processor(values[index])
-        return values
-
-    preparer = dialect.identifier_preparer
-    target = f"{preparer.format_table(table)} ({', '.join(preparer.format_column(column) for column in columns)})"
-    if dialect.name == "sqlite":
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.executemany(f"INSERT INTO {target} VALUES ({', '.join('?' * len(names))})", map(values_of, rows))
-        finally:
-            cursor.close()
-        return
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(values_of(row))
 
 
 def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
@@ -649,7 +611,8 @@ def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict
     return rows
 
 
-def _insert_links(connection, records: list[tuple[int, PersonChange]], organisation_ids: dict) -> None:
+def _insert_links(connection, records: list[tuple[int, PersonChange]], organisation_ids: dict,
+                  writer: Writer | None = None) -> None:
     """Contacts, fields, roles, offers and memberships added to records, with bulk inserts."""
     contacts, fields_, roles, offers, memberships = [], [], [], [], []
     for person_id, change in records:
@@ -665,7 +628,7 @@ def _insert_links(connection, records: list[tuple[int, PersonChange]], organisat
                          "start_date": None, "end_date": None} for folded in change.new_organisations]
     for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_), (person_roles, roles),
                         (OFFERS_TABLE, offers), (MEMBERSHIPS_TABLE, memberships)):
-        _insert_rows(connection, table, rows)
+        insert_rows(connection, table, rows, writer)
 
 
 def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_id, now) -> dict[int, dict]:

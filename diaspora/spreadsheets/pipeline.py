@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from diaspora.extensions import db
 from diaspora.spreadsheets import header as header_module
-from diaspora.spreadsheets import read
+from diaspora.spreadsheets import parallel, read
 from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups, cell_text
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
@@ -332,53 +332,57 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     genders = _gender_columns(sources_of.get("birth_date", []))
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
-    cleaned_rows = []
-    for number, values in layout.data_rows:
-        if name_parts:
-            values = _with_joined_name(values, name_parts)
-        if date_parts:
-            values = _with_joined_date(values, date_parts)
-        row: dict = {}
-        problems: list[Problem] = []
-        context.row = row
-        width = len(values)
-        for column, key, clean, results, multi, sources, default in plan:
-            failed = False
-            for index, header in sources:
-                value = values[index] if index < width else None
-                if value is None or value == "" or (value.__class__ is str and value.isspace()):
+
+    def clean_part(data_rows: list) -> list[CleanRow]:
+        cleaned_rows = []
+        for number, values in data_rows:
+            if name_parts:
+                values = _with_joined_name(values, name_parts)
+            if date_parts:
+                values = _with_joined_date(values, date_parts)
+            row: dict = {}
+            problems: list[Problem] = []
+            context.row = row
+            width = len(values)
+            for column, key, clean, results, multi, sources, default in plan:
+                failed = False
+                for index, header in sources:
+                    value = values[index] if index < width else None
+                    if value is None or value == "" or (value.__class__ is str and value.isspace()):
+                        continue
+                    if marks and key == "gender" and header in marks:
+                        value = marks[header]
+                    cleaned = _MISSING if results is None else results.get((value.__class__, value), _MISSING)
+                    if cleaned is _MISSING:
+                        cleaned = clean(value, context)
+                    if cleaned.__class__ is CellError:
+                        problems.append(Problem(number, header, str(cleaned), index))
+                        failed = True
+                    elif not multi:
+                        row[key] = cleaned
+                        if genders and key == "birth_date" and header in genders:
+                            row.setdefault("gender", genders[header])
+                        break
+                    else:
+                        row[key] = row[key] + cleaned if key in row else cleaned
+                if key in row or failed:
                     continue
-                if marks and key == "gender" and header in marks:
-                    value = marks[header]
-                cleaned = _MISSING if results is None else results.get((value.__class__, value), _MISSING)
-                if cleaned is _MISSING:
-                    cleaned = clean(value, context)
-                if cleaned.__class__ is CellError:
-                    problems.append(Problem(number, header, str(cleaned), index))
-                    failed = True
-                elif not multi:
-                    row[key] = cleaned
-                    if genders and key == "birth_date" and header in genders:
-                        row.setdefault("gender", genders[header])
-                    break
-                else:
-                    row[key] = row[key] + cleaned if key in row else cleaned
-            if key in row or failed:
-                continue
-            if default:
-                cleaned = clean(default, context)
-                if cleaned.__class__ is CellError:
-                    problems.append(Problem(number, column.header_vi, str(cleaned)))
-                else:
-                    row[key] = cleaned
-            elif column.required:
-                header = sources[0][1] if sources else column.header_vi
-                problems.append(Problem(number, header, _("Thiếu %(column)s.", column=column.header_vi),
-                                        sources[0][0] if sources else None))
-        if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
-            problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
-        cleaned_rows.append(CleanRow(number, row, problems))
-    return cleaned_rows
+                if default:
+                    cleaned = clean(default, context)
+                    if cleaned.__class__ is CellError:
+                        problems.append(Problem(number, column.header_vi, str(cleaned)))
+                    else:
+                        row[key] = cleaned
+                elif column.required:
+                    header = sources[0][1] if sources else column.header_vi
+                    problems.append(Problem(number, header, _("Thiếu %(column)s.", column=column.header_vi),
+                                            sources[0][0] if sources else None))
+            if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
+                problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
+            cleaned_rows.append(CleanRow(number, row, problems))
+        return cleaned_rows
+
+    return parallel.map_parts(clean_part, layout.data_rows, parallel.processes_for(len(layout.data_rows)))
 
 
 # --- plan ---------------------------------------------------------------------------------------------

@@ -1,0 +1,108 @@
+"""A step over many rows spread over the machine's cores, in forked processes.
+
+Cleaning is pure Python (phone numbers, dates, names, hometowns) and Python runs one thread at a
+time, so a large file is cut in as many parts as there are cores (IMPORT_PROCESSES at most): this
+process cleans the first part while forked children clean the others, and their rows come back
+pickled. A fork shares everything already loaded (the file, the lookups, the reference index) and
+costs milliseconds. A child never touches the database connections it inherited: it opens its own.
+Whatever goes wrong in a child (it fails, dies or hangs), its part is done here instead, so the
+result never depends on the children.
+"""
+import multiprocessing
+import os
+import pickle
+import time
+from typing import Callable
+
+from flask import current_app, has_app_context
+
+from diaspora.extensions import db
+
+# A child's part may take this many times as long as this process's part, plus the margin, before it is
+# given up and done here.
+_PATIENCE = 5
+_PATIENCE_SECONDS = 60
+# The inherited sessions, kept referenced in a child: collecting one would roll back its connection,
+# which is the parent's.
+_INHERITED: list = []
+
+
+def processes_for(rows: int) -> int:
+    """How many processes share a step over this many rows: one below IMPORT_PARALLEL_ROWS, without
+    fork, or on one core."""
+    config = current_app.config
+    minimum, wanted = config.get("IMPORT_PARALLEL_ROWS", 0), config.get("IMPORT_PROCESSES", 1)
+    if not minimum or rows < minimum or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(wanted, os.cpu_count() or 1, rows))
+
+
+def map_parts(function: Callable[[list], list], items: list, processes: int) -> list:
+    """function(items), computed over `processes` consecutive parts at once and joined in order.
+    `function` must return a list and change nothing outside it."""
+    if processes <= 1:
+        return function(items)
+    size = -(-len(items) // processes)
+    parts = [items[start:start + size] for start in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for part in parts[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(function, part, sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver, part))
+    started = time.monotonic()
+    results = function(parts[0])
+    patience = _PATIENCE * (time.monotonic() - started) + _PATIENCE_SECONDS
+    for child, receiver, part in children:
+        result = _receive(child, receiver, patience)
+        results += function(part) if result is None else result
+    return results
+
+
+def _child(function, part, sender) -> None:
+    _detach_database()
+    try:
+        payload = pickle.dumps(function(part), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        sender.close()  # the parent reads the end of the pipe and does the part itself
+        raise
+    finally:
+        _close_database()
+    sender.send_bytes(payload)
+    sender.close()
+
+
+def _detach_database() -> None:
+    """Leave the parent's connections alone (keeping its session referenced), and give this process a
+    session of its own, whose connections the emptied pool opens afresh."""
+    if not has_app_context():
+        return
+    _INHERITED.append(db.session())
+    db.engine.dispose(close=False)
+    db.session.registry.set(db.session.session_factory())
+
+
+def _close_database() -> None:
+    """Close the connections this process opened (the parent's stay as they are)."""
+    if has_app_context():
+        db.session.close()
+        db.engine.dispose()
+
+
+def _receive(child, receiver, patience: float) -> list | None:
+    """The child's rows, or None if it failed, died or took longer than `patience` seconds."""
+    try:
+        if not receiver.poll(patience):
+            return None
+        return pickle.loads(receiver.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
+        return None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.join(1)
+        if child.is_alive():
+            child.kill()
+        child.join()
