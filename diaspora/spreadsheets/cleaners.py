@@ -285,10 +285,22 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
 
 # --- taxonomies and organisations --------------------------------------------------------------------
 
+def _catalogue_id(text: str, table: dict[str, int]) -> int | None:
+    """The catalogue item a name means: the whole name (Vietnamese, English or key), or a part that fits
+    one item alone ("Giáo dục" → "Giáo dục – đào tạo", "Vải thiều" → "Vải thiều Thanh Hà")."""
+    key = fold_key(text)
+    found = table.get(key)
+    if found is None and len(key) >= 4:
+        candidates = {item_id for name, item_id in table.items() if key in name}
+        found = candidates.pop() if len(candidates) == 1 else None
+    return found
+
+
 def _taxonomy_ids(value, table: dict[str, int], names: list[str]) -> tuple[int, ...]:
+    """Ids of fields or roles by name; a name may be written in part when it fits one item alone."""
     ids, unknown = [], []
     for part in split_values(value):
-        found = table.get(fold_key(part))
+        found = _catalogue_id(part, table)
         if found is None:
             unknown.append(part)
         elif found not in ids:
@@ -465,16 +477,6 @@ def clean_person_reference(value, ctx) -> tuple[str, object, str]:
     return "name", text, text
 
 
-def _product_id(text: str, table: dict[str, int]) -> int | None:
-    """The catalogue product a name means: the whole name, or a part that fits one product alone."""
-    key = fold_key(text)
-    found = table.get(key)
-    if found is None and len(key) >= 4:
-        candidates = {product_id for name, product_id in table.items() if key in name}
-        found = candidates.pop() if len(candidates) == 1 else None
-    return found
-
-
 def clean_products(value, ctx) -> tuple[int | str, ...]:
     """Typical products of the catalogue by name, separated by ; or new lines, or by commas when the
     whole part is no product name (two names hold commas); a name may be written in part when it fits
@@ -483,11 +485,11 @@ def clean_products(value, ctx) -> tuple[int | str, ...]:
     table = ctx.lookups.products
     items: list[int | str] = []
     for part in split_values(value, _LINE_OR_SEMICOLON):
-        found = _product_id(part, table)
+        found = _catalogue_id(part, table)
         if found is not None:
             pieces = [(found, part)]
         else:
-            pieces = [(_product_id(piece, table), piece) for piece in split_values(part, _COMMAS)] or [(None, part)]
+            pieces = [(_catalogue_id(piece, table), piece) for piece in split_values(part, _COMMAS)] or [(None, part)]
         for product_id, text in pieces:
             item = text if product_id is None else product_id
             if item not in items:

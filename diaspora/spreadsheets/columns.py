@@ -239,7 +239,8 @@ PEOPLE = Sheet(
                aliases=("Lĩnh vực hoạt động", "Lĩnh vực chuyên môn", "Ngành", "Field", "Sector"),
                clean=c.clean_fields, render=c.render_names("fields"), relation="fields", multi=True,
                choices=field_choices, example="Công nghệ thông tin; Giáo dục – đào tạo",
-               help_vi="Một hoặc nhiều lĩnh vực trong danh mục, cách nhau bởi dấu chấm phẩy."),
+               help_vi="Một hoặc nhiều lĩnh vực trong danh mục, cách nhau bởi dấu chấm phẩy; có thể ghi một phần tên "
+                       "khi phần đó chỉ khớp một lĩnh vực (“Giáo dục”)."),
         Column("expertise", "Chuyên môn", "Expertise",
                aliases=("Chuyên ngành", "Trình độ chuyên môn", "Chuyên môn sâu", "Specialty"),
                clean=_text("expertise"), render=c.render_attribute("expertise", paragraphs=True),
@@ -248,7 +249,8 @@ PEOPLE = Sheet(
                aliases=("Thành phần", "Vai trò trong cộng đồng", "Role", "Roles"),
                clean=c.clean_roles, render=c.render_names("roles"), relation="roles", multi=True,
                choices=role_choices, example="Trí thức",
-               help_vi="Một hoặc nhiều vai trò trong danh mục, cách nhau bởi dấu chấm phẩy."),
+               help_vi="Một hoặc nhiều vai trò trong danh mục, cách nhau bởi dấu chấm phẩy; có thể ghi một phần tên "
+                       "khi phần đó chỉ khớp một vai trò (“Giảng viên”)."),
         Column("offers", "Có thể đóng góp", "Willing to contribute",
                aliases=("Khả năng đóng góp", "Hình thức đóng góp", "Sẵn sàng đóng góp", "Đóng góp", "Contribution"),
                clean=c.labels_cleaner(CONTRIBUTION_LABELS, c.CONTRIBUTION_WORDS),

@@ -112,6 +112,23 @@ def test_fields_by_name_or_key_and_unknown_lists_valid_values(ctx):
         c.clean_fields("Y tế; Thiên văn", ctx)
 
 
+def test_a_field_or_role_written_in_part_is_found_when_it_fits_one_alone(seeded):
+    from diaspora.reference.models import CommunityRole, Field
+    from diaspora.spreadsheets.pipeline import load_lookups
+
+    with seeded.test_request_context():
+        context = CleanContext(load_lookups())
+        fields, roles = ({item.id: item.key for item in model.query} for model in (Field, CommunityRole))
+        assert [fields[i] for i in c.clean_fields("Giáo dục; Văn hóa, thương mại; Education", context)] == [
+            "education", "culture_arts", "business_trade"]
+        assert [roles[i] for i in c.clean_roles("Giảng viên; Bác sĩ", context)] == ["teacher", "doctor"]
+        # "Công nghệ" fits two fields ("Khoa học – công nghệ", "Công nghệ thông tin"): the user must say which.
+        with pytest.raises(CellError, match="Không có “Công nghệ” trong danh mục"):
+            c.clean_fields("Công nghệ", context)
+        with pytest.raises(CellError, match="Không có “Văn” trong danh mục"):
+            c.clean_fields("Văn", context)  # too short to be read as a part
+
+
 def test_organisations_split_on_semicolons_only(ctx):
     assert c.clean_organisations("Hội người Việt Nam tại Nhật Bản, chi hội Tokyo; Hội doanh nhân", ctx) == (
         "Hội người Việt Nam tại Nhật Bản, chi hội Tokyo", "Hội doanh nhân")
