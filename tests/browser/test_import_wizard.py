@@ -20,6 +20,7 @@ def sign_in(page, email):
 
 def test_import_a_libreoffice_list_and_undo_it(seeded, app, browser, live_server):
     app.config["IMPORT_BACKGROUND_ROWS"] = 1  # the commit runs in the background, the result page polls
+    app.config["IMPORT_PARALLEL_ROWS"] = 2  # rows are cleaned by two processes, forked by the server's threads
     with app.app_context():
         make_user("admin", "admin@haiphong.example")
     page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()

@@ -142,7 +142,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(seeded, client, l
 
 def test_large_files_commit_in_the_background_with_progress(seeded, app, client, login, workbook):
     login("editor")
-    app.config["IMPORT_BACKGROUND_ROWS"] = 1
+    app.config.update(IMPORT_BACKGROUND_ROWS=1, IMPORT_PARALLEL_ROWS=2)  # and cleaned by two processes
     batch_id = batch_id_of(upload(client, workbook))
     client.post(f"/imports/{batch_id}/mapping", data=mapping_data())
     client.get(f"/imports/{batch_id}/preview")
