@@ -34,7 +34,14 @@ def processes_for(rows: int) -> int:
     minimum, wanted = config.get("IMPORT_PARALLEL_ROWS", 0), config.get("IMPORT_PROCESSES", 1)
     if not minimum or rows < minimum or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(wanted, os.cpu_count() or 1, rows))
+    return max(1, min(wanted, _cores(), rows))
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def map_parts(function: Callable[[list], list], items: list, processes: int) -> list:

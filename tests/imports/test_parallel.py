@@ -39,7 +39,7 @@ def test_a_large_file_is_cleaned_by_two_processes_with_the_same_outcome(app, see
     app.config.update(IMPORT_PARALLEL_ROWS=0)
     alone = prepare(rows)
     app.config.update(IMPORT_PARALLEL_ROWS=100, IMPORT_PROCESSES=2)
-    assert parallel.processes_for(240) == min(2, os.cpu_count())
+    assert parallel.processes_for(240) == min(2, parallel._cores())
     shared = prepare(rows)
     assert shared.rows == alone.rows
     assert [row.row for row in shared.rows] == list(range(2, 242))
@@ -51,7 +51,7 @@ def test_a_large_file_is_cleaned_by_two_processes_with_the_same_outcome(app, see
 def test_processes_follow_the_settings(app):
     app.config.update(IMPORT_PARALLEL_ROWS=1000, IMPORT_PROCESSES=4)
     assert parallel.processes_for(999) == 1
-    assert parallel.processes_for(1000) == min(4, os.cpu_count())
+    assert parallel.processes_for(1000) == min(4, parallel._cores())
     app.config.update(IMPORT_PARALLEL_ROWS=0)
     assert parallel.processes_for(10**6) == 1
 
