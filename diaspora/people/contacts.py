@@ -2,6 +2,7 @@
 import re
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
@@ -9,11 +10,6 @@ from diaspora.text import clean_text
 
 PHONE_KINDS = ("phone", "zalo", "whatsapp")
 _PHONE_JUNK = re.compile(r"[\s\-().\u00a0/]")
-# The national numbers of the E.164 forms normalize_phone returned lately: search_words needs them
-# for every phone it indexes, and parsing a number again costs as much as normalising it (an
-# import normalises 50,000 phones, then indexes them). Bounded: emptied when full.
-_NATIONAL_NUMBERS: dict[str, str] = {}
-_NATIONAL_NUMBERS_MAX = 200_000
 
 
 class InvalidContact(ValueError):
@@ -38,11 +34,7 @@ def normalize_phone(value: str, default_region: str | None = None) -> str:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            if len(_NATIONAL_NUMBERS) >= _NATIONAL_NUMBERS_MAX:
-                _NATIONAL_NUMBERS.clear()
-            _NATIONAL_NUMBERS[e164] = str(number.national_number)
-            return e164
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     raise InvalidContact(_l("Số điện thoại “%(value)s” không hợp lệ.", value=raw))
 
 
@@ -75,13 +67,17 @@ def normalize_contact(kind: str, value: str, default_region: str | None = None) 
 
 
 def phone_search_tokens(e164: str) -> list[str]:
-    """Digit strings under which a stored phone is found: international and national forms."""
+    """Digit strings under which a stored phone is found: international and national forms.
+
+    Country calling codes are prefix-free, so the national number is what follows the one code that
+    starts the digits: no parsing, which would cost as much as normalising the number again (an
+    import indexes 50,000 phones)."""
     digits = e164.lstrip("+")
-    tokens = [digits]
-    national = _NATIONAL_NUMBERS.get(e164)
-    if national is None:
-        try:
-            national = str(phonenumbers.parse(e164).national_number)
-        except phonenumbers.NumberParseException:
-            return tokens
-    return tokens + [national, "0" + national]
+    for length in (1, 2, 3):
+        if digits[:length].isdigit() and int(digits[:length]) in COUNTRY_CODE_TO_REGION_CODE:
+            rest = digits[length:]
+            if rest.isdigit():
+                national = str(int(rest))  # as phonenumbers keeps it: an Italian leading zero is not part of it
+                return [digits, national, "0" + national]
+            break
+    return [digits]
