@@ -356,6 +356,11 @@ def build_changes(preparation: Preparation) -> ChangeSet:
     return (preparation.kind or kind_of(None)).build(preparation)
 
 
+def add_note(result: dict, message: str) -> None:
+    """Add a message to a row's result, after what it already says."""
+    result["note"] = " ".join(filter(None, [str(result["note"]) if result.get("note") else None, str(message)]))
+
+
 def merge_rows(plans: list, updates: dict, new: Callable) -> tuple[dict, dict]:
     """Merge each planned row into the record it creates (`new(values)`) or updates (`updates`, by id;
     merging returns whether it changed something); ({create row: change}, {row: result})."""

@@ -234,7 +234,7 @@ def build_channel_changes(preparation) -> service.ChangeSet:
     for plan in preparation.plans:
         warnings = [warning for _line, warning in _kept_in_notes(plan.values)]
         if warnings and results[plan.row]["action"] in ("created", "updated", "unchanged"):
-            results[plan.row]["note"] = " ".join(warnings)
+            service.add_note(results[plan.row], " ".join(warnings))
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}
@@ -427,12 +427,12 @@ def build_participant_changes(preparation) -> ParticipantChangeSet:
         if target is None:
             continue
         if target[0] == "person" and target[1] in changes.already:
-            result["note"] = _("Đã có trong danh sách tham dự.")
+            service.add_note(result, _("Đã có trong danh sách tham dự."))
         elif target not in {link[1] for link in changes.links}:
             changes.links.append((plan.row, target, plan.values.get("participant_role"),
                                   plan.values.get("participant_note")))
             if result["action"] == "skipped":
-                result["note"] = _("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ.")
+                service.add_note(result, _("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ."))
     return changes
 
 

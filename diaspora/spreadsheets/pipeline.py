@@ -73,6 +73,7 @@ class CleanRow:
     row: int
     values: dict
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user, not errors: what was done with the row
 
     @property
     def valid(self) -> bool:
@@ -332,6 +333,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     genders = _gender_columns(sources_of.get("birth_date", []))
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
+    keeps_notes = any(column.key == "notes" for column in sheet.columns)
 
     def clean_part(data_rows: list) -> list[CleanRow]:
         cleaned_rows = []
@@ -342,6 +344,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                 values = _with_joined_date(values, date_parts)
             row: dict = {}
             problems: list[Problem] = []
+            extra: list[tuple] = []
             context.row = row
             width = len(values)
             for column, key, clean, results, multi, sources, default in plan:
@@ -362,6 +365,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                         row[key] = cleaned
                         if genders and key == "birth_date" and header in genders:
                             row.setdefault("gender", genders[header])
+                        elif len(sources) > 1 and not (marks and key == "gender"):
+                            extra += _other_values(values, sources, index, cleaned, clean, context, column)
                         break
                     else:
                         row[key] = row[key] + cleaned if key in row else cleaned
@@ -379,10 +384,54 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                                             sources[0][0] if sources else None))
             if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
                 problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
-            cleaned_rows.append(CleanRow(number, row, problems))
+            cleaned_rows.append(CleanRow(number, row, problems, _keep_in_notes(row, extra, keeps_notes)))
         return cleaned_rows
 
     return parallel.map_parts(clean_part, layout.data_rows, parallel.processes_for(len(layout.data_rows)))
+
+
+def _other_values(values: list, sources: list, taken: int, cleaned, clean, context, column) -> list[tuple]:
+    """(column, header, value taken, other value) for each later column of a one-value column that holds
+    something else: "Họ và tên" over "Chồng" | "Vợ", or "Quốc gia" beside "Nước cư trú"."""
+    others = []
+    after = False
+    for index, header in sources:
+        if index == taken:
+            after = True
+            continue
+        text = cell_text(values[index]) if after and index < len(values) else None
+        if text and not _adds_nothing(clean(values[index], context), cleaned):
+            others.append((column, header, cell_text(values[taken]), text))
+    return others
+
+
+def _adds_nothing(other, taken) -> bool:
+    """The same value, or a part of it: a birth year beside the date of that year ((None, 1970) in (d, 1970))."""
+    if other == taken:
+        return True
+    return (isinstance(other, tuple) and isinstance(taken, tuple) and len(other) == len(taken)
+            and all(part is None or part == known for part, known in zip(other, taken)))
+
+
+def _keep_in_notes(row: dict, extra: list[tuple], keeps_notes: bool) -> list[str]:
+    """Put the other values of one-value columns in the row's notes, so that nothing written is lost;
+    the messages telling the user so."""
+    if not extra:
+        return []
+    messages = []
+    for column, header, taken, other in extra:
+        if column.key == "full_name":
+            messages.append(_("Dòng có hai họ tên: đã nhập “%(taken)s”; “%(other)s” (cột %(header)s) được ghi vào "
+                              "Ghi chú. Nếu đó là một người khác, hãy thêm một dòng riêng cho người đó.",
+                              taken=taken, other=other, header=header))
+        else:
+            messages.append(_("%(column)s chỉ nhận một giá trị: đã lấy “%(taken)s”; “%(other)s” (cột %(header)s) "
+                              "được ghi vào Ghi chú.", column=column.header_vi, taken=taken, other=other,
+                              header=header))
+    if keeps_notes:
+        lines = [f"{header}: {other}" for _column, header, _taken, other in extra]
+        row["notes"] = "\n".join([row["notes"], *lines] if row.get("notes") else lines)
+    return messages
 
 
 # --- plan ---------------------------------------------------------------------------------------------
@@ -419,7 +468,8 @@ def plan_rows(rows: list[CleanRow], duplicates: dict[int, list], on_duplicate: s
     by_row: dict[int, RowPlan] = {}
     for row in rows:
         matches = duplicates.get(row.row, [])
-        plan = RowPlan(row.row, "create", row.values, matches=matches, problems=row.problems)
+        plan = RowPlan(row.row, "create", row.values, matches=matches, problems=row.problems,
+                       note=" ".join(row.notes) or None)
         chosen = row_actions.get(row.row)
         if not row.valid:
             plan.action = "error"
@@ -446,5 +496,6 @@ def _resolve_target(plan: RowPlan, by_row: dict[int, RowPlan]) -> None:
         plan.person_id, plan.target_row = earlier.person_id, earlier.target_row
     else:
         plan.action = "skip"
-        plan.note = _("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row)
+        plan.note = " ".join(filter(None, [_("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row),
+                                           plan.note]))
 

@@ -288,10 +288,13 @@ def test_every_list_goes_through_the_wizard_as_through_the_command(seeded, app, 
             str(expected["created"])), name
 
 
-def test_a_couple_on_one_row_is_not_joined_into_one_name(seeded, runner):
+def test_a_couple_on_one_row_is_not_joined_into_one_name_and_the_second_name_is_not_lost(seeded, runner):
     code, outcome = invoke(runner, "couples.xlsx")
     assert (code, outcome["created"]) == (0, 1)
     assert list(people()) == ["Thân Văn Tài"]
+    assert person("Thân Văn Tài").notes == "Họ và tên / Vợ: Thái Thị Uyên"
+    assert [note["row"] for note in outcome["notes"]] == [3]
+    assert "“Thái Thị Uyên” (cột Họ và tên / Vợ) được ghi vào Ghi chú" in outcome["notes"][0]["message"]
 
 
 def test_a_name_split_on_a_one_row_header(seeded, runner):

@@ -57,6 +57,23 @@ def test_multi_columns_collect_values_from_several_file_columns(seeded):
     assert rows[0].values["birth_date"] == (None, 1970)
 
 
+
+def test_another_value_for_a_one_value_column_is_kept_in_the_notes_and_told(seeded):
+    rows = clean(layout(["Họ tên", "Quốc gia", "Nước cư trú", "Ngày sinh", "Năm sinh", "Ghi chú"], [
+        ["Đỗ Văn Em", "Nhật Bản", "Hàn Quốc", date(1970, 5, 1), 1970, "Hội viên"],
+        ["Ngô Thị Gấm", "Nhật Bản", "Nhật", None, 1981, None],
+        ["Vũ Văn Hải", "Đức", "CHLB Đức", date(1965, 2, 3), "1966", None],
+    ]))
+    assert rows[0].values["country"] == "JP"
+    assert rows[0].values["notes"] == "Hội viên\nNước cư trú: Hàn Quốc"
+    assert rows[0].notes == ["Quốc gia cư trú chỉ nhận một giá trị: đã lấy “Nhật Bản”; “Hàn Quốc” (cột Nước cư trú) "
+                             "được ghi vào Ghi chú."]
+    # The same value written twice ("Nhật Bản" and "Nhật"; a date and its year) is no other value.
+    assert "notes" not in rows[1].values and rows[1].notes == []
+    assert rows[2].values["notes"] == "Năm sinh: 1966"
+    assert all(row.valid for row in rows)
+
+
 def test_convert_legacy_text_per_column(seeded):
     sheet = layout(["Họ và tên", "Quốc gia"], [["NguyÔn V¨n An", "NhËt B¶n"], ["TrÇn ThÞ B×nh", "NhËt B¶n"]])
     mapping = pipeline.map_headers(sheet, PEOPLE)
