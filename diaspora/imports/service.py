@@ -29,7 +29,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from diaspora.audit.service import record, snapshot
 from diaspora.extensions import db
-from diaspora.imports.bulk import Writer, background_writes, insert_rows
+from diaspora.imports.bulk import background_writes, execute, insert_rows, prepare_rows
 from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping
 from diaspora.organisations.models import Organisation
 from diaspora.people.models import Contact, Membership, Person, PersonOffer, person_fields, person_roles
@@ -37,7 +37,7 @@ from diaspora.people.search import SQLITE_INSERT_TRIGGER
 from diaspora.people.service import derived_columns
 from diaspora.records import utcnow
 from diaspora.reference.service import country_name
-from diaspora.spreadsheets import pipeline, read
+from diaspora.spreadsheets import parallel, pipeline, read
 from diaspora.spreadsheets.columns import PEOPLE, Sheet
 from diaspora.spreadsheets.errors_workbook import write_error_workbook
 from diaspora.spreadsheets.matching import check_ids, find_duplicates
@@ -559,44 +559,61 @@ def write_people(changes: ChangeSet, batch_id: int, user_id: int | None) -> dict
 
 
 def _write(changes: ChangeSet, batch_id: int, user_id: int | None) -> list[int]:
-    """All inserts and updates of an import; returns the ids of the organisations it created."""
-    connection = db.session.connection()
-    now = utcnow()
-    organisation_ids = dict(changes.organisation_ids)
-    created_organisations = []
-    if changes.new_organisations:
-        rows = [{"name": name, "name_folded": folded, "kind": "association", "country_code": country, "city": None,
-                 "address": None, "notes": None, "is_demo": False, "created_at": now, "updated_at": now,
-                 "version": 1, "deleted_at": None, "created_by_id": user_id, "updated_by_id": user_id}
-                for folded, (name, country) in changes.new_organisations.items()]
-        created_organisations = connection.execute(
-            insert(ORGANISATIONS_TABLE).returning(ORGANISATIONS_TABLE.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
-        organisation_ids.update(zip(changes.new_organisations, created_organisations))
-    _progress(batch_id, 45)
+    """All inserts and updates of an import; returns the ids of the organisations it created.
 
+    The rows to insert (new people, their links, the per-row results) are prepared by a forked process
+    while this one writes the ones before: writing is the larger half, and one process cannot do both
+    at once (parallel.Stream)."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    now = utcnow()
+    organisation_ids, created_organisations = _create_organisations(connection, changes, user_id, now)
+    _progress(batch_id, 45)
     creates = list(changes.creates.items())
     ids = _allocate_ids(connection, PEOPLE_TABLE, len(creates), batch_id)
     created_ids = dict(zip((row for row, _ in creates), ids))
-    with _search_index_in_bulk(connection, sorted(created_ids.values())), background_writes(connection) as writer:
-        for number, chunk in enumerate(_chunks(creates), start=1):
-            records = [(created_ids[row], change) for row, change in chunk]
-            insert_rows(connection, PEOPLE_TABLE, [_person_row(person_id, change, user_id, now)
-                                                   for person_id, change in records], writer)
-            _insert_links(connection, records, organisation_ids, writer)
-            _progress(batch_id, 45 + 35 * min(number * CHUNK, len(creates)) // len(creates))
+    groups, undo = _planned_updates(changes, organisation_ids)
 
-    undo = _write_updates(connection, changes, organisation_ids, user_id, now)
-    _progress(batch_id, 85)
-    with background_writes(connection) as writer:
+    def prepared():
+        for chunk in _chunks(creates):
+            records = [(created_ids[row], change) for row, change in chunk]
+            people = [_person_row(person_id, change, user_id, now) for person_id, change in records]
+            yield [prepare_rows(dialect, PEOPLE_TABLE, people),
+                   *(prepare_rows(dialect, table, rows) for table, rows in _link_rows(records, organisation_ids))]
         for chunk in _chunks(result_rows(changes, batch_id, created_ids, undo)):
-            insert_rows(connection, ROWS_TABLE, chunk, writer)
-    _progress(batch_id, 95)
+            yield [prepare_rows(dialect, ROWS_TABLE, chunk)]
+
+    steps = len(range(0, len(creates), CHUNK)) + len(range(0, len(changes.plans), CHUNK))
+    with parallel.Stream(prepared, parallel.processes_for(len(creates))) as inserts:
+        _write_updates(connection, changes, groups, organisation_ids, user_id, now)
+        with _search_index_in_bulk(connection, sorted(created_ids.values())), \
+                background_writes(connection) as writer:
+            for number, statements in enumerate(inserts, start=1):
+                for statement in statements:
+                    execute(connection, statement, writer)
+                _progress(batch_id, 45 + 50 * number // max(steps, 1))
     return created_organisations
+
+
+def _create_organisations(connection, changes: ChangeSet, user_id, now) -> tuple[dict, list[int]]:
+    """The associations the file names that the register lacks; ({folded name: id} of all, ids created)."""
+    organisation_ids = dict(changes.organisation_ids)
+    if not changes.new_organisations:
+        return organisation_ids, []
+    rows = [{"name": name, "name_folded": folded, "kind": "association", "country_code": country, "city": None,
+             "address": None, "notes": None, "is_demo": False, "created_at": now, "updated_at": now,
+             "version": 1, "deleted_at": None, "created_by_id": user_id, "updated_by_id": user_id}
+            for folded, (name, country) in changes.new_organisations.items()]
+    created = connection.execute(
+        insert(ORGANISATIONS_TABLE).returning(ORGANISATIONS_TABLE.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    organisation_ids.update(zip(changes.new_organisations, created))
+    return organisation_ids, created
 
 
 def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict) -> list[dict]:
     """One ImportRow per data row; the undo data of an updated record goes with its first row."""
+    undo = dict(undo)
     rows = []
     for plan in changes.plans:
         result = changes.results[plan.row]
@@ -616,9 +633,8 @@ def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict
     return rows
 
 
-def _insert_links(connection, records: list[tuple[int, PersonChange]], organisation_ids: dict,
-                  writer: Writer | None = None) -> None:
-    """Contacts, fields, roles, offers and memberships added to records, with bulk inserts."""
+def _link_rows(records: list[tuple[int, PersonChange]], organisation_ids: dict) -> list[tuple]:
+    """(table, rows) of the contacts, fields, roles, offers and memberships added to records."""
     contacts, fields_, roles, offers, memberships = [], [], [], [], []
     for person_id, change in records:
         has_primary = {kind for kind, _ in change.contacts.difference(change.new_contacts)}
@@ -631,13 +647,14 @@ def _insert_links(connection, records: list[tuple[int, PersonChange]], organisat
         offers += [{"person_id": person_id, "kind": kind} for kind in change.new_offers]
         memberships += [{"person_id": person_id, "organisation_id": organisation_ids[folded], "role": None,
                          "start_date": None, "end_date": None} for folded in change.new_organisations]
-    for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_), (person_roles, roles),
-                        (OFFERS_TABLE, offers), (MEMBERSHIPS_TABLE, memberships)):
-        insert_rows(connection, table, rows, writer)
+    return [(table, rows) for table, rows in ((CONTACTS_TABLE, contacts), (person_fields, fields_),
+                                              (person_roles, roles), (OFFERS_TABLE, offers),
+                                              (MEMBERSHIPS_TABLE, memberships)) if rows]
 
 
-def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_id, now) -> dict[int, dict]:
-    """Field-by-field updates, one executemany per set of changed columns; {person_id: undo data}."""
+def _planned_updates(changes: ChangeSet, organisation_ids: dict) -> tuple[dict, dict]:
+    """The field-by-field updates, grouped by the set of columns they change (one executemany each), and
+    {person_id: undo data}."""
     groups: dict[tuple, list[dict]] = {}
     undo = {}
     for person_id, change in changes.updates.items():
@@ -653,10 +670,14 @@ def _write_updates(connection, changes: ChangeSet, organisation_ids: dict, user_
         }
         groups.setdefault(tuple(sorted(values)), []).append(
             {**{f"v_{name}": value for name, value in values.items()}, "p_id": person_id, "p_version": change.version})
+    return groups, undo
+
+
+def _write_updates(connection, changes: ChangeSet, groups: dict, organisation_ids: dict, user_id, now) -> None:
     for names, rows in groups.items():
         _bulk_update(connection, names, rows, user_id, now)
-    _insert_links(connection, list(changes.updates.items()), organisation_ids)
-    return undo
+    for table, rows in _link_rows(list(changes.updates.items()), organisation_ids):
+        insert_rows(connection, table, rows)
 
 
 def _bulk_update(connection, names, rows, user_id, now) -> None:

@@ -12,7 +12,8 @@ import multiprocessing
 import os
 import pickle
 import time
-from typing import Callable
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from flask import current_app, has_app_context
 
@@ -113,3 +114,75 @@ def _receive(child, receiver, patience: float) -> list | None:
         if child.is_alive():
             child.kill()
         child.join()
+
+
+class Stream:
+    """The items produce() yields, made by a forked child while this process uses the ones before:
+    two steps of a pipeline on two cores (an import's rows prepared there, written here). The child
+    runs at most one item ahead (a pipe holds little). If it fails, dies or stalls, this process
+    makes the items it has not received itself. Use as a context manager: leaving stops the child."""
+
+    def __init__(self, produce: Callable[[], Iterable], processes: int):
+        self._produce = produce
+        self._child = self._receiver = None
+        if processes > 1:
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._child = context.Process(target=_stream_child, args=(produce, sender), daemon=True)
+            self._child.start()
+            sender.close()
+
+    def __iter__(self) -> Iterator:
+        received = 0
+        if self._child is not None:
+            while True:
+                item = self._next()
+                if item is _DONE:
+                    self.close()
+                    return
+                if item is _FAILED:
+                    break
+                received += 1
+                yield item
+            self.close()
+        yield from islice(self._produce(), received, None)
+
+    def _next(self):
+        try:
+            if not self._receiver.poll(_PATIENCE_SECONDS):
+                return _FAILED
+            message = pickle.loads(self._receiver.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return _FAILED
+        return _DONE if message == (_DONE,) else message[1]
+
+    def close(self) -> None:
+        if self._child is None:
+            return
+        child, self._child = self._child, None
+        self._receiver.close()
+        if child.is_alive():
+            child.join(0.1)
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_DONE, _FAILED = "done", object()  # the end of the items; the child is of no more use
+
+
+def _stream_child(produce, sender) -> None:
+    _detach_database()
+    try:
+        for item in produce():
+            sender.send_bytes(pickle.dumps(("item", item), protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(pickle.dumps((_DONE,)))
+    finally:
+        sender.close()  # after a failure the parent reads the end of the pipe and makes the rest itself
+        _close_database()

@@ -135,7 +135,9 @@ def test_postgresql_writes_from_a_second_thread_and_sqlite_from_its_own(app):
         assert (writer is not None) == (connection.dialect.name == "postgresql")
 
 
-def test_a_failed_write_rolls_back_the_whole_import(app, seeded):
+@pytest.mark.parametrize("parallel_rows", [0, 10], ids=["prepared here", "prepared by a child"])
+def test_a_failed_write_rolls_back_the_whole_import(app, seeded, parallel_rows):
+    app.config.update(IMPORT_PARALLEL_ROWS=parallel_rows, IMPORT_PROCESSES=2)
     rows = [[f"Người Số{n}", None, "Nhật Bản", None, f"nguoi{n}@example.jp", None, None] for n in range(30)]
     changes = service.build_changes(prepare(rows))
     # A contact without its normalised form breaks a NOT NULL constraint when the last chunk is written.
@@ -145,3 +147,100 @@ def test_a_failed_write_rolls_back_the_whole_import(app, seeded):
         service.commit_changes(changes, batch.id)
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
     assert db.session.get(type(batch), batch.id).status == "failed"
+
+
+def _numbers(count, fail_after=None, exit_after=None):
+    """produce() for a stream: (pid, n) for n < count; a child fails or dies after some items."""
+    parent = os.getpid()
+
+    def produce():
+        for number in range(count):
+            if os.getpid() != parent and number == fail_after:
+                raise RuntimeError("a child fails")
+            if os.getpid() != parent and number == exit_after:
+                os._exit(3)
+            yield os.getpid(), number
+    return produce
+
+
+def test_a_stream_is_made_by_a_child_and_used_here_in_order():
+    with parallel.Stream(_numbers(6), 2) as stream:
+        items = list(stream)
+    assert [number for _, number in items] == list(range(6))
+    assert os.getpid() not in {pid for pid, _ in items}
+    with parallel.Stream(_numbers(3), 1) as stream:
+        assert list(stream) == [(os.getpid(), 0), (os.getpid(), 1), (os.getpid(), 2)]
+
+
+@pytest.mark.parametrize("how", ["fail_after", "exit_after"])
+def test_what_a_failing_or_dying_child_did_not_make_is_made_here(how):
+    with parallel.Stream(_numbers(6, **{how: 4}), 2) as stream:
+        items = list(stream)
+    assert [number for _, number in items] == list(range(6))
+    assert [pid == os.getpid() for pid, _ in items] == [False] * 4 + [True] * 2
+
+
+def test_a_stalled_stream_is_given_up(monkeypatch):
+    monkeypatch.setattr(parallel, "_PATIENCE_SECONDS", 0.5)
+    parent = os.getpid()
+
+    def produce():
+        yield 1
+        if os.getpid() != parent:
+            threading.Event().wait()
+        yield 2
+
+    with parallel.Stream(produce, 2) as stream:
+        assert list(stream) == [1, 2]
+
+
+def test_leaving_a_stream_early_stops_its_child():
+    stream = parallel.Stream(_numbers(10**6), 2)
+    child = stream._child
+    with stream:
+        for _ in stream:
+            break
+    assert not child.is_alive()
+
+
+def _written():
+    """What an import wrote, without the ids (they differ from one import to the next)."""
+    people = db.session.execute(text(
+        "SELECT full_name, birth_year, country_code, search_text, hometown_unit_code FROM people "
+        "WHERE deleted_at IS NULL ORDER BY full_name, search_text")).all()
+    contacts = db.session.execute(text("SELECT kind, normalized, is_primary FROM contacts ORDER BY normalized")).all()
+    fields = db.session.scalar(text("SELECT count(*) FROM person_fields"))
+    rows = db.session.execute(text(
+        "SELECT r.row_number, r.action, r.problems, r.matches, r.note, p.full_name FROM import_rows r "
+        "LEFT JOIN people p ON p.id = r.person_id WHERE r.batch_id = (SELECT max(id) FROM import_batches) "
+        "ORDER BY r.row_number")).all()
+    return people, contacts, fields, rows
+
+
+def _commit(rows):
+    changes = service.build_changes(prepare(rows))
+    batch = service.create_batch(sha="0" * 64, size=1, file_name="danh-sach.xlsx", status="running")
+    return service.commit_changes(changes, batch.id)
+
+
+def test_rows_prepared_by_a_child_are_written_as_those_prepared_here(app, seeded, monkeypatch):
+    children = []
+
+    class Watched(parallel.Stream):
+        def __init__(self, produce, processes):
+            super().__init__(produce, processes)
+            children.append(self._child is not None)
+
+    monkeypatch.setattr(parallel, "Stream", Watched)
+    rows = [[f"Người Thứ{n}", 1950 + n, "Nhật Bản", f"090-1234-{n:04d}", f"nguoi{n}@example.jp", "Kiến Thụy",
+             "Y tế; Giáo dục"] for n in range(48)] + varied_rows(12)
+    app.config.update(IMPORT_PARALLEL_ROWS=0)
+    batch = _commit(rows)
+    alone = _written()
+    service.undo_batch(batch.id)
+    app.config.update(IMPORT_PARALLEL_ROWS=10, IMPORT_PROCESSES=2)
+    _commit(rows)
+    shared = _written()
+    assert shared == alone
+    assert (len(shared[0]), shared[2], len(shared[3])) == (51, 100, 60)
+    assert children == [False, True]
