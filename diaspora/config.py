@@ -57,8 +57,8 @@ class Config:
     # Imports with more rows than this commit in a background thread while the page shows progress.
     IMPORT_BACKGROUND_ROWS = _int_env("IMPORT_BACKGROUND_ROWS", 2000)
     # Files with at least this many rows are cleaned by up to IMPORT_PROCESSES processes (never more than
-    # the machine's cores) at once, and imports creating this many records have their rows prepared by
-    # a second process while this one writes; 0 does everything in one process.
+    # the machine's cores) at once, and on SQLite imports creating this many records have their rows
+    # prepared by a second process while this one writes; 0 does everything in one process.
     IMPORT_PARALLEL_ROWS = _int_env("IMPORT_PARALLEL_ROWS", 10_000)
     IMPORT_PROCESSES = _int_env("IMPORT_PROCESSES", 2)
     # A batch still "running" this long after it started was cut off (the server stopped mid-import);
