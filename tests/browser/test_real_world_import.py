@@ -38,3 +38,15 @@ def test_nam_nu_form_and_split_names_through_the_wizard(seeded, app, browser, li
     assert found == {"Nguyễn Văn Hùng": "male", "Trần Thị Mai": "female", "Lê Văn Nam": "male",
                      "Phạm Thị Hoa": "female", "Hoàng Văn Long": "male", "Nguyễn Thị Thanh Mai": "female",
                      "Đoàn Nam": "male"}
+
+    # A husband and wife on one row: the preview says where the second name goes before anything is written.
+    page.goto("/imports/new")
+    page.set_input_files("input[name=file]", str(FIXTURES / "couples.xlsx"))
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_role("button", name="Tiếp: ghép cột").click()
+    page.get_by_role("button", name="Tiếp: xem trước").click()
+    expect(page.get_by_text("Dòng có hai họ tên: đã nhập “Thân Văn Tài”; “Thái Thị Uyên”")).to_be_visible()
+    screenshot(page, "real-world-couples-preview")
+    page.get_by_role("button", name="Nhập: thêm 1").click()
+    expect(page.get_by_text("Dòng có hai họ tên", exact=False)).to_be_visible()
+    screenshot(page, "real-world-couples-result")
