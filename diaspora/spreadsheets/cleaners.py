@@ -208,6 +208,9 @@ def clean_hometown(value, ctx) -> tuple[str | None, str]:
 
 # --- birth dates --------------------------------------------------------------------------------------
 
+_INTEGRAL_NUMBER = re.compile(r"[0-9]{4,7}\.0+")
+
+
 def _birth_year_checked(year: int) -> int:
     if not EARLIEST_BIRTH_YEAR <= year <= date.today().year:
         raise CellError(_("Năm sinh %(year)d không hợp lệ.", year=year))
@@ -237,12 +240,15 @@ def _four_digit_year(text: str) -> int:
 
 
 def clean_birth(value, ctx) -> tuple[date | None, int | None]:
-    """(birth date, birth year) from a date cell, an Excel serial, "dd/mm/yyyy", "mm/yyyy" or "yyyy"."""
+    """(birth date, birth year) from a date cell, an Excel serial, "dd/mm/yyyy", "mm/yyyy" or "yyyy"; a
+    day and month left unknown ("00/00/1960", "../../1960", "xx/xx/1960") give the year alone."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         born = _birth_date_checked(value.day, value.month, value.year)
         return born, born.year
+    if isinstance(value, str) and _INTEGRAL_NUMBER.fullmatch(value.strip()):
+        value = int(float(value))  # "1975.0": a number column written out as text (CSV from other programs)
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = int(value)
         if number != value:
@@ -278,6 +284,8 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
             year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
         else:
             day, month, year = int(groups[0]), int(groups[1]), _four_digit_year(groups[2])
+        if day == 0 and 0 <= month <= 12:  # "00/00/1960", "00/05/1960": forms mark an unknown day this way
+            return None, _birth_year_checked(year)
         born = _birth_date_checked(day, month, year)
         return born, born.year
     raise CellError(_("Không đọc được ngày sinh “%(value)s”; ghi dd/mm/yyyy hoặc chỉ năm sinh.", value=text))

@@ -193,7 +193,7 @@ PEOPLE = Sheet(
                aliases=("Năm sinh", "Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Sinh năm",
                         "DOB", "Birth date", "Birthday", "Year of birth"),
                clean=c.clean_birth, render=c.render_birth, attributes=("birth_date", "birth_year"),
-               example="15/08/1975", help_vi="Ngày/tháng/năm (dd/mm/yyyy) hoặc chỉ năm sinh (1975)."),
+               example="15/08/1975", help_vi="Ngày/tháng/năm (dd/mm/yyyy) hoặc chỉ năm sinh (1975, 00/00/1975)."),
         Column("person_type", "Đối tượng", "Person type", aliases=("Loại đối tượng", "Type"),
                clean=c.clean_person_type, render=c.render_label("person_type", PERSON_TYPE_LABELS),
                example="Kiều bào", choices=_labels(PERSON_TYPE_LABELS),

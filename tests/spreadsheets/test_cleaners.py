@@ -37,6 +37,9 @@ def ctx(app):
     ("08/1975", (None, 1975)),
     ("15081975", (date(1975, 8, 15), 1975)),
     ("5/8/75", (date(1975, 8, 5), 1975)),  # two digits only when the century is certain
+    # A day and month unknown, as forms mark them: the year alone.
+    ("00/00/1960", (None, 1960)), ("0/0/1960", (None, 1960)), ("00/05/1960", (None, 1960)),
+    ("../../1960", (None, 1960)), ("xx/xx/1960", (None, 1960)), ("1960-00-00", (None, 1960)),
 ])
 def test_birth_dates_in_the_forms_staff_use(ctx, value, expected):
     assert c.clean_birth(value, ctx) == expected
@@ -45,6 +48,8 @@ def test_birth_dates_in_the_forms_staff_use(ctx, value, expected):
 @pytest.mark.parametrize("value, message", [
     ("5/8/15", "không rõ thế kỷ"),
     ("31/02/1980", "không tồn tại"),
+    ("05/00/1980", "không tồn tại"),  # a day without its month is no date
+    ("00/13/1980", "không tồn tại"),
     ("08/25/1980", "không tồn tại"),  # month first is not silently swapped
     ("1850", "Năm sinh 1850 không hợp lệ"),
     ("01/01/2999", "không hợp lệ"),
