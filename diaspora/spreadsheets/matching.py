@@ -5,7 +5,9 @@ the same birth year and country; or a name close enough (rapidfuzz ratio on the 
 words ≥ the threshold) when another fact backs it: the same birth year and country, the same city
 and country, or the same organisation. A name alone is never evidence: two "Nguyễn Văn Nam" with
 different birth years, countries, phones and emails are two people. Known birth years that differ
-rule a match on name out.
+rule a match on name out. Nor is a contact alone: a family's phone or email given by a husband and
+his wife, or an association's phone on every member's row, joins names that cannot be one person's
+(same_person_names); such a row is told so, not taken for a duplicate.
 
 The register is read with a few bulk queries (keys loaded into dicts), never one query per row.
 Names are compared only inside blocks that share a backing fact and, within it, the given name
@@ -30,6 +32,9 @@ from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
 from diaspora.text import fold
 
 FUZZY_THRESHOLD = 92
+# How alike two names sharing an email or a phone must be at least (rapidfuzz ratio of the sorted words),
+# when neither given name is in the other name: "hung"/"hunh" is a slip (93), "an"/"binh" two brothers (86).
+SAME_PERSON_NAMES = 90
 MAX_MATCHES = 10
 CHUNK = 5000
 CONTACT_COLUMNS = PEOPLE.keys_of("contacts")
@@ -154,7 +159,7 @@ class _Blocks:
 class _Keys:
     """What one valid row is matched on."""
 
-    __slots__ = ("row", "sorted_name", "birth_year", "emails", "phones", "blocks", "exclude")
+    __slots__ = ("row", "name", "sorted_name", "birth_year", "emails", "phones", "blocks", "exclude")
 
     def __init__(self, row: CleanRow, _fold: _Folded, blocks: _Blocks, rules: tuple[str, ...]):
         values = row.values
@@ -165,6 +170,7 @@ class _Keys:
                 contacts += values[column]
         birth = values.get("birth_date")
         self.row = row.row
+        self.name = _fold[values["full_name"]][:200]
         self.sorted_name = names[0][1]
         self.birth_year = birth[1] if birth else None
         self.emails = tuple({n: None for kind, _, n in contacts if kind == "email"}) if "email" in rules else ()
@@ -208,18 +214,30 @@ def check_ids(rows: list[CleanRow], id_header: str = "ID") -> None:
                 "Không có hồ sơ nào mang ID %(id)d (có thể đã bị xoá).", id=person_id)))
 
 
-def _register_contacts(kinds, values: set[str]) -> dict[str, list[int]]:
-    """{normalized contact: ids of the people of the register who have it}."""
-    found: dict[str, list[int]] = {}
+def _register_contacts(kinds, values: set[str]) -> dict[str, list[tuple]]:
+    """{normalized contact: (("person", id), folded name, name) of each person of the register who has it}."""
+    found: dict[str, list[tuple]] = {}
     for chunk in _chunks(sorted(values)):
-        for normalized, person_id in db.session.execute(
-            select(Contact.normalized, Contact.person_id)
+        for normalized, person_id, name_folded, full_name in db.session.execute(
+            select(Contact.normalized, Contact.person_id, Person.name_folded, Person.full_name)
             .join(Person, Person.id == Contact.person_id)
             .where(Contact.kind.in_(kinds), _among(Contact.normalized, chunk, String), Person.deleted_at.is_(None))
             .order_by(Contact.person_id)
         ):
-            found.setdefault(normalized, []).append(person_id)
+            found.setdefault(normalized, []).append((("person", person_id), name_folded, full_name))
     return found
+
+
+def same_person_names(folded: str, other: str) -> bool:
+    """Whether two folded names can be one person's, when a contact is all they share: one's given name
+    (the last word) is among the other's words ("lan nguyen", "nguyen thi lan"), or they differ by a
+    slip. A husband and wife, or two brothers, who give the family's phone or email do not."""
+    words, other_words = folded.split(), other.split()
+    if not words or not other_words:
+        return True
+    if words[-1] in other_words or other_words[-1] in words:
+        return True
+    return fuzz.ratio(" ".join(sorted(words)), " ".join(sorted(other_words))) >= SAME_PERSON_NAMES
 
 
 def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
@@ -254,6 +272,19 @@ def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
             add(person_id, name, birth_year, [("o", organisation)])
 
 
+def _note_shared_contact(row: CleanRow, reason: str, target: tuple, name: str | None) -> None:
+    """Tell, on the row, that it shares a contact with someone of another name and is not taken for them."""
+    kind, number = target
+    whom = _("dòng %(row)d", row=number) if kind == "row" else _("hồ sơ “%(name)s” (ID %(id)d)", name=name, id=number)
+    if reason == "email":
+        note = _("Cùng email với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.", whom=whom)
+    else:
+        note = _("Cùng số điện thoại với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.",
+                 whom=whom)
+    if note not in row.notes:
+        row.notes.append(note)
+
+
 def _evidence(reasons: set[str]) -> tuple[str, ...]:
     """Every contact shared, and the strongest of the name-based reasons (the others add nothing)."""
     ordered = sorted(reasons, key=_STRENGTH.get)
@@ -269,6 +300,7 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
     by the rules of the sheet (Sheet.match_on)."""
     folded, blocks = _Folded(), _Blocks()
     keys = [_Keys(row, folded, blocks, rules) for row in rows if row.valid]
+    rows_by_number = {row.row: row for row in rows}
     _register_blocks(blocks, folded)
     contacts = {
         "email": (_register_contacts(("email",), {email for key in keys for email in key.emails}), {}),
@@ -281,12 +313,16 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
         for reason, values in (("email", key.emails), ("phone", key.phones)):
             register, seen = contacts[reason]
             for value in values:
-                for person_id in register.get(value, ()):
-                    found.setdefault(("person", person_id), set()).add(reason)
-                if value in seen:
-                    found.setdefault(("row", seen[value]), set()).add(reason)
-                else:
-                    seen[value] = key.row
+                others, same = [], False
+                for target, name, label in (*register.get(value, ()), *seen.get(value, ())):
+                    if same_person_names(key.name, name):
+                        found.setdefault(target, set()).add(reason)
+                        same = True
+                    else:
+                        others.append((target, label))
+                if others and not same:  # one is enough to explain (an office phone may be on hundreds of rows)
+                    _note_shared_contact(rows_by_number[key.row], reason, *others[0])
+                seen.setdefault(value, []).append((("row", key.row), key.name, None))
         sorted_name, birth_year, target = key.sorted_name, key.birth_year, ("row", key.row)
         for number in key.blocks:
             names, targets, years = all_names[number], all_targets[number], all_years[number]

@@ -1,9 +1,11 @@
 """Duplicate matching inside the file and against the register, with reasons; common names alone never match."""
+import pytest
+
 from diaspora.organisations import service as organisation_service
 from diaspora.people import service as people_service
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.columns import PEOPLE
-from diaspora.spreadsheets.matching import check_ids, find_duplicates
+from diaspora.spreadsheets.matching import check_ids, find_duplicates, same_person_names
 from tests.spreadsheets.sheets import layout
 
 HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "Email", "Hội đoàn", "ID"]
@@ -124,3 +126,40 @@ def test_the_sheet_rules_choose_the_evidence(seeded):
     assert find_duplicates(rows, rules=("phone", "name"))[3][0].reasons == ("phone", "name_birth_country")
     assert described(find_duplicates(rows, rules=("fuzzy_name",))) == {
         3: [(2, "name_birth_country")], 4: [(2, "fuzzy_birth_country"), (3, "fuzzy_birth_country")]}
+
+
+@pytest.mark.parametrize("one, other, same", [
+    ("nguyen van hung", "nguyen van hung", True),
+    ("lan nguyen", "nguyen thi lan", True),  # the given name first, as abroad
+    ("tran nam", "tran van nam", True),
+    ("nguyen van hunh", "nguyen van hung", True),  # a slip
+    ("than van tai", "thai thi uyen", False),  # husband and wife
+    ("nguyen van an", "nguyen van binh", False),  # two brothers
+])
+def test_names_that_can_be_one_persons(one, other, same):
+    assert same_person_names(one, other) is same
+    assert same_person_names(other, one) is same
+
+
+def test_a_couple_giving_the_familys_phone_and_email_are_two_people_and_told_so(seeded):
+    rows = prepared([
+        ["Thân Văn Tài", 1960, "Pháp", "Paris", "+33 6 12 34 56 78", "gia.dinh.than@example.fr", None, None],
+        ["Thái Thị Uyên", 1963, "Pháp", "Paris", "06 12 34 56 78", "gia.dinh.than@example.fr", None, None],
+        ["Than Van Tai", 1960, "Pháp", None, "+33 6 12 34 56 78", None, None, None],
+    ])
+    assert described(find_duplicates(rows)) == {4: [(2, "phone")]}
+    assert rows[1].notes == [
+        "Cùng email với dòng 2 nhưng khác họ tên (có thể là người thân): không coi là trùng.",
+        "Cùng số điện thoại với dòng 2 nhưng khác họ tên (có thể là người thân): không coi là trùng."]
+    assert rows[0].notes == rows[2].notes == []
+
+
+def test_an_associations_phone_on_its_members_rows_joins_nobody(seeded):
+    chairman = person(full_name="Đỗ Văn Chủ", contacts=[{"kind": "phone", "value": "+81 3 1234 5678"}])
+    rows = prepared([[name, None, "Nhật Bản", None, "03-1234-5678", None, "Hội người Việt tại Tokyo", None]
+                     for name in ("Lê Văn An", "Phạm Thị Bình", "Hoàng Văn Cường")])
+    plans = pipeline.plan_rows(rows, find_duplicates(rows))
+    assert [plan.action for plan in plans] == ["create", "create", "create"]
+    assert plans[0].note == (f"Cùng số điện thoại với hồ sơ “Đỗ Văn Chủ” (ID {chairman.id}) nhưng khác họ tên "
+                             "(có thể là người thân): không coi là trùng.")
+    assert [len(row.notes) for row in rows] == [1, 1, 1]  # one explanation, not one per member
