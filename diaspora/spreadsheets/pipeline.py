@@ -93,6 +93,7 @@ class SheetLayout:
     column_fonts: dict[int, str]
     skipped_rows: list[tuple[int, str]]
     titles: list[str] = field(default_factory=list)  # the texts above the header ("DANH SÁCH … TẠI NHẬT BẢN")
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, column): "#N/A"
 
 
 def reading_limits() -> read.Limits:
@@ -129,7 +130,8 @@ def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: st
     header_rows = [(number + 1, raw.rows[number]) for number in range(first, first + layout.header_rows)]
     titles = [value for values in raw.rows[:first] for value in values if isinstance(value, str) and value.strip()]
     return SheetLayout(file_name or str(path), raw.name, list(layout.headers), layout.data_rows, header_rows,
-                       layout.stt_column, raw.column_fonts, layout.skipped_rows, titles)
+                       layout.stt_column, raw.column_fonts, layout.skipped_rows, titles,
+                       {(row + 1, column): text for (row, column), text in raw.error_cells.items()})
 
 
 def country_of_titles(layout: SheetLayout) -> str | None:
@@ -334,6 +336,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
     keeps_notes = any(column.key == "notes" for column in sheet.columns)
+    error_cells = _mapped_error_cells(layout, sources_of)
 
     def clean_part(data_rows: list) -> list[CleanRow]:
         cleaned_rows = []
@@ -345,6 +348,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             row: dict = {}
             problems: list[Problem] = []
             extra: list[tuple] = []
+            row_errors = dict(error_cells[number]) if error_cells and number in error_cells else None
             context.row = row
             width = len(values)
             for column, key, clean, results, multi, sources, default in plan:
@@ -380,14 +384,31 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                         row[key] = cleaned
                 elif column.required:
                     header = sources[0][1] if sources else column.header_vi
-                    problems.append(Problem(number, header, _("Thiếu %(column)s.", column=column.header_vi),
-                                            sources[0][0] if sources else None))
+                    error = row_errors.pop(header, None) if row_errors else None
+                    message = _("Thiếu %(column)s.", column=column.header_vi) if error is None else _(
+                        "Thiếu %(column)s: ô này hiện lỗi công thức %(error)s.",
+                        column=column.header_vi, error=error)
+                    problems.append(Problem(number, header, message, sources[0][0] if sources else None))
             if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
                 problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
-            cleaned_rows.append(CleanRow(number, row, problems, _keep_in_notes(row, extra, keeps_notes)))
+            notes = _keep_in_notes(row, extra, keeps_notes)
+            if row_errors:
+                notes += [_("Ô %(header)s hiện lỗi công thức %(error)s: coi là để trống.",
+                            header=header, error=text) for header, text in row_errors.items()]
+            cleaned_rows.append(CleanRow(number, row, problems, notes))
         return cleaned_rows
 
     return parallel.map_parts(clean_part, layout.data_rows, parallel.processes_for(len(layout.data_rows)))
+
+
+def _mapped_error_cells(layout: SheetLayout, sources_of: dict) -> dict[int, dict[str, str]]:
+    """{Excel row: {header: error}} of the cells of imported columns that show an Excel error."""
+    headers = {index: header for sources in sources_of.values() for index, header in sources}
+    found: dict[int, dict[str, str]] = {}
+    for (row, column), text in sorted(layout.error_cells.items()):
+        if column in headers:
+            found.setdefault(row, {})[headers[column]] = text
+    return found
 
 
 def _other_values(values: list, sources: list, taken: int, cleaned, clean, context, column) -> list[tuple]:

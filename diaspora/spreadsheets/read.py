@@ -50,6 +50,7 @@ _RATIO_CHECK_FROM = MB
 _CHUNK = MB
 _FONT_SAMPLE_BYTES = 2 * MB
 _FONT_SAMPLE_ROWS = 300
+_MAX_ERROR_CELLS = 10_000  # cells showing an Excel error (#N/A…) remembered per sheet
 _TEXT_SAMPLE = 256 * 1024
 _FORBIDDEN_XML = tuple(
     marker.encode(encoding)
@@ -119,6 +120,8 @@ class RawSheet:
     most sampled non-empty cells of a column (xlsx/xlsm, ods; xls only when the workbook uses a
     legacy Vietnamese font). `merged` lists merged ranges as 0-based inclusive (first_row,
     first_col, last_row, last_col). `kind` is the real file type; `encoding` how a CSV was decoded.
+    `error_cells` are the cells showing an Excel error (#N/A, #REF!…) in xlsx/xlsm and ods files:
+    their value is None, and the import says why.
     """
 
     name: str
@@ -127,6 +130,7 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     kind: str = "xlsx"
     encoding: str | None = None
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, column): "#N/A"
 
 
 def _number(value) -> str:
@@ -326,6 +330,41 @@ class _FontSampler:
             self.styles.setdefault(column, Counter())[int(style.group(1)) if style else 0] += 1
 
 
+class _ErrorCells:
+    """The cells of a worksheet part that hold an Excel error (#N/A, #REF!…), which the cell reader gives
+    as empty: {(row, column) 0-based: the error as Excel shows it}."""
+
+    _cell_tag = re.compile(rb'<(?:\w+:)?c\s[^>]*\bt="e"')
+    _cell = re.compile(rb'<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+    _reference = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+    _value = re.compile(rb'<(?:\w+:)?v>([^<]*)</')
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], str] = {}
+        self._carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if self._carry:
+            chunk, self._carry = self._carry + chunk, b""
+        position = chunk.find(b't="e"')
+        while position >= 0 and len(self.cells) < _MAX_ERROR_CELLS:
+            start = chunk.rfind(b"<", 0, position)  # the tag the attribute is in
+            tag = self._cell_tag.match(chunk, start) if start >= 0 else None
+            if tag is None or chunk[tag.end():chunk.find(b">", tag.end())].endswith(b"/"):  # no value
+                position = chunk.find(b't="e"', position + 1)
+                continue
+            cell = self._cell.match(chunk, start)
+            if cell is None:
+                if len(chunk) - start < _CHUNK:
+                    self._carry = chunk[start:]  # the cell goes on in the next chunk
+                return
+            reference, value = self._reference.search(cell.group(1)), self._value.search(cell.group(2))
+            if reference:
+                row, column = int(reference.group(2)) - 1, _column_index(reference.group(1).decode()) - 1
+                self.cells[row, column] = value.group(1).decode("utf-8", "replace") if value else "#?"
+            position = chunk.find(b't="e"', cell.end())
+
+
 # --- Zip-based workbooks (xlsx, xlsm, ods) ------------------------------------------------------
 
 @dataclass
@@ -334,6 +373,7 @@ class _ZipFacts:
     sheet_parts: dict[str, str] = field(default_factory=dict)
     extents: dict[str, _Extent] = field(default_factory=dict)
     style_samples: dict[str, dict[int, Counter]] = field(default_factory=dict)
+    error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     ods_tables: dict[str, "_OdsTable"] = field(default_factory=dict)
 
 
@@ -487,14 +527,15 @@ def _scan_xlsx(archive: zipfile.ZipFile, facts: _ZipFacts, limits: Limits) -> No
     for info in _xml_parts(archive):
         consumers = []
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            scanner, sampler = _ExtentScanner(limits), _FontSampler()
-            worksheets[info.filename] = (scanner, sampler)
-            consumers = [scanner.feed, sampler.feed]
+            scanner, sampler, errors = _ExtentScanner(limits), _FontSampler(), _ErrorCells()
+            worksheets[info.filename] = (scanner, sampler, errors)
+            consumers = [scanner.feed, sampler.feed, errors.feed]
         _stream_part(archive, info, consumers)
     facts.sheet_parts = _xlsx_sheet_parts(archive)
     fonts = _xlsx_fonts(archive)
-    for part, (scanner, sampler) in worksheets.items():
+    for part, (scanner, sampler, errors) in worksheets.items():
         facts.extents[part] = scanner.extent
+        facts.error_cells[part] = errors.cells
         if scanner.exact_pass_needed:
             exact = _ExactExtent()
             _stream_part(archive, archive.getinfo(part), [exact.feed])
@@ -510,6 +551,7 @@ def _scan_xlsx(archive: zipfile.ZipFile, facts: _ZipFacts, limits: Limits) -> No
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 
 
 @dataclass
@@ -518,6 +560,7 @@ class _OdsTable:
     columns: int = 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     style_counts: dict[int, Counter] = field(default_factory=dict)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class _OdsScanner:
@@ -579,6 +622,8 @@ class _OdsScanner:
         has_content = element.get(f"{{{_OFFICE}}}value-type") is not None or len(element) > 0
         if has_content and element.tag == f"{{{_TABLE}}}table-cell":
             self._row_has_content = True
+            if element.get(f"{{{_CALCEXT}}}value-type") == "error" and len(self._table.error_cells) < _MAX_ERROR_CELLS:
+                self._table.error_cells[self._row, self._column] = "".join(element.itertext()).strip() or "#?"
             self._table.columns = max(self._table.columns, self._column + repeat)
             if self._row < _FONT_SAMPLE_ROWS:
                 style = element.get(f"{{{_TABLE}}}style-name")
@@ -901,11 +946,11 @@ def _check_sheet(inspection: _Inspection, sheet_name: str, limits: Limits):
     if inspection.kind == "xlsx":
         part = facts.sheet_parts.get(sheet_name)
         _check_extent(sheet_name, facts.extents.get(part), limits)
-        return _majority_fonts(facts.style_samples.get(part, {})), []
+        return _majority_fonts(facts.style_samples.get(part, {})), [], facts.error_cells.get(part, {})
     if inspection.kind == "ods" and sheet_name in facts.ods_tables:
         table = facts.ods_tables[sheet_name]
-        return _majority_fonts(table.style_counts), table.merged
-    return {}, []
+        return _majority_fonts(table.style_counts), table.merged, table.error_cells
+    return {}, [], {}
 
 
 def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filename: str | None = None,
@@ -932,7 +977,7 @@ def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filenam
             sheet_name = default_sheet(sheets).name
         if sheet_name not in [sheet.name for sheet in sheets]:
             raise _sheet_not_found(sheet_name, [sheet.name for sheet in sheets])
-        column_fonts, merged = _check_sheet(inspection, sheet_name, limits)
+        column_fonts, merged, error_cells = _check_sheet(inspection, sheet_name, limits)
         sheet = workbook.get_sheet_by_name(sheet_name)
         end = sheet.end
         if end is not None:
@@ -959,6 +1004,7 @@ def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filenam
         column_fonts={column: font for column, font in column_fonts.items() if column < width},
         merged=[area for area in merged if area[0] < len(rows) and area[1] < width],
         kind=inspection.kind,
+        error_cells={cell: text for cell, text in error_cells.items() if cell[0] < len(rows) and cell[1] < width},
     )
 
 

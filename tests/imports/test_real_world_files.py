@@ -6,6 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from diaspora.audit.models import AuditEvent
@@ -311,3 +312,15 @@ def test_dates_exported_with_a_time_or_an_english_month_and_a_phone_as_a_float(s
     assert [p.birth_date for p in people().values()] == [
         date(1975, 4, 30), date(1980, 12, 1), date(1969, 8, 15), date(1990, 3, 3)]
     assert phones(person("Tống Văn Anh")) == ["+14085550123"]
+
+
+@pytest.mark.parametrize("name", ["errors_formulas.xlsx", "errors_formulas.ods"])
+def test_a_cell_showing_a_formula_error_is_empty_and_the_row_says_so(seeded, runner, name):
+    code, outcome = invoke(runner, name)
+    assert (code, outcome["created"]) == (0, 3)
+    assert [(error["row"], error["column"]) for error in outcome["errors"]] == [(3, "Quốc gia")]
+    assert outcome["errors"][0]["message"].startswith("Thiếu Quốc gia cư trú: ô này hiện lỗi công thức")
+    assert outcome["notes"] == [
+        {"row": 4, "message": "Ô Năm sinh hiện lỗi công thức #DIV/0!: coi là để trống."},
+        {"row": 5, "message": "Ô Ghi chú hiện lỗi công thức #N/A: coi là để trống."}]
+    assert person("Đỗ Văn Cường").birth_year is None

@@ -9,6 +9,7 @@ from diaspora.config import Config
 from diaspora.spreadsheets.read import (
     Limits,
     SheetInfo,
+    _ErrorCells,
     SpreadsheetRejected,
     default_sheet,
     list_sheets,
@@ -83,6 +84,24 @@ def test_merged_ranges_from_excel_formats(name):
 def test_merged_ranges_from_opendocument():
     merged = read_sheet(fixture("people_libreoffice.ods"), "Danh sách", LIMITS).merged
     assert {(0, 0, 0, 2), (4, 0, 4, 9), (7, 5, 7, 6), (7, 1, 8, 1)} <= set(merged)
+
+
+@pytest.mark.parametrize("name, value_error", [("errors_formulas.xlsx", "#VALUE!"), ("errors_formulas.ods", "Err:508")])
+def test_cells_showing_a_formula_error_are_empty_and_told_apart(name, value_error):
+    sheet = read_sheet(FIXTURES / "real_world" / name, "Danh sách", LIMITS)
+    assert sheet.error_cells == {(2, 3): value_error, (3, 2): "#DIV/0!", (4, 6): "#N/A"}
+    assert [sheet.rows[row][column] for row, column in sheet.error_cells] == [None, None, None]
+    assert sheet.rows[1][1:4] == ["Nguyễn Văn An", 1975, "Pháp"]  # formulas that work give their values
+
+
+def test_an_error_cell_cut_between_two_chunks_is_found():
+    scanner = _ErrorCells()
+    xml = (b'<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="e"><v>#N/A</v></c><c r="C2" t="e"/>'
+           b'<c r="D2" s="3" t="e"><f>1/0</f><v>#DIV/0!</v></c></row><x:c r="B3" t="e"><x:v>#REF!</x:v></x:c>')
+    cut = xml.index(b"#DIV")
+    scanner.feed(xml[:cut])
+    scanner.feed(xml[cut:])
+    assert scanner.cells == {(1, 1): "#N/A", (1, 3): "#DIV/0!", (2, 1): "#REF!"}
 
 
 @pytest.mark.parametrize("name", ["people_xlsxwriter.xlsx", "people_sheets.ods", "people_sheets.xls"])
