@@ -120,8 +120,8 @@ class RawSheet:
     most sampled non-empty cells of a column (xlsx/xlsm, ods; xls only when the workbook uses a
     legacy Vietnamese font). `merged` lists merged ranges as 0-based inclusive (first_row,
     first_col, last_row, last_col). `kind` is the real file type; `encoding` how a CSV was decoded.
-    `error_cells` are the cells showing an Excel error (#N/A, #REF!…) in xlsx/xlsm and ods files:
-    their value is None, and the import says why.
+    `error_cells` are the cells showing a formula error (#N/A, #REF!…): their value is None, and
+    the import says why.
     """
 
     name: str
@@ -698,8 +698,22 @@ _BIFF_CELLS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x00D6, 0x00BD}
 _BIFF_ROW_LISTS = 0x00BD  # MULRK: one row, a run of columns ending with the last column number
 
 
-def _xls_extents(stream: bytes) -> list[tuple[str, _Extent]]:
-    """How far the content cells of each sheet reach, walking the BIFF records (blank cells excluded)."""
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A"}
+
+
+def _biff_error(record: int, body: bytes) -> str | None:
+    """The error a BOOLERR or FORMULA cell record shows (#N/A…), else None."""
+    if record == 0x0205 and len(body) >= 8 and body[7] == 1:
+        return _BIFF_ERRORS.get(body[6], "#?")
+    if record == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+        return _BIFF_ERRORS.get(body[8], "#?")
+    return None
+
+
+def _xls_extents(stream: bytes) -> list[tuple[str, _Extent, dict]]:
+    """How far the content cells of each sheet reach, walking the BIFF records (blank cells excluded), and
+    the cells showing an error: (name, extent, {(row, column): "#N/A"})."""
     sheets, position = [], 0
     while position + 4 <= len(stream):
         record, length = struct.unpack_from("<HH", stream, position)
@@ -712,11 +726,15 @@ def _xls_extents(stream: bytes) -> list[tuple[str, _Extent]]:
     extents = []
     unpack = struct.unpack_from
     for name, offset in sheets:
-        extent, depth, position = _Extent(), 0, offset
+        extent, depth, position, errors = _Extent(), 0, offset, {}
         while position + 4 <= len(stream):
             record, length = unpack("<HH", stream, position)
             if record in _BIFF_CELLS and length >= 4:
                 row, column = unpack("<HH", stream, position + 4)
+                if record in (0x0205, 0x0006) and len(errors) < _MAX_ERROR_CELLS:
+                    error = _biff_error(record, stream[position + 4:position + 4 + min(length, 14)])
+                    if error:
+                        errors[row, column] = error
                 if record == _BIFF_ROW_LISTS and length >= 6:
                     column = unpack("<H", stream, position + 4 + length - 2)[0]
                 if row >= extent.rows:
@@ -730,7 +748,7 @@ def _xls_extents(stream: bytes) -> list[tuple[str, _Extent]]:
                 if depth <= 0:
                     break
             position += 4 + length
-        extents.append((name, extent))
+        extents.append((name, extent, errors))
     return extents
 
 
@@ -774,6 +792,7 @@ def _xls_column_fonts(path: Path, sheet_name: str) -> dict[int, str]:
 class _Inspection:
     kind: str
     zip_facts: _ZipFacts | None = None
+    xls_errors: dict[str, dict] = field(default_factory=dict)  # sheet name -> {(row, column): "#N/A"}
 
 
 def _describe_text(head: bytes) -> str | None:
@@ -807,9 +826,11 @@ def _inspect(path, limits: Limits, original_filename: str | None) -> _Inspection
         return _Inspection(facts.kind, facts)
     if head.startswith(_OLE_MAGIC):
         # The .xls reader expands every sheet when it opens the file: check them all first.
-        for name, extent in _xls_extents(_inspect_ole(path)):
+        errors = {}
+        for name, extent, sheet_errors in _xls_extents(_inspect_ole(path)):
             _check_extent(name, extent, limits)
-        return _Inspection("xls")
+            errors[name] = sheet_errors
+        return _Inspection("xls", xls_errors=errors)
     extension = Path(original_filename or path.name).suffix.lower()
     if head.startswith(b"%PDF"):
         raise _not_spreadsheet()
@@ -950,7 +971,7 @@ def _check_sheet(inspection: _Inspection, sheet_name: str, limits: Limits):
     if inspection.kind == "ods" and sheet_name in facts.ods_tables:
         table = facts.ods_tables[sheet_name]
         return _majority_fonts(table.style_counts), table.merged, table.error_cells
-    return {}, [], {}
+    return {}, [], inspection.xls_errors.get(sheet_name, {})
 
 
 def read_sheet(path, sheet_name: str | None, limits: Limits, *, original_filename: str | None = None,

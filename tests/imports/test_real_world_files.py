@@ -314,7 +314,7 @@ def test_dates_exported_with_a_time_or_an_english_month_and_a_phone_as_a_float(s
     assert phones(person("Tống Văn Anh")) == ["+14085550123"]
 
 
-@pytest.mark.parametrize("name", ["errors_formulas.xlsx", "errors_formulas.ods"])
+@pytest.mark.parametrize("name", ["errors_formulas.xlsx", "errors_formulas.ods", "errors_formulas.xls"])
 def test_a_cell_showing_a_formula_error_is_empty_and_the_row_says_so(seeded, runner, name):
     code, outcome = invoke(runner, name)
     assert (code, outcome["created"]) == (0, 3)

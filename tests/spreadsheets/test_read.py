@@ -86,7 +86,8 @@ def test_merged_ranges_from_opendocument():
     assert {(0, 0, 0, 2), (4, 0, 4, 9), (7, 5, 7, 6), (7, 1, 8, 1)} <= set(merged)
 
 
-@pytest.mark.parametrize("name, value_error", [("errors_formulas.xlsx", "#VALUE!"), ("errors_formulas.ods", "Err:508")])
+@pytest.mark.parametrize("name, value_error", [
+    ("errors_formulas.xlsx", "#VALUE!"), ("errors_formulas.ods", "Err:508"), ("errors_formulas.xls", "#VALUE!")])
 def test_cells_showing_a_formula_error_are_empty_and_told_apart(name, value_error):
     sheet = read_sheet(FIXTURES / "real_world" / name, "Danh sách", LIMITS)
     assert sheet.error_cells == {(2, 3): value_error, (3, 2): "#DIV/0!", (4, 6): "#N/A"}
