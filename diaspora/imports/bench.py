@@ -7,8 +7,9 @@ some repeated in the file, a few errors). Each measurement runs in a fresh proce
 - floor: read the sheet with python-calamine and insert its rows with one Core bulk insert into a
   scratch table (no normalisation, no checks, no matching);
 - import: the whole import (read, map, normalise, validate, match against the register, plan,
-  commit in one transaction), stage by stage, as configured (a file this large is cleaned by two
-  processes on a machine with two cores), with the peak memory of the largest process;
+  commit in one transaction), stage by stage, as configured (on a machine with two cores, a file this
+  large is cleaned by two processes, and on SQLite its rows are prepared for writing by a second
+  process), with the peak memory of the largest process;
 - undo of that import.
 Run: scripts/bench-import [--people N] [--profile], or `flask bench-import`.
 """
