@@ -989,9 +989,11 @@ def remove_created_organisations(connection, organisation_ids: list[int]) -> int
 
 
 def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per_page: int = 100):
-    """One page of a batch's row results, rows with errors first."""
+    """One page of a batch's row results, rows with errors first; `action` "notes": the rows with a note."""
     query = select(ImportRow).where(ImportRow.batch_id == batch.id)
-    if action:
+    if action == "notes":
+        query = query.where(ImportRow.note.is_not(None))
+    elif action:
         query = query.where(ImportRow.action == action)
     return db.paginate(query.order_by((ImportRow.action != "error"), ImportRow.row_number), page=page,
                        per_page=per_page, error_out=False)
@@ -1143,7 +1145,7 @@ def set_row_actions(batch: ImportBatch, on_duplicate: str, actions: dict[int, st
     update_draft(batch, on_duplicate=on_duplicate, row_actions=stored or None)
 
 
-PREVIEW_FILTERS = ("all", "errors", "duplicates", "created", "updated", "unchanged", "skipped")
+PREVIEW_FILTERS = ("all", "errors", "duplicates", "notes", "created", "updated", "unchanged", "skipped")
 
 
 def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page: int = 50):
@@ -1154,7 +1156,9 @@ def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page:
         chosen = [plan for plan in plans if plan.action == "error"]
     elif show == "duplicates":
         chosen = [plan for plan in plans if plan.matches]
-    elif show in PREVIEW_FILTERS[3:]:
+    elif show == "notes":  # what the import did that the user may want to check (a second name, a formula error)
+        chosen = [plan for plan in plans if results[plan.row]["note"]]
+    elif show in PREVIEW_FILTERS[4:]:
         chosen = [plan for plan in plans if results[plan.row]["action"] == show]
     else:
         chosen = sorted(plans, key=lambda plan: (plan.action != "error", not plan.matches, plan.row))

@@ -165,3 +165,26 @@ def test_a_saved_mapping_applies_to_a_new_file_and_drafts_are_private(seeded, cl
     assert re.search(r'<option selected value="country">', page.text) or 'value="country" selected' in page.text
     login("editor", email="b@example.org")
     assert client.get(f"/imports/{second}/mapping").status_code == 403
+
+
+def test_rows_with_a_note_have_a_tab_of_their_own_in_the_preview_and_the_result(seeded, client, login, tmp_path):
+    login("editor")
+    path = write_workbook(tmp_path / "gia-dinh.xlsx", ["Họ và tên", "Quốc gia", "Nước cư trú", "Số ĐT"], [
+        ["Đinh Văn Hải", "Pháp", "Pháp", "+33 6 12 34 56 78"],
+        ["Mai Thị Hoa", "Pháp", "Bỉ", "+33 6 12 34 56 78"],
+        ["Vũ Văn Long", "Pháp", None, None],
+    ])
+    batch_id = batch_id_of(upload(client, path, "gia-dinh.xlsx"))
+    client.post(f"/imports/{batch_id}/sheet", data={"sheet": "Danh sách"})
+    client.post(f"/imports/{batch_id}/mapping", data={"column_0": "full_name", "column_1": "country",
+                                                      "column_2": "country", "column_3": "phones",
+                                                      "default_country": "", "save_as": ""})
+    page = client.get(f"/imports/{batch_id}/preview?show=notes")
+    assert "Có ghi chú" in page.text
+    assert re.findall(r'<tr id="row-(\d+)"', page.text) == ["3"]  # the one row with a second country and a shared phone
+    assert "“Bỉ” (cột Nước cư trú) được ghi vào Ghi chú" in page.text
+    assert "Cùng số điện thoại với dòng 2 nhưng khác họ tên" in page.text
+    client.post(f"/imports/{batch_id}/commit")
+    page = client.get(f"/imports/{batch_id}?action=notes")
+    assert "Cùng số điện thoại với dòng 2" in page.text and "Vũ Văn Long" not in page.text
+    assert "Vũ Văn Long" in client.get(f"/imports/{batch_id}").text
