@@ -108,12 +108,17 @@ def _receive(child, receiver, patience: float) -> list | None:
     except (EOFError, OSError, pickle.UnpicklingError):
         return None
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.join(1)
-        if child.is_alive():
-            child.kill()
-        child.join()
+        _stop(child, receiver, 1)
+
+
+def _stop(child, receiver, grace: float) -> None:
+    """Close the pipe from a child, give it `grace` seconds to end, then end it."""
+    receiver.close()
+    if child.is_alive():
+        child.join(grace)
+    if child.is_alive():
+        child.kill()
+    child.join()
 
 
 class Stream:
@@ -160,12 +165,7 @@ class Stream:
         if self._child is None:
             return
         child, self._child = self._child, None
-        self._receiver.close()
-        if child.is_alive():
-            child.join(0.1)
-        if child.is_alive():
-            child.kill()
-        child.join()
+        _stop(child, self._receiver, 0.1)
 
     def __enter__(self) -> "Stream":
         return self
