@@ -12,7 +12,9 @@ from diaspora.outreach.models import (  # noqa: F401
     Product,
 )
 from diaspora.people import search  # noqa: F401  (registers the full-text index DDL)
-from diaspora.people.models import Contact, Membership, Person, PersonOffer  # noqa: F401
+from diaspora.people.models import Person, PersonOffer  # noqa: F401
+from diaspora.organisations.models import Membership  # noqa: F401
+from diaspora.contacts import Contact  # noqa: F401
 from diaspora.reference.models import (  # noqa: F401
     CommunityRole,
     Country,

@@ -227,3 +227,14 @@ def to_unicode(text, encoding: str | None):
         if sum(map(_is_vietnamese_syllable, decoded_words)) >= as_is:
             text = decoded
     return clean_text(text)
+
+
+def clean_paragraphs(value) -> str | None:
+    """clean_text for each line of a multi-line text, keeping line breaks (one blank line at most)."""
+    if value is None:
+        return None
+    lines = [clean_text(line) or "" for line in str(value).splitlines()]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") or None

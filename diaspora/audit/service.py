@@ -11,8 +11,8 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from diaspora.audit.models import AuditEvent
-from diaspora.auth.models import ROLE_LABELS, User
 from diaspora.extensions import db
+from diaspora.permissions import ROLE_LABELS
 
 
 def _plain(value):
@@ -230,9 +230,10 @@ def search_events(*, user_id: int | None = None, action: str | None = None, enti
                        error_out=False)
 
 
-def users_for_filter() -> list[User]:
-    """Every account, by name, for the "who" filter."""
-    return db.session.scalars(db.select(User).order_by(User.name, User.email)).all()
+def users_for_filter() -> list:
+    """Every account, by name, for the "who" filter (the accounts model is the one events point to)."""
+    user = AuditEvent.user.property.mapper.class_
+    return db.session.scalars(db.select(user).order_by(user.name, user.email)).all()
 
 
 def changes_since(entity_type: str, entity_id: int, version: int, current_version: int) -> dict:

@@ -3,7 +3,7 @@ from flask import render_template, request
 
 from diaspora.audit import bp, service
 from diaspora.audit.forms import AuditFilterForm
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 
 bp.add_app_template_filter(service.field_label, "audit_field")
 bp.add_app_template_filter(service.action_label, "audit_action")

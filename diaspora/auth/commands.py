@@ -7,7 +7,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from diaspora.auth import service
-from diaspora.auth.models import ROLES
+from diaspora.permissions import ROLES
 
 users_cli = AppGroup("users", help="Quản lý tài khoản cán bộ.")
 

@@ -5,7 +5,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
 from diaspora.auth import service
-from diaspora.auth.models import ROLE_LABELS, ROLES
+from diaspora.permissions import ROLE_LABELS, ROLES
 
 
 def _valid_email(form, field) -> None:

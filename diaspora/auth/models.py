@@ -1,17 +1,14 @@
 """Staff accounts and the record of failed logins used for throttling."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diaspora.extensions import db
+from diaspora.permissions import ROLE_LABELS, ROLE_RANK
 from diaspora.records import utcnow
 
-ROLES = ("viewer", "editor", "admin")
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-ROLE_LABELS = {"viewer": _l("Người xem"), "editor": _l("Biên tập viên"), "admin": _l("Quản trị viên")}
 
 
 class User(UserMixin, db.Model):

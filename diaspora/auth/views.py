@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from diaspora.auth import bp, service
 from diaspora.auth.forms import LoginForm, OwnPasswordForm, PasswordResetForm, RoleForm, SetupForm, UserForm
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 
 
 def _next_or_home() -> str:

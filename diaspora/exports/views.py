@@ -5,7 +5,7 @@ from flask import abort, request, send_file
 from flask_login import current_user
 
 from diaspora import select_locale
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 from diaspora.exports import bp
 from diaspora.people.search import PeopleQuery
 from diaspora.outreach import exports as outreach_exports

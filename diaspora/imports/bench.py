@@ -190,7 +190,8 @@ def write_workbook(path: Path, count: int, seed: int = 7) -> None:
         OCCUPATIONS,
         PhoneMaker,
     )
-    from diaspora.people.models import Contact, Person
+    from diaspora.people.models import Person
+    from diaspora.contacts import Contact
     from diaspora.reference.models import Country, Field, LegacyCommune
     from diaspora.text import fold_words
 

@@ -32,7 +32,9 @@ from diaspora.extensions import db
 from diaspora.imports.bulk import background_writes, execute, insert_rows, prepare_rows
 from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping
 from diaspora.organisations.models import Organisation
-from diaspora.people.models import Contact, Membership, Person, PersonOffer, person_fields, person_roles
+from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import SQLITE_INSERT_TRIGGER
 from diaspora.people.service import derived_columns
 from diaspora.records import utcnow

@@ -3,7 +3,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 from diaspora.extensions import db
 from diaspora.imports import bp, forms, service
 from diaspora.imports.kinds import KINDS

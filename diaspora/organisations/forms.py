@@ -9,7 +9,8 @@ from wtforms.widgets import HiddenInput
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS as LABELS
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS
 from diaspora.organisations.service import COLUMNS
-from diaspora.people.forms import ContactRowForm, check_contact_rows, grouped_country_choices
+from diaspora.forms import ContactRowForm, check_contact_rows
+from diaspora.reference.forms import grouped_country_choices
 
 
 class OrganisationForm(FlaskForm):

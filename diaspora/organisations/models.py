@@ -1,6 +1,8 @@
-"""Organisations: associations, businesses, universities, representative agencies, media."""
+"""Organisations: associations, businesses, universities, representative agencies, media; their members."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
@@ -48,3 +50,19 @@ class Organisation(TrackedRecord, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name}>"
+
+
+class Membership(db.Model):
+    """A person's role in an organisation over a period (the organisation's list of members)."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str | None] = mapped_column(String(120))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    person = relationship("Person", back_populates="memberships")
+    organisation = relationship("Organisation", back_populates="memberships", lazy="joined")

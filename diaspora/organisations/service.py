@@ -5,41 +5,29 @@ from flask import abort
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from diaspora.audit.service import changes_since, diff, record
+from diaspora import signals
+from diaspora.audit import tracking
+from diaspora.contacts import apply_contacts, checked_contacts, clean_contacts, describe_contact
 from diaspora.extensions import db
-from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Organisation
-from diaspora.people.models import Membership, Person
-from diaspora.people.service import (
-    ContactErrors,
-    StaleEdit,
-    apply_contacts,
-    clean_contacts,
-    clean_paragraphs,
-    commit_or_conflict,
-    describe_contact,
-    merge_edits,
-    refresh_search_text,
-    set_deleted,
-    touch,
-)
+from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Membership, Organisation
 from diaspora.reference.models import Country
 from diaspora.reference.service import country_name
-from diaspora.text import clean_text, fold, fold_words
+from diaspora.text import clean_paragraphs, clean_text, fold, fold_words
 
 COLUMNS = ("name", "kind", "country_code", "city", "address", "notes")
 
-_member_count = (
-    select(func.count(Membership.id))
-    .join(Person, Person.id == Membership.person_id)
-    .where(Membership.organisation_id == Organisation.id, Person.deleted_at.is_(None))
-    .correlate(Organisation)
-    .scalar_subquery()
-)
+def _member_count():
+    """The number of an organisation's members still in the register (a correlated subquery)."""
+    return (select(func.count(Membership.id))
+            .where(Membership.organisation_id == Organisation.id, Membership.person.has(deleted_at=None))
+            .correlate(Organisation).scalar_subquery())
+
+
 SORTS = {
     "name": (Organisation.name_folded, Organisation.id),
     "country": (Organisation.country_code, Organisation.name_folded, Organisation.id),
     "kind": (Organisation.kind, Organisation.name_folded, Organisation.id),
-    "members": (_member_count, Organisation.name_folded, Organisation.id),
+    "members": (_member_count, Organisation.name_folded, Organisation.id),  # the count is built per query
     "updated": (Organisation.updated_at, Organisation.id),
 }
 
@@ -102,11 +90,11 @@ def search_organisations(query: OrganisationQuery) -> OrganisationPage:
     if query.kind:
         conditions.append(Organisation.kind == query.kind)
     total = db.session.scalar(select(func.count()).select_from(Organisation).where(*conditions))
-    order = SORTS[query.sort.lstrip("-")]
+    order = tuple(column() if callable(column) else column for column in SORTS[query.sort.lstrip("-")])
     if query.sort.startswith("-"):
         order = tuple(column.desc() for column in order)
     rows = db.session.execute(
-        select(Organisation, _member_count.label("members")).where(*conditions).order_by(*order)
+        select(Organisation, _member_count().label("members")).where(*conditions).order_by(*order)
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).unique().all()
     return OrganisationPage([tuple(row) for row in rows], total, query.page, query.per_page)
@@ -141,13 +129,11 @@ def get_organisation_or_404(organisation_id: int, include_deleted: bool = False)
 
 
 def members(organisation: Organisation) -> list[Membership]:
-    """The organisation's memberships of people not deleted: current ones first, then by name."""
-    rows = db.session.scalars(
-        select(Membership).join(Person, Person.id == Membership.person_id)
-        .where(Membership.organisation_id == organisation.id, Person.deleted_at.is_(None))
-        .order_by(Membership.end_date.is_not(None), Person.name_folded, Membership.id)
-    )
-    return list(rows)
+    """The organisation's memberships of people still in the register: current ones first, then by name."""
+    rows = db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id,
+                                                       Membership.person.has(deleted_at=None)))
+    return sorted(rows, key=lambda membership: (membership.end_date is not None, membership.person.name_folded,
+                                                membership.id))
 
 
 def organisation_values(organisation: Organisation) -> dict:
@@ -185,27 +171,14 @@ def _apply(organisation: Organisation, values: dict) -> None:
     organisation.name_folded = fold(organisation.name)[:300]
 
 
-def _checked_contacts(values: dict, region: str | None) -> list[dict] | None:
-    if "contacts" not in values:
-        return None
-    contacts, errors = clean_contacts(values["contacts"] or (), region)
-    if errors:
-        raise ContactErrors(errors)
-    return contacts
-
-
 def create_organisation(values: dict, by=None) -> Organisation:
     """Create an organisation from validated values (columns and contacts); audited."""
-    contacts = _checked_contacts(values, values.get("country_code"))
-    organisation = Organisation(created_by_id=getattr(by, "id", None), updated_by_id=getattr(by, "id", None))
+    contacts = checked_contacts(values, values.get("country_code"))
+    organisation = Organisation()
     with db.session.no_autoflush:
         _apply(organisation, values)
         apply_contacts(organisation, contacts or [])
-        db.session.add(organisation)
-    db.session.flush()
-    after = {key: value for key, value in audit_values(organisation).items() if value not in (None, "", [])}
-    record("create", organisation, changes=diff({}, after), user=by)
-    db.session.commit()
+    tracking.create(organisation, by, audit_values)
     return organisation
 
 
@@ -215,47 +188,39 @@ def update_organisation(organisation: Organisation, values: dict, by=None,
 
     A new name is written into its members' search text in the same transaction.
     """
-    expected_version = organisation.version if expected_version is None else int(expected_version)
-    if expected_version != organisation.version:
-        raise StaleEdit(organisation, changes_since(
-            "organisations", organisation.id, expected_version, organisation.version))
-    contacts = _checked_contacts(values, values.get("country_code", organisation.country_code))
+    tracking.refuse_stale(organisation, expected_version)
+    contacts = checked_contacts(values, values.get("country_code", organisation.country_code))
     old_name = organisation.name
-    with db.session.no_autoflush:
-        before = audit_values(organisation)
+
+    def change():
         _apply(organisation, values)
         if contacts is not None:
             apply_contacts(organisation, contacts)
-        changes = diff(before, audit_values(organisation))
-        if not changes:
-            db.session.rollback()
-            return False
-        touch(organisation, by)
-        record("update", organisation, changes=changes, user=by)
-    member_ids = select(Membership.person_id).where(Membership.organisation_id == organisation.id)
-    renamed = organisation.name != old_name
-    commit_or_conflict(organisation, expected_version,
-                       before_commit=(lambda: refresh_search_text(member_ids)) if renamed else None)
-    return True
+
+    def announce_rename():
+        if organisation.name != old_name:
+            signals.organisation_renamed.send(organisation)
+
+    return tracking.save(organisation, by, change, audit_values, expected_version, before_commit=announce_rename)
 
 
 def delete_organisation(organisation: Organisation, by=None) -> None:
     """Soft delete: the organisation leaves lists; memberships stay for the record."""
-    set_deleted(organisation, by, deleted=True)
+    tracking.set_deleted(organisation, by, deleted=True)
 
 
 def restore_organisation(organisation: Organisation, by=None) -> None:
     """Bring a soft-deleted organisation back."""
-    set_deleted(organisation, by, deleted=False)
+    tracking.set_deleted(organisation, by, deleted=False)
 
 
 def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[dict, dict]:
-    """After a conflict: stored values with the user's own edits on top (see people.service.merge_edits)."""
+    """After a conflict: stored values with the user's own edits on top (see audit.tracking.merge_edits)."""
     preview = Organisation()
     with db.session.no_autoflush:
         _apply(preview, {**organisation_values(organisation), **values})
         contacts, _errors = clean_contacts(values.get("contacts") or (), preview.country_code)
         apply_contacts(preview, contacts)
         submitted_audit = audit_values(preview)
-    return merge_edits(organisation_values(organisation), values, audit_values(organisation),
+    return tracking.merge_edits(organisation_values(organisation), values, audit_values(organisation),
                        submitted_audit, changes)

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.audit.service import history
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
+from diaspora.records import StaleEdit
 from diaspora.organisations import bp, service
 from diaspora.organisations.forms import OrganisationForm
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS, ORGANISATION_KIND_LABELS
 from diaspora.outreach import service as outreach_service
-from diaspora.people.models import CONTACT_KIND_LABELS
+from diaspora.contacts import CONTACT_KIND_LABELS
 
 
 @bp.context_processor
@@ -71,7 +72,7 @@ def edit(organisation_id):
     try:
         changed = service.update_organisation(organisation, form.values(), by=current_user,
                                               expected_version=form.version.data or 0)
-    except service.StaleEdit as conflict:
+    except StaleEdit as conflict:
         values, mine = service.reapply(organisation, form.values(), conflict.changes)
         form = OrganisationForm.from_values(values, version=organisation.version)
         return render_template("organisations/form.html", form=form, organisation=organisation,

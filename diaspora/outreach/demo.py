@@ -24,7 +24,7 @@ from diaspora.outreach.models import (
     Product,
 )
 from diaspora.outreach.service import seed_products, today
-from diaspora.people.contacts import normalize_email, normalize_phone
+from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.people.demo import PhoneMaker, _advance_sequence, _insert, _next_id
 from diaspora.people.models import Person
 from diaspora.reference.models import Country

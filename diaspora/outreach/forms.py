@@ -30,7 +30,7 @@ from diaspora.outreach.models import (
     PRODUCT_CATEGORIES,
     Product,
 )
-from diaspora.people.contacts import InvalidContact, normalize_email, normalize_phone
+from diaspora.contacts import InvalidContact, normalize_email, normalize_phone
 from diaspora.people.models import Person
 from diaspora.text import clean_text, fold
 

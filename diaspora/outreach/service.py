@@ -38,11 +38,11 @@ from diaspora.outreach.models import (
     DistributionChannel,
     Product,
 )
-from diaspora.people.contacts import normalize_email, normalize_phone
+from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.people.models import CONTRIBUTION_LABELS, Person
 from diaspora.people.search import PeopleQuery, search_people
-from diaspora.people.service import set_deleted, touch
-from diaspora.records import StaleEdit, utcnow
+from diaspora.audit.tracking import set_deleted, touch
+from diaspora.records import StaleEdit
 from diaspora.reference.models import Country, Field, Unit
 from diaspora.reference.service import country_choices
 from diaspora.text import clean_text, fold

@@ -5,7 +5,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 from diaspora.outreach import bp, service
 from diaspora.outreach.forms import (
     ActivityForm,

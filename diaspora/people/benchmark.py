@@ -15,7 +15,9 @@ from sqlalchemy import event, func, select, text
 from diaspora.auth.models import User
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, search_people
 from diaspora.reference.models import CommunityRole, Field
 

@@ -16,15 +16,9 @@ from sqlalchemy import func, insert, select
 
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people.models import (
-    CONTRIBUTION_KINDS,
-    Contact,
-    Membership,
-    Person,
-    PersonOffer,
-    person_fields,
-    person_roles,
-)
+from diaspora.people.models import CONTRIBUTION_KINDS, Person, PersonOffer, person_fields, person_roles
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import bulk_insert_people, search_words
 from diaspora.reference.models import CommunityRole, Country, Field, LegacyCommune, Unit
 from diaspora.text import fold, fold_words

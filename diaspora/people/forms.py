@@ -6,9 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -22,7 +20,6 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from diaspora.people.models import (
     CONSENT_LABELS,
-    CONTACT_KIND_LABELS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
     NATIONALITY_LABELS,
@@ -30,8 +27,10 @@ from diaspora.people.models import (
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
 )
-from diaspora.people.service import PERSON_COLUMNS, clean_contacts
-from diaspora.reference.service import country_choices, field_choices, role_choices
+from diaspora.people.service import PERSON_COLUMNS
+from diaspora.forms import ContactRowForm, check_contact_rows
+from diaspora.reference.forms import grouped_country_choices
+from diaspora.reference.service import field_choices, role_choices
 
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YEAR = re.compile(r"\d{4}")
@@ -109,14 +108,6 @@ def _choices(labels: dict, blank=None) -> list:
     return choices + list(labels.items())
 
 
-def grouped_country_choices(blank: str) -> list[SelectChoice]:
-    """A blank option, the countries where most of the community lives, then all others."""
-    choices = [SelectChoice("", blank)]
-    for group, items in country_choices(common_first=True).items():
-        choices += [SelectChoice(code, name, optgroup=group) for code, name in items]
-    return choices
-
-
 def unit_choices() -> list[SelectChoice]:
     """Today's communes, wards and special zones of Hải Phòng, grouped by type, by name."""
     from diaspora.extensions import db
@@ -127,22 +118,6 @@ def unit_choices() -> list[SelectChoice]:
     return [SelectChoice("", _("— Chưa xác định —"))] + [
         SelectChoice(unit.code, unit.full_name, optgroup=unit.unit_type) for unit in units
     ]
-
-
-class ContactRowForm(Form):
-    """One contact row: kind, value, primary."""
-
-    kind = SelectField(_l("Loại"), choices=list(CONTACT_KIND_LABELS.items()), default="phone")
-    value = StringField(_l("Giá trị"), filters=[lambda v: v.strip() if isinstance(v, str) else v])
-    is_primary = BooleanField(_l("Chính"))
-
-
-def check_contact_rows(rows: FieldList, region: str | None) -> bool:
-    """Validate contact rows with the service's rules, putting each problem next to its row."""
-    _contacts, errors = clean_contacts([entry.form.data for entry in rows], region)
-    for index, message in errors.items():
-        rows[index].form.value.errors.append(message)
-    return not errors
 
 
 class PersonForm(FlaskForm):

@@ -14,7 +14,6 @@ NATIONALITY_STATUSES = ("vietnamese", "dual", "foreign", "unknown")
 CONSENT_STATUSES = ("unknown", "given", "refused", "withdrawn")
 PERSON_STATUSES = ("active", "unreachable", "deceased")
 CONTRIBUTION_KINDS = ("remote_advice", "visits", "investment", "teaching")
-CONTACT_KINDS = ("phone", "email", "zalo", "facebook", "wechat", "line", "kakaotalk", "whatsapp", "website", "address")
 
 # How each code reads in the interface and in the audit history (Vietnamese source, English via the catalog).
 GENDER_LABELS = {"male": _l("Nam"), "female": _l("Nữ"), "other": _l("Khác")}
@@ -37,18 +36,6 @@ CONTRIBUTION_LABELS = {
     "visits": _l("Về thăm, làm việc"),
     "investment": _l("Đầu tư"),
     "teaching": _l("Giảng dạy"),
-}
-CONTACT_KIND_LABELS = {
-    "phone": _l("Điện thoại"),
-    "email": _l("Email"),
-    "zalo": _l("Zalo"),
-    "facebook": _l("Facebook"),
-    "wechat": _l("WeChat"),
-    "line": _l("LINE"),
-    "kakaotalk": _l("KakaoTalk"),
-    "whatsapp": _l("WhatsApp"),
-    "website": _l("Trang web"),
-    "address": _l("Địa chỉ bưu chính"),
 }
 # Labels of the audited attributes, shared by the form, the person page and the history of changes.
 PERSON_FIELD_LABELS = {
@@ -173,41 +160,6 @@ class Person(TrackedRecord, db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.full_name}>"
-
-
-class Contact(db.Model):
-    """A way to reach a person or an organisation: the value as entered and its normalised form."""
-
-    __tablename__ = "contacts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(300))
-    normalized: Mapped[str] = mapped_column(String(300), index=True)
-    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    person = relationship("Person", back_populates="contacts")
-    organisation = relationship("Organisation", back_populates="contacts")
-
-
-class Membership(db.Model):
-    """A person's role in an organisation over a period."""
-
-    __tablename__ = "memberships"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str | None] = mapped_column(String(120))
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-
-    person = relationship("Person", back_populates="memberships")
-    organisation = relationship("Organisation", back_populates="memberships", lazy="joined")
 
 
 class PersonOffer(db.Model):

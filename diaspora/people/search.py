@@ -20,8 +20,9 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from diaspora.extensions import db
-from diaspora.people.contacts import PHONE_KINDS, phone_search_tokens
-from diaspora.people.models import Membership, Person, PersonOffer, person_fields, person_roles
+from diaspora.contacts import PHONE_KINDS, phone_search_tokens
+from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
+from diaspora.organisations.models import Membership
 from diaspora.reference.models import CommunityRole, Field
 from diaspora.text import fold_words
 

@@ -7,19 +7,18 @@ from datetime import date
 
 from flask import abort
 from flask_babel import force_locale
-from flask_babel import gettext as _
+
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from diaspora.audit.service import FIELD_LABELS, changes_since, diff, record
+from diaspora import signals
+from diaspora.audit import tracking
+from diaspora.audit.service import FIELD_LABELS
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people.contacts import InvalidContact, normalize_contact
+from diaspora.contacts import Contact, apply_contacts, checked_contacts, clean_contacts, describe_contact
 from diaspora.people.models import (
     CONSENT_LABELS,
-    CONTACT_KIND_LABELS,
-    CONTACT_KINDS,
     CONTRIBUTION_KINDS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
@@ -27,16 +26,14 @@ from diaspora.people.models import (
     PERSON_FIELD_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
-    Contact,
-    Membership,
     Person,
     PersonOffer,
 )
+from diaspora.organisations.models import Membership
 from diaspora.people.search import search_words
-from diaspora.records import StaleEdit, utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.reference.service import country_name, match_hometown
-from diaspora.text import clean_text, fold
+from diaspora.text import clean_paragraphs, clean_text, fold
 
 MULTILINE_COLUMNS = ("expertise", "notes")
 TEXT_COLUMNS = (
@@ -54,14 +51,6 @@ AUDIT_TO_VALUES = {
 
 # The history views label audit keys from one registry; add the key only this feature uses.
 FIELD_LABELS.setdefault("roles", PERSON_FIELD_LABELS["roles"])
-
-
-class ContactErrors(ValueError):
-    """Contact rows that cannot be stored: {row index: message in Vietnamese}."""
-
-    def __init__(self, errors: dict[int, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def get_person_or_404(person_id: int, include_deleted: bool = False) -> Person:
@@ -191,63 +180,10 @@ def refresh_search_text(person_ids) -> int:
     return len(rows)
 
 
-def clean_contacts(rows, default_region: str | None) -> tuple[list[dict], dict[int, str]]:
-    """Validated, normalised contacts from rows of kind, value, is_primary; blank rows are skipped.
-
-    Phones become E.164 (numbers without "+" read in `default_region`), emails lower-case.
-    Returns the contacts and {row index: message} for rows that cannot be stored. At most one
-    primary per kind; when none is chosen, the first contact of a kind is its primary.
-    """
-    cleaned: list[dict] = []
-    errors: dict[int, str] = {}
-    seen: set[tuple[str, str]] = set()
-    for index, row in enumerate(rows):
-        value = clean_text(row.get("value"))
-        if not value:
-            continue
-        kind = row.get("kind")
-        if kind not in CONTACT_KINDS:
-            errors[index] = _("Loại liên hệ không hợp lệ.")
-            continue
-        if len(value) > 300:
-            errors[index] = _("Liên hệ dài quá 300 ký tự.")
-            continue
-        try:
-            normalized = normalize_contact(kind, value, default_region)
-        except InvalidContact as error:
-            errors[index] = str(error)
-            continue
-        if (kind, normalized) in seen:
-            errors[index] = _("Liên hệ “%(value)s” bị nhập hai lần.", value=value)
-            continue
-        primary = bool(row.get("is_primary"))
-        if primary and any(c["is_primary"] and c["kind"] == kind for c in cleaned):
-            errors[index] = _("Mỗi loại liên hệ chỉ có một liên hệ chính (%(kind)s).",
-                              kind=CONTACT_KIND_LABELS[kind])
-            continue
-        seen.add((kind, normalized))
-        cleaned.append({"kind": kind, "value": value, "normalized": normalized, "is_primary": primary})
-    for kind in {c["kind"] for c in cleaned} - {c["kind"] for c in cleaned if c["is_primary"]}:
-        next(c for c in cleaned if c["kind"] == kind)["is_primary"] = True
-    return cleaned, errors
-
-
-def apply_contacts(owner, contacts: list[dict]) -> None:
-    """Make owner.contacts equal the cleaned contacts, keeping the rows that did not change."""
-    existing = {(c.kind, c.normalized): c for c in owner.contacts}
-    result = []
-    for item in contacts:
-        contact = existing.pop((item["kind"], item["normalized"]), None) or Contact()
-        contact.kind, contact.value = item["kind"], item["value"]
-        contact.normalized, contact.is_primary = item["normalized"], item["is_primary"]
-        result.append(contact)
-    owner.contacts = result
-
-
-def describe_contact(contact: Contact) -> str:
-    """"Điện thoại: 090-1234-5678 (chính)", the form a contact takes in the history."""
-    text = f"{CONTACT_KIND_LABELS[contact.kind]}: {contact.value}"
-    return text + " (" + _("chính") + ")" if contact.is_primary else text
+@signals.organisation_renamed.connect
+def _members_renamed(organisation, **_) -> None:
+    """An organisation's new name goes into its members' search text, in the rename's transaction."""
+    refresh_search_text(select(Membership.person_id).where(Membership.organisation_id == organisation.id))
 
 
 def _label(labels: dict, code: str | None) -> str | None:
@@ -323,17 +259,6 @@ def person_values(person: Person) -> dict:
     return values
 
 
-def clean_paragraphs(value) -> str | None:
-    """clean_text for each line of a multi-line text, keeping line breaks (one blank line at most)."""
-    if value is None:
-        return None
-    lines = [clean_text(line) or "" for line in str(value).splitlines()]
-    text = "\n".join(lines)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip("\n") or None
-
-
 def _by_ids(model, ids) -> list:
     ids = list(dict.fromkeys(int(item) for item in ids or ()))
     if not ids:
@@ -369,36 +294,19 @@ def _apply_values(person: Person, values: dict) -> None:
         person.offers = [current.get(kind) or PersonOffer(kind=kind) for kind in kinds]
 
 
-def _checked_contacts(values: dict, region: str | None) -> list[dict] | None:
-    if "contacts" not in values:
-        return None
-    contacts, errors = clean_contacts(values["contacts"] or (), region)
-    if errors:
-        raise ContactErrors(errors)
-    return contacts
-
-
-def _user_id(by) -> int | None:
-    return getattr(by, "id", None)
-
-
 def create_person(values: dict, by=None) -> Person:
     """Create a person from validated values; audited.
 
     `values`: Person columns, "fields" and "roles" (ids), "offers" (CONTRIBUTION_KINDS) and
     "contacts" (dicts of kind, value, is_primary).
     """
-    contacts = _checked_contacts(values, values.get("country_code"))
-    person = Person(created_by_id=_user_id(by), updated_by_id=_user_id(by))
+    contacts = checked_contacts(values, values.get("country_code"))
+    person = Person()
     with db.session.no_autoflush:
         _apply_values(person, {**DEFAULTS, **values})
         apply_contacts(person, contacts or [])
         refresh_derived(person)
-        db.session.add(person)
-    db.session.flush()
-    after = {key: value for key, value in audit_values(person).items() if value not in (None, "", [])}
-    record("create", person, changes=diff({}, after), user=by)
-    db.session.commit()
+    tracking.create(person, by, audit_values)
     return person
 
 
@@ -408,10 +316,8 @@ def update_person(person: Person, values: dict, by=None, expected_version: int |
     Raises StaleEdit when the form was built on an older version than the stored one, and
     ContactErrors for contacts that cannot be stored.
     """
-    expected_version = person.version if expected_version is None else int(expected_version)
-    if expected_version != person.version:
-        raise StaleEdit(person, changes_since("people", person.id, expected_version, person.version))
-    contacts = _checked_contacts(values, values.get("country_code", person.country_code))
+    tracking.refuse_stale(person, expected_version)
+    contacts = checked_contacts(values, values.get("country_code", person.country_code))
 
     def change():
         _apply_values(person, values)
@@ -421,29 +327,23 @@ def update_person(person: Person, values: dict, by=None, expected_version: int |
     return _save(person, by, change, expected_version)
 
 
+def _save(person: Person, by, change, expected_version: int | None) -> bool:
+    """Apply `change` and refresh the derived columns, then save with audit (tracking.save)."""
+    def change_and_derive():
+        change()
+        refresh_derived(person)
+
+    return tracking.save(person, by, change_and_derive, audit_values, expected_version)
+
+
 def delete_person(person: Person, by=None) -> None:
     """Soft delete: the person leaves lists and searches but stays restorable."""
-    set_deleted(person, by, deleted=True)
+    tracking.set_deleted(person, by, deleted=True)
 
 
 def restore_person(person: Person, by=None) -> None:
     """Bring a soft-deleted person back."""
-    set_deleted(person, by, deleted=False)
-
-
-def set_deleted(record_, by, *, deleted: bool, summary: str | None = None) -> None:
-    """Soft-delete or restore any tracked record, audited; nothing happens when it is already so."""
-    if record_.is_deleted == deleted:
-        return
-    version = record_.version
-    deleted_at = utcnow() if deleted else None
-    with db.session.no_autoflush:
-        before = record_.deleted_at
-        record_.deleted_at = deleted_at
-        touch(record_, by)
-        record("delete" if deleted else "restore", record_, summary=summary, user=by,
-               changes=diff({"deleted_at": before}, {"deleted_at": deleted_at}))
-    commit_or_conflict(record_, version)
+    tracking.set_deleted(person, by, deleted=False)
 
 
 def add_membership(person: Person, values: dict, by=None) -> Membership:
@@ -486,43 +386,6 @@ def _apply_membership(membership: Membership, values: dict) -> None:
     membership.start_date, membership.end_date = values.get("start_date"), values.get("end_date")
 
 
-def touch(record_, by) -> None:
-    """Stamp who changed a tracked record and when."""
-    # Setting updated_at always issues an UPDATE, so each save bumps the version exactly once.
-    record_.updated_at = utcnow()
-    record_.updated_by_id = _user_id(by)
-
-
-def _save(person: Person, by, change, expected_version: int) -> bool:
-    """Apply `change`, refresh derived columns, audit the difference and commit; False if no change."""
-    with db.session.no_autoflush:
-        before = audit_values(person)
-        change()
-        refresh_derived(person)
-        changes = diff(before, audit_values(person))
-        if not changes:
-            db.session.rollback()
-            return False
-        touch(person, by)
-        record("update", person, changes=changes, user=by)
-    commit_or_conflict(person, expected_version)
-    return True
-
-
-def commit_or_conflict(record_, expected_version: int, before_commit=None) -> None:
-    """Commit (running `before_commit` after the flush); a concurrent save of the same record
-    becomes a StaleEdit, nothing overwritten."""
-    try:
-        db.session.flush()
-        if before_commit is not None:
-            before_commit()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        changes = changes_since(record_.__tablename__, record_.id, expected_version, record_.version)
-        raise StaleEdit(record_, changes) from None
-
-
 def preview_audit_values(values: dict, person: Person | None = None) -> dict:
     """audit_values of a person as the given values would make it, without saving anything."""
     preview = Person()
@@ -543,25 +406,7 @@ def reapply(person: Person, values: dict, changes: dict) -> tuple[dict, dict]:
     Returns (values to fill the form with, {audit key: the user's value} for what the user changed).
     A key the user left as it was keeps the value saved meanwhile by the other user.
     """
-    return merge_edits(
+    return tracking.merge_edits(
         person_values(person), values, audit_values(person, memberships=False),
         preview_audit_values(values, person), changes, AUDIT_TO_VALUES,
     )
-
-
-def merge_edits(stored: dict, submitted: dict, stored_audit: dict, submitted_audit: dict,
-                changes: dict, audit_to_values: dict | None = None) -> tuple[dict, dict]:
-    """Stored values with the submitted ones on top for the audit keys the user changed.
-
-    What the user changed is judged against the version the form was built on: the stored value
-    with the changes made meanwhile undone.
-    """
-    merged, mine = dict(stored), {}
-    for key, value in submitted_audit.items():
-        baseline = changes[key]["before"] if key in changes else stored_audit.get(key)
-        if value != baseline:
-            mine[key] = value
-            for value_key in (audit_to_values or {}).get(key, (key,)):
-                if value_key in submitted:
-                    merged[value_key] = submitted[value_key]
-    return merged, mine

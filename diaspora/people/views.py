@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.audit.service import history
-from diaspora.auth.permissions import role_required
+from diaspora.contacts import CONTACT_KIND_LABELS
+from diaspora.permissions import role_required
+from diaspora.records import StaleEdit
 from diaspora.organisations import service as organisation_service
 from diaspora.outreach import service as outreach_service
 from diaspora.people import bp, models, service
@@ -23,13 +25,13 @@ def inject_labels():
         "consent_labels": models.CONSENT_LABELS,
         "status_labels": models.STATUS_LABELS,
         "offer_labels": models.CONTRIBUTION_LABELS,
-        "contact_kind_labels": models.CONTACT_KIND_LABELS,
+        "contact_kind_labels": CONTACT_KIND_LABELS,
         "academic_titles": models.ACADEMIC_TITLES,
         "membership_roles": models.MEMBERSHIP_ROLES,
     }
 
 
-@bp.errorhandler(service.StaleEdit)
+@bp.errorhandler(StaleEdit)
 def saved_meanwhile(conflict):
     """Two saves of the same person at the same moment: the later one is refused, nothing lost."""
     flash(_("Hồ sơ vừa được người khác lưu. Vui lòng xem lại và thực hiện lại thao tác."), "warning")
@@ -92,7 +94,7 @@ def edit(person_id):
     try:
         changed = service.update_person(person, form.values(), by=current_user,
                                         expected_version=form.version.data or 0)
-    except service.StaleEdit as conflict:
+    except StaleEdit as conflict:
         values, mine = service.reapply(person, form.values(), conflict.changes)
         form = PersonForm.from_values(values, version=person.version)
         return render_template("people/conflict.html", form=form, person=person, conflict=conflict,

@@ -1,8 +1,11 @@
-"""Forms of the reference feature: taxonomy items (fields, community roles)."""
+"""Forms of the reference feature: taxonomy items (fields, community roles), and the country picker every form uses."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from diaspora.reference.service import country_choices
 
 _MAX = _l("Tối đa %(max)d ký tự.")
 
@@ -35,3 +38,11 @@ class TaxonomyItemEditForm(TaxonomyItemForm):
     """The same form without the key, which never changes once other records use it."""
 
     key = None
+
+
+def grouped_country_choices(blank: str) -> list[SelectChoice]:
+    """A blank option, the countries where most of the community lives, then all others."""
+    choices = [SelectChoice("", blank)]
+    for group, items in country_choices(common_first=True).items():
+        choices += [SelectChoice(code, name, optgroup=group) for code, name in items]
+    return choices

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 from diaspora.reference import bp, service
 from diaspora.reference.forms import TaxonomyItemEditForm, TaxonomyItemForm
 

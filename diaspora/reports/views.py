@@ -3,7 +3,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from diaspora import select_locale
-from diaspora.auth.permissions import role_required
+from diaspora.permissions import role_required
 from diaspora.reports import bp, service
 
 

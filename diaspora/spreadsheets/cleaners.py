@@ -16,8 +16,8 @@ from typing import Callable
 import phonenumbers
 from flask_babel import gettext as _
 
-from diaspora.people.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
-from diaspora.people.service import clean_paragraphs
+from diaspora.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
+from diaspora.text import clean_paragraphs
 from diaspora.text import clean_text, fold_key
 
 EXCEL_EPOCH = date(1899, 12, 30)

@@ -29,16 +29,9 @@ from sqlalchemy.dialects import postgresql
 from diaspora.audit.service import record
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people.models import (
-    CONTRIBUTION_LABELS,
-    STATUS_LABELS,
-    Contact,
-    Membership,
-    Person,
-    PersonOffer,
-    person_fields,
-    person_roles,
-)
+from diaspora.people.models import CONTRIBUTION_LABELS, STATUS_LABELS, Person, PersonOffer, person_fields, person_roles
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit

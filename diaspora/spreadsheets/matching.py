@@ -25,8 +25,10 @@ from sqlalchemy.dialects import postgresql
 
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.people.contacts import PHONE_KINDS
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.contacts import PHONE_KINDS
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.spreadsheets.columns import PEOPLE
 from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
 from diaspora.text import fold

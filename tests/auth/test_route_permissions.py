@@ -7,7 +7,7 @@ from flask import g, url_for
 from werkzeug.routing import AnyConverter
 
 from diaspora import create_app
-from diaspora.auth.models import ROLE_RANK, ROLES
+from diaspora.permissions import ROLE_RANK, ROLES
 from diaspora.config import TestConfig
 from tests.conftest import make_user
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from diaspora.extensions import db
 from diaspora.imports.models import ImportBatch
 from diaspora.people import service as people_service
-from diaspora.people.models import Contact, Person
+from diaspora.people.models import Person
+from diaspora.contacts import Contact
 from tests.spreadsheets.sheets import write_workbook
 
 HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Nước cư trú", "Thành phố", "Quê quán", "Số điện thoại",

@@ -4,7 +4,8 @@ from sqlalchemy import func, select, text
 from diaspora.extensions import db
 from diaspora.imports import service
 from diaspora.imports.models import ImportRow
-from diaspora.people.models import Contact, Person
+from diaspora.people.models import Person
+from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, search_people
 from tests.spreadsheets.sheets import layout
 

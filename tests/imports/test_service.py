@@ -10,7 +10,9 @@ from diaspora.imports import service
 from diaspora.imports.models import ImportBatch, ImportRow
 from diaspora.organisations.models import Organisation
 from diaspora.people import service as people_service
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from tests.spreadsheets.sheets import layout
 
 HEADERS = ["Họ và tên", "Ngày sinh", "Quốc gia", "Thành phố", "Điện thoại", "Email", "Lĩnh vực", "Hội đoàn",

@@ -9,7 +9,7 @@ from diaspora.extensions import db
 from diaspora.organisations import service
 from diaspora.organisations.models import Organisation
 from diaspora.people import service as people_service
-from diaspora.people.models import Contact
+from diaspora.contacts import Contact
 from tests.people.factories import make_organisation, make_person
 
 

@@ -5,7 +5,8 @@ from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.outreach import service
 from diaspora.outreach.models import Product
-from diaspora.people.models import Contact, Person, PersonOffer
+from diaspora.people.models import Person, PersonOffer
+from diaspora.contacts import Contact
 from diaspora.people.search import search_words
 from diaspora.reference.models import Field
 from diaspora.text import fold

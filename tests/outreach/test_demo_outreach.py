@@ -18,7 +18,7 @@ from diaspora.outreach.models import (
     ChannelStatusChange,
     DistributionChannel,
 )
-from diaspora.people.contacts import normalize_email, normalize_phone
+from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.people.demo import create_demo_data
 from diaspora.people.models import Person
 from diaspora.text import clean_text, fold

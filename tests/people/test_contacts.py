@@ -1,7 +1,7 @@
 import phonenumbers
 import pytest
 
-from diaspora.people.contacts import normalize_phone, phone_search_tokens
+from diaspora.contacts import normalize_phone, phone_search_tokens
 
 
 @pytest.mark.parametrize("written, region", [

@@ -8,9 +8,11 @@ from sqlalchemy.orm import selectinload
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.people import service
-from diaspora.people.contacts import PHONE_KINDS, normalize_email, normalize_phone
+from diaspora.contacts import PHONE_KINDS, normalize_email, normalize_phone
 from diaspora.people.demo import DEMO_SOURCE, DemoMaker, create_demo_data
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, bulk_insert_people, person_search_text, search_people
 from diaspora.reference.models import Country
 from diaspora.text import fold

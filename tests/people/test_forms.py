@@ -7,7 +7,7 @@ from sqlalchemy import select
 from diaspora.extensions import db
 from diaspora.people.forms import parse_dmy
 from diaspora.people.models import Person
-from diaspora.people.service import clean_paragraphs
+from diaspora.text import clean_paragraphs
 from tests.people.factories import person_form
 
 

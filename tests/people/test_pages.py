@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from diaspora.extensions import db
 from diaspora.people import service
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.reference.models import Field
 from tests.people.factories import make_organisation, make_person, person_form
 

@@ -3,10 +3,11 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
-from diaspora.auth.models import ROLE_RANK, ROLES
+from diaspora.permissions import ROLE_RANK, ROLES
 from diaspora.extensions import db
 from diaspora.people import service
-from diaspora.people.models import Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
 from tests.people.factories import make_organisation, make_person, person_form
 
 # (method, URL with {person}/{membership}/{organisation} placeholders, lowest role allowed)

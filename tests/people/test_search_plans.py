@@ -7,7 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from diaspora.extensions import db
 from diaspora.people.demo import create_demo_data
-from diaspora.people.models import Contact, Membership, Person
+from diaspora.people.models import Person
+from diaspora.organisations.models import Membership
+from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, search_people, search_terms
 from diaspora.text import fold_words
 

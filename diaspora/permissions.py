@@ -1,8 +1,13 @@
-"""Role checks enforced on the server for every request."""
+"""Staff roles and the role check enforced on the server for every request (core: every feature's views use it)."""
 from functools import wraps
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+
+ROLES = ("viewer", "editor", "admin")
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+ROLE_LABELS = {"viewer": _l("Người xem"), "editor": _l("Biên tập viên"), "admin": _l("Quản trị viên")}
 
 
 def role_required(role: str):
