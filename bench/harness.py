@@ -39,12 +39,15 @@ class RealPeople(RuntimeError):
 # --- the database and the app on it ----------------------------------------------------------------------
 
 def database_url(url: str | None, default: Path) -> str:
-    """The URL given (BENCH_DATABASE_URL), else the SQLite file `default`; postgres:// is spoken with psycopg 3."""
-    if not url:
-        default.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{default}"
+    """The URL given (BENCH_DATABASE_URL), else the SQLite file `default`; postgres:// is spoken with psycopg 3.
+
+    A SQLite file's directory (instance/ in a fresh checkout) is created when missing."""
+    url = url or f"sqlite:///{default}"
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    target = make_url(url)
+    if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
+        Path(target.database).parent.mkdir(parents=True, exist_ok=True)
     return url
 
 
@@ -83,6 +86,9 @@ def refuse_real_people() -> None:
 
 
 def count_people() -> int:
+    """The number of people in the database (0 when it has no tables yet)."""
+    if not inspect(db.engine).has_table("people"):
+        return 0
     return db.session.scalar(select(func.count()).select_from(Person))
 
 

@@ -1,13 +1,15 @@
 """Kiều bào Hải Phòng: the register of Hải Phòng's community abroad."""
 from datetime import date, datetime
 
-from flask import Flask, has_request_context, render_template, session
+from flask import Flask, render_template
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from diaspora import jobs
 from diaspora.config import INSTANCE_DIR, PROJECT_ROOT, config_from_environment
+from diaspora.locale import select_locale
 from diaspora.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 
@@ -25,6 +27,7 @@ def create_app(config_class=None) -> Flask:
     register_extensions(app)
     register_models()
     register_blueprints(app)
+    register_import_kinds()
     register_template_helpers(app)
     register_error_pages(app)
     register_commands(app)
@@ -41,13 +44,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
-
-
-def select_locale() -> str:
-    """The language chosen in the session, else Vietnamese."""
-    # Commands and background work have no session: they speak the source language.
-    chosen = session.get("locale") if has_request_context() else None
-    return chosen if chosen in ("vi", "en") else "vi"
+    jobs.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -88,6 +85,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
 
 
+def register_import_kinds() -> None:
+    """The record types the import engine offers, each declared by its feature."""
+    from diaspora.imports.kinds import register_kind
+    from diaspora.outreach.importing import CHANNEL_KIND, PARTICIPANT_KIND
+    from diaspora.people.importing import PEOPLE_KIND
+
+    for kind in (PEOPLE_KIND, CHANNEL_KIND, PARTICIPANT_KIND):
+        register_kind(kind)
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.template_filter("dmy")
     def dmy(value) -> str:
@@ -120,14 +127,17 @@ def register_error_pages(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from diaspora.auth.commands import users_cli
     from diaspora.backup import backup_command
-    from diaspora.people.commands import register_people_commands
+    from diaspora.exports.commands import register_export_commands
+    from diaspora.imports.commands import register_import_commands, worker_command
+    from diaspora.cli import register_app_commands
     from diaspora.reference.commands import seed_command
-    from diaspora.spreadsheets.commands import register_spreadsheet_commands
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)
-    register_people_commands(app)
-    register_spreadsheet_commands(app)
+    app.cli.add_command(worker_command)
+    register_app_commands(app)
+    register_import_commands(app)
+    register_export_commands(app)
 
 

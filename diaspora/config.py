@@ -54,16 +54,14 @@ class Config:
     IMPORT_MAX_ROWS = _int_env("IMPORT_MAX_ROWS", 200_000)
     IMPORT_MAX_COLUMNS = _int_env("IMPORT_MAX_COLUMNS", 200)
     IMPORT_MAX_UNCOMPRESSED_MB = _int_env("IMPORT_MAX_UNCOMPRESSED_MB", 500)
-    # Imports with more rows than this commit in a background thread while the page shows progress.
-    IMPORT_BACKGROUND_ROWS = _int_env("IMPORT_BACKGROUND_ROWS", 2000)
-    # Files with at least this many rows are cleaned by up to IMPORT_PROCESSES processes (never more than
-    # the machine's cores) at once, and on SQLite imports creating this many records have their rows
-    # prepared by a second process while this one writes; 0 does everything in one process.
-    IMPORT_PARALLEL_ROWS = _int_env("IMPORT_PARALLEL_ROWS", 10_000)
-    IMPORT_PROCESSES = _int_env("IMPORT_PROCESSES", 2)
-    # A batch still "running" this long after it started was cut off (the server stopped mid-import);
-    # its one transaction was rolled back, so it is shown as failed. 50,000 rows take well under a minute.
-    IMPORT_ABANDONED_MINUTES = _int_env("IMPORT_ABANDONED_MINUTES", 120)
+    # Long work (committing an import) runs as a job: the queue lives in a SQLite file on a desk machine
+    # (default instance/jobs.db), in Redis in production (redis://host:6379/0); "immediate" runs a job at
+    # once in the caller (tests). `flask --app wsgi worker` runs the jobs.
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL")
+    # A running batch whose worker gave no sign of life this long is failed (nothing of it was written).
+    # A worker reports at each step; on SQLite it cannot while it writes (it holds the one write lock),
+    # and 200,000 rows write in about a minute.
+    IMPORT_LEASE_SECONDS = _int_env("IMPORT_LEASE_SECONDS", 1800)
     # Files of wizard drafts left unfinished this long are deleted, with the draft.
     IMPORT_DRAFT_DAYS = _int_env("IMPORT_DRAFT_DAYS", 7)
     IMPORT_UPLOADS_DIR = os.environ.get("IMPORT_UPLOADS_DIR")  # default: instance/uploads
@@ -99,6 +97,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_THROTTLE_MINUTES = 15
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    JOB_QUEUE_URL = "immediate"
 
 
 def config_from_environment() -> type[Config]:

@@ -1,7 +1,7 @@
 """Every model, imported in one place so metadata and migrations see all tables."""
 from diaspora.audit.models import AuditEvent  # noqa: F401
 from diaspora.auth.models import LoginFailure, User  # noqa: F401
-from diaspora.imports.models import ImportBatch, ImportRow, SavedMapping  # noqa: F401
+from diaspora.batches.models import ImportBatch, ImportRow, SavedMapping  # noqa: F401
 from diaspora.organisations.models import Organisation  # noqa: F401
 from diaspora.outreach.models import (  # noqa: F401
     Activity,

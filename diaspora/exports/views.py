@@ -1,17 +1,19 @@
-"""Export and template downloads; the work is in diaspora.spreadsheets.export and .templates."""
+"""Export and template downloads; the work is in the features' exports and diaspora.spreadsheets.templates."""
 import tempfile
 
 from flask import abort, request, send_file
 from flask_login import current_user
 
-from diaspora import select_locale
+from diaspora.locale import select_locale
 from diaspora.permissions import role_required
 from diaspora.exports import bp
 from diaspora.people.search import PeopleQuery
 from diaspora.outreach import exports as outreach_exports
-from diaspora.outreach.service import ChannelQuery, get_activity_or_404
-from diaspora.spreadsheets import export
-from diaspora.spreadsheets.columns import SHEETS
+from diaspora.outreach.activities import get_activity_or_404
+from diaspora.outreach.channels import ChannelQuery
+from diaspora.people import exports as people_exports
+from diaspora.spreadsheets.writers import MIMETYPES
+from diaspora.imports.kinds import sheets
 from diaspora.spreadsheets.templates import build_template, template_filename
 
 
@@ -20,9 +22,9 @@ from diaspora.spreadsheets.templates import build_template, template_filename
 def people(fmt):
     """The people list as filtered by the same URL arguments as the list page."""
     query = PeopleQuery.from_args(request.args)
-    if not export.may_export(current_user, query):
+    if not people_exports.may_export(current_user, query):
         abort(403)
-    return _download(export.export_people, query, fmt, export.export_filename(query, fmt))
+    return _download(people_exports.export_people, query, fmt, people_exports.export_filename(query, fmt))
 
 
 def _download(export_list, subject, fmt: str, download_name: str):
@@ -31,7 +33,7 @@ def _download(export_list, subject, fmt: str, download_name: str):
     file = tempfile.TemporaryFile()
     export_list(subject, file, fmt=fmt, user=current_user._get_current_object(), locale=select_locale())
     file.seek(0)
-    return send_file(file, mimetype=export.MIMETYPES[fmt], as_attachment=True, download_name=download_name, max_age=0)
+    return send_file(file, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=download_name, max_age=0)
 
 
 @bp.get("/channels.<any(xlsx, csv):fmt>")
@@ -57,9 +59,9 @@ def participants(activity_id, fmt):
 @role_required("editor")
 def template(sheet_key):
     """The import template of a record type: headers, instructions, drop-down lists."""
-    sheet = SHEETS.get(sheet_key)
+    sheet = sheets().get(sheet_key)
     if sheet is None:
         abort(404)
     content = build_template(sheet, select_locale())
-    return send_file(content, mimetype=export.MIMETYPES["xlsx"], as_attachment=True,
+    return send_file(content, mimetype=MIMETYPES["xlsx"], as_attachment=True,
                      download_name=template_filename(sheet), max_age=0)

@@ -1,22 +1,24 @@
-"""The record types the import knows, by sheet key: what each does differently (see service.RecordKind)."""
-from flask_babel import lazy_gettext as _l
+"""The record kinds the import engine knows: each feature registers its own when the app is built."""
+from diaspora.batches.kinds import RecordKind
 
-from diaspora.imports import service
-from diaspora.outreach import imports as outreach
-from diaspora.spreadsheets.columns import CHANNELS, PARTICIPANTS, PEOPLE
+_KINDS: dict[str, RecordKind] = {}
 
-KINDS = {kind.key: kind for kind in (
-    service.RecordKind(
-        sheet=PEOPLE, label=_l("Kiều bào"), find_duplicates=service.find_people_duplicates,
-        build=service.build_people_changes, write=service.write_people, undo=service.undo_people,
-        names=service.person_names, endpoint="people.show", id_argument="person_id"),
-    service.RecordKind(
-        sheet=CHANNELS, label=_l("Kênh phân phối"), find_duplicates=outreach.find_channel_duplicates,
-        build=outreach.build_channel_changes, write=outreach.write_channels, undo=outreach.undo_channels,
-        names=outreach.channel_names, endpoint="outreach.channel_show", id_argument="channel_id"),
-    service.RecordKind(
-        sheet=PARTICIPANTS, label=_l("Danh sách tham dự hoạt động"), find_duplicates=service.find_people_duplicates,
-        build=outreach.build_participant_changes, write=outreach.write_participants,
-        undo=outreach.undo_participants, names=service.person_names, endpoint="people.show", id_argument="person_id",
-        needs_activity=True),
-)}
+
+def register_kind(kind: RecordKind) -> None:
+    """Offer a record kind to the import (its sheet key names it in batches, URLs and commands)."""
+    _KINDS[kind.key] = kind
+
+
+def kind_of(key: str | None) -> RecordKind:
+    """The kind of a sheet key; people when none is given."""
+    return _KINDS[key or "people"]
+
+
+def sheets() -> dict:
+    """{sheet key: Sheet} of every registered kind (templates and exports offer them)."""
+    return {key: kind.sheet for key, kind in _KINDS.items()}
+
+
+def registered_kinds() -> dict[str, RecordKind]:
+    """{sheet key: RecordKind} of every registered kind, in the order they were registered."""
+    return dict(_KINDS)

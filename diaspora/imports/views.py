@@ -3,12 +3,14 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from diaspora.permissions import role_required
+from diaspora.batches.kinds import UndoRefused
+from diaspora.batches.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.extensions import db
-from diaspora.imports import bp, forms, service
-from diaspora.imports.kinds import KINDS
-from diaspora.imports.models import ROW_ACTION_LABELS, ImportBatch
-from diaspora.reference.service import country_choices
+from diaspora.imports import bp, forms, running, wizard
+from diaspora.imports.kinds import kind_of, registered_kinds
+from diaspora.imports.undo import undo_batch
+from diaspora.permissions import role_required
+from diaspora.reference.service import countries_named_in, country_choices, find_country
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
 
@@ -18,7 +20,7 @@ def _page() -> int:
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
-    service.fail_abandoned_batches()
+    running.fail_dead_batches()
     return db.get_or_404(ImportBatch, batch_id)
 
 
@@ -40,20 +42,20 @@ def _rejected(batch: ImportBatch, rejected: SpreadsheetRejected):
 @bp.get("/")
 @role_required("editor")
 def index():
-    return render_template("imports/index.html", batches=service.history(_page()), kinds=KINDS)
+    return render_template("imports/index.html", batches=running.history(_page()), kinds=registered_kinds())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("editor")
 def upload():
     form = forms.UploadForm(kind=request.args.get("kind", "people"), activity=request.args.get("activity", ""))
-    form.kind.choices = [(key, str(kind.label)) for key, kind in KINDS.items()]
+    form.kind.choices = [(key, str(kind.label)) for key, kind in registered_kinds().items()]
     form.activity.choices = [("", "—")] + [(str(activity.id), f"{activity.start_date:%d/%m/%Y} · {activity.title}")
-                                           for activity in service.activities_to_attend()]
+                                           for activity in wizard.activities_to_attend()]
     if form.validate_on_submit():
-        kind = KINDS[form.kind.data]
+        kind = kind_of(form.kind.data)
         try:
-            batch = service.start_upload(form.file.data, current_user, kind.key,
+            batch = wizard.start_upload(form.file.data, current_user, kind.key,
                                          int(form.activity.data) if kind.needs_activity else None)
         except SpreadsheetRejected as rejected:
             form.file.errors.append(rejected.message)
@@ -67,14 +69,14 @@ def upload():
 def sheet(batch_id):
     batch = _draft_or_404(batch_id)
     try:
-        sheets = service.sheets_of(batch)
+        sheets = wizard.sheets_of(batch)
     except SpreadsheetRejected as rejected:
         return _rejected(batch, rejected)
     shown = sheets if request.args.get("all") else [s for s in sheets if not s.hidden and not s.instructions]
     form = forms.SheetForm(sheet=batch.sheet_name)
     form.sheet.choices = [(s.name, s.name) for s in (shown or sheets)]
     if form.validate_on_submit():
-        service.update_draft(batch, sheet_name=form.sheet.data, mapping_choices=None, defaults=None, row_actions=None)
+        wizard.update_draft(batch, sheet_name=form.sheet.data, mapping_choices=None, defaults=None, row_actions=None)
         return redirect(url_for(".mapping", batch_id=batch.id))
     return render_template("imports/sheet.html", batch=batch, form=form, sheets=sheets, shown=shown)
 
@@ -84,24 +86,24 @@ def sheet(batch_id):
 def mapping(batch_id):
     batch = _draft_or_404(batch_id)
     try:
-        layout = service.draft_layout(batch)
+        layout = wizard.draft_layout(batch)
     except SpreadsheetRejected as rejected:
         return _rejected(batch, rejected)
-    saved = service.saved_mapping(request.args.get("saved"))
-    current = service.draft_mapping(batch, layout, saved)
-    kind = service.kind_of(batch.sheet_key)
+    saved = wizard.saved_mapping(request.args.get("saved"))
+    current = wizard.draft_mapping(batch, layout, saved)
+    kind = kind_of(batch.sheet_key)
     form = forms.mapping_form(current, kind.sheet, country_choices(common_first=False))
     if request.method == "GET":
-        form.default_country.data = (batch.defaults or {}).get("country") or pipeline.country_of_titles(layout) or ""
+        form.default_country.data = (batch.defaults or {}).get("country") or pipeline.country_of_titles(layout, countries_named_in, find_country) or ""
     elif form.validate_on_submit():
-        missing = service.set_mapping(batch, layout, form.choices(), form.default_country.data, form.save_as.data,
+        missing = wizard.set_mapping(batch, layout, form.choices(), form.default_country.data, form.save_as.data,
                                       current_user)
         if not missing:
             return redirect(url_for(".preview", batch_id=batch.id))
         flash(_("Chưa có cột bắt buộc: %(columns)s. Hãy chọn cột tương ứng hoặc quốc gia mặc định.",
                 columns=", ".join(column.header_vi for column in missing)), "danger")
     return render_template("imports/mapping.html", batch=batch, form=form, mapping=current, layout=layout,
-                           saved_mappings=service.saved_mappings(kind.key), saved=saved, kind=kind)
+                           saved_mappings=wizard.saved_mappings(kind.key), saved=saved, kind=kind)
 
 
 @bp.route("/<int:batch_id>/preview", methods=["GET", "POST"])
@@ -109,18 +111,18 @@ def mapping(batch_id):
 def preview(batch_id):
     batch = _draft_or_404(batch_id)
     show = request.values.get("show", "all")
-    show = show if show in service.PREVIEW_FILTERS else "all"
+    show = show if show in wizard.PREVIEW_FILTERS else "all"
     form = forms.DuplicatesForm(on_duplicate=batch.on_duplicate)
     if form.validate_on_submit():
         actions = {int(name[4:]): value for name, value in request.form.items()
                    if name.startswith("row_") and name[4:].isdigit()}
-        service.set_row_actions(batch, form.on_duplicate.data, actions)
+        wizard.set_row_actions(batch, form.on_duplicate.data, actions)
         return redirect(url_for(".preview", batch_id=batch.id, show=show, page=_page()))
     try:
-        changes = service.preview(batch)
+        changes = wizard.preview(batch)
     except SpreadsheetRejected as rejected:
         return _rejected(batch, rejected)
-    rows, total = service.preview_rows(changes, show, _page())
+    rows, total = wizard.preview_rows(changes, show, _page())
     return render_template("imports/preview.html", batch=batch, form=form, changes=changes, rows=rows, total=total,
                            show=show, page=_page(), labels=ROW_ACTION_LABELS, kind=changes.kind)
 
@@ -129,9 +131,8 @@ def preview(batch_id):
 @role_required("editor")
 def commit(batch_id):
     batch = _draft_or_404(batch_id)
-    background = batch.rows_total >= service.background_threshold()
     try:
-        service.start_batch(batch, current_user, background=background)
+        running.queue_batch(batch, current_user)
     except Exception:  # the batch is marked failed with the reason, which the result page shows
         current_app.logger.exception("import batch %s failed", batch_id)
     return redirect(url_for(".show", batch_id=batch_id))
@@ -144,20 +145,20 @@ def show(batch_id):
     if batch.status == "draft":
         return redirect(url_for(".preview", batch_id=batch.id))
     action = request.args.get("action") or None
-    rows = service.batch_rows(batch, action, _page())
-    kind = service.kind_of(batch.sheet_key)
+    rows = running.batch_rows(batch, action, _page())
+    kind = kind_of(batch.sheet_key)
     names = kind.names(
         [row.person_id for row in rows.items if row.person_id]
         + [match["person_id"] for row in rows.items for match in row.matches or [] if "person_id" in match])
     return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
-                           names=names, progress=service.batch_progress(batch), kind=kind)
+                           names=names, progress=batch.progress or 0, kind=kind)
 
 
 @bp.get("/<int:batch_id>/progress")
 @role_required("editor")
 def progress(batch_id):
     batch = _batch_or_404(batch_id)
-    return jsonify(status=batch.status, progress=service.batch_progress(batch), message=batch.message)
+    return jsonify(status=batch.status, progress=batch.progress or 0, message=batch.message)
 
 
 @bp.get("/<int:batch_id>/errors.xlsx")
@@ -165,7 +166,7 @@ def progress(batch_id):
 def errors(batch_id):
     batch = _batch_or_404(batch_id)
     stem = batch.file_name.rsplit(".", 1)[0]
-    return send_file(service.error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
+    return send_file(wizard.error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -174,12 +175,12 @@ def errors(batch_id):
 def undo(batch_id):
     batch = _batch_or_404(batch_id)
     try:
-        outcome = service.undo_batch(batch.id, current_user)
-    except service.UndoRefused as refused:
-        rows = service.batch_rows(batch, None, 1)
+        outcome = undo_batch(batch.id, current_user)
+    except UndoRefused as refused:
+        rows = running.batch_rows(batch, None, 1)
         return render_template("imports/show.html", batch=batch, rows=rows, action=None, refused=refused.records,
                                labels=ROW_ACTION_LABELS, names={}, progress=100,
-                               kind=service.kind_of(batch.sheet_key)), 409
+                               kind=kind_of(batch.sheet_key)), 409
     except ValueError as problem:
         flash(str(problem), "danger")
     else:

@@ -3,11 +3,12 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from diaspora import signals
 from diaspora.audit import tracking
 from diaspora.contacts import apply_contacts, checked_contacts, clean_contacts, describe_contact
+from diaspora.bulk import chunks
 from diaspora.extensions import db
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Membership, Organisation
 from diaspora.reference.models import Country
@@ -224,3 +225,33 @@ def reapply(organisation: Organisation, values: dict, changes: dict) -> tuple[di
         submitted_audit = audit_values(preview)
     return tracking.merge_edits(organisation_values(organisation), values, audit_values(organisation),
                        submitted_audit, changes)
+
+
+# --- organisations an import names ------------------------------------------------------------------
+
+def existing_organisation_ids(folded_names: list[str]) -> dict[str, int]:
+    """{folded name: id} of the live organisations with these folded names (the oldest of a name)."""
+    found: dict[str, int] = {}
+    for chunk in chunks(folded_names):
+        for folded, organisation_id in db.session.execute(
+                select(Organisation.name_folded, Organisation.id)
+                .where(Organisation.name_folded.in_(chunk), Organisation.deleted_at.is_(None))
+                .order_by(Organisation.id)):
+            found.setdefault(folded, organisation_id)
+    return found
+
+
+def remove_created_organisations(connection, organisation_ids: list[int]) -> int:
+    """Delete organisations an import created, unless someone joined, edited or linked them since
+    (features whose records point to organisations answer signals.organisations_in_use)."""
+    if not organisation_ids:
+        return 0
+    still_used = set(db.session.scalars(select(Membership.organisation_id)
+                                        .where(Membership.organisation_id.in_(organisation_ids))))
+    for _receiver, used in signals.organisations_in_use.send(None, ids=organisation_ids):
+        still_used.update(used)
+    removable = [oid for oid in organisation_ids if oid not in still_used]
+    if not removable:
+        return 0
+    table = Organisation.__table__
+    return connection.execute(delete(table).where(table.c.id.in_(removable), table.c.version == 1)).rowcount

@@ -4,13 +4,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora import signals
 from diaspora.audit.service import history
 from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
 from diaspora.organisations import bp, service
 from diaspora.organisations.forms import OrganisationForm
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS, ORGANISATION_KIND_LABELS
-from diaspora.outreach import service as outreach_service
 from diaspora.contacts import CONTACT_KIND_LABELS
 
 
@@ -41,8 +41,7 @@ def show(organisation_id):
     return render_template(
         "organisations/show.html", organisation=organisation, members=service.members(organisation),
         events=history("organisations", organisation.id),
-        activities=outreach_service.activities_for_organisation(organisation.id),
-        channels=outreach_service.channels_for_organisation(organisation.id),
+        panels=signals.panels(signals.organisation_panels, organisation),
     )
 
 

@@ -23,7 +23,8 @@ from diaspora.outreach.models import (
     DistributionChannel,
     Product,
 )
-from diaspora.outreach.service import seed_products, today
+from diaspora.outreach.common import today
+from diaspora.reference.products import seed_products
 from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.people.demo import PhoneMaker, _advance_sequence, _insert, _next_id
 from diaspora.people.models import Person

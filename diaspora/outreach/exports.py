@@ -15,11 +15,12 @@ from diaspora.outreach.models import (
     ActivityParticipant,
     Product,
 )
-from diaspora.outreach.service import ChannelQuery, channels_select
+from diaspora.outreach.channels import ChannelQuery, channels_select
 from diaspora.people.models import Person
 from diaspora.records import utcnow
-from diaspora.spreadsheets import export
-from diaspora.spreadsheets.columns import CHANNELS, PARTICIPANTS
+from diaspora.people.exports import iter_people_of, people_select_all
+from diaspora.spreadsheets.writers import exported_by, rendered_records, write_list
+from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
 from diaspora.text import fold
 
 CHUNK = 500
@@ -63,9 +64,9 @@ def export_channels(query: ChannelQuery, out, *, fmt: str = "xlsx", user=None, l
     now = utcnow()
     with force_locale(locale):
         lines = [_("Danh sách kênh phân phối — %(filter)s", filter=describe_channels(query)),
-                 export.exported_by(user, now, locale)]
+                 exported_by(user, now, locale)]
         sheet_name = _("Kênh phân phối")
-    count = export.write_list(out, fmt, CHANNELS, export.rendered_records(CHANNELS, _channels(query)), locale=locale,
+    count = write_list(out, fmt, CHANNELS, rendered_records(CHANNELS, _channels(query)), locale=locale,
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
     record("export", entity_type="distribution_channels", user=user,
            summary=_("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
@@ -77,7 +78,7 @@ def export_channels(query: ChannelQuery, out, *, fmt: str = "xlsx", user=None, l
 
 def participants_select(activity: Activity):
     """The people taking part in the activity, by name, with their part in it."""
-    return (export.people_select_all()
+    return (people_select_all()
             .add_columns(ActivityParticipant.role.label("participant_role"),
                          ActivityParticipant.note.label("participant_note"))
             .join(ActivityParticipant, ActivityParticipant.person_id == Person.id)
@@ -95,10 +96,10 @@ def export_participants(activity: Activity, out, *, fmt: str = "xlsx", user=None
                   date=activity.start_date.strftime("%d/%m/%Y"))
         if organisations:
             title += " — " + _("Tổ chức tham gia: %(names)s", names="; ".join(organisations))
-        lines = [title, export.exported_by(user, now, locale)]
+        lines = [title, exported_by(user, now, locale)]
         sheet_name = _("Người tham dự")
-    people = (person for records in export.iter_people_of(participants_select(activity)) for person in records)
-    count = export.write_list(out, fmt, PARTICIPANTS, export.rendered_records(PARTICIPANTS, people), locale=locale,
+    people = (person for records in iter_people_of(participants_select(activity)) for person in records)
+    count = write_list(out, fmt, PARTICIPANTS, rendered_records(PARTICIPANTS, people), locale=locale,
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
     record("export", entity_type="activities", entity_id=activity.id, user=user,
            summary=_("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,

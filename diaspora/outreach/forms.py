@@ -26,12 +26,10 @@ from diaspora.outreach.models import (
     CHANNEL_STATUSES,
     CHANNEL_TYPES,
     CURRENCIES,
-    OCOP_STARS,
-    PRODUCT_CATEGORIES,
-    Product,
 )
 from diaspora.contacts import InvalidContact, normalize_email, normalize_phone
 from diaspora.people.models import Person
+from diaspora.reference.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
 from diaspora.text import clean_text, fold
 
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

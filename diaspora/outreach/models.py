@@ -1,4 +1,7 @@
-"""Typical products, distribution channels abroad and engagement activities."""
+"""Distribution channels abroad (and the typical products they carry) and engagement activities.
+
+The product catalogue itself is reference data: `Product` lives in diaspora.reference.models.
+"""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +13,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -20,14 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from diaspora.extensions import db
 from diaspora.records import TrackedRecord, utcnow
 
-PRODUCT_CATEGORIES = {
-    "agricultural": _l("Nông sản"),
-    "food": _l("Thực phẩm, đồ uống"),
-    "seafood": _l("Thủy sản"),
-    "handicraft": _l("Thủ công mỹ nghệ"),
-    "other": _l("Khác"),
-}
-OCOP_STARS = (3, 4, 5)
+# Re-exported for the modules still importing them from here (diaspora/models.py, outreach/exports.py,
+# outreach/demo.py); the catalogue is reference data. Drop once they import diaspora.reference.models.
+from diaspora.reference.models import PRODUCT_CATEGORIES, Product  # noqa: F401
 
 CHANNEL_TYPES = {
     "shop": _l("Cửa hàng"),
@@ -59,17 +56,6 @@ ACTIVITY_TYPES = {
     "cooperation": _l("Hợp tác (y tế, giáo dục, văn hóa, KH-CN)"),
 }
 # Labels of the audited attributes, shared by the forms' conflict page and the history of changes.
-PRODUCT_FIELD_LABELS = {
-    "name": _l("Tên sản phẩm"),
-    "category": _l("Nhóm"),
-    "subcategory": _l("Loại"),
-    "producer": _l("Cơ sở sản xuất / chủ thể"),
-    "origin_unit": _l("Đơn vị hành chính hiện nay"),
-    "origin_text": _l("Nơi sản xuất (như đã ghi)"),
-    "ocop_stars": _l("Hạng OCOP"),
-    "description": _l("Mô tả, công nhận"),
-    "active": _l("Đang dùng"),
-}
 CHANNEL_FIELD_LABELS = {
     "name": _l("Tên kênh"),
     "channel_type": _l("Loại kênh"),
@@ -105,35 +91,6 @@ ACTIVITY_FIELD_LABELS = {
 }
 CURRENCIES = ("VND", "USD", "EUR", "JPY", "KRW", "CNY", "TWD", "AUD", "CAD", "GBP", "CHF", "CZK", "PLN", "RUB",
               "SGD", "THB")
-
-
-class Product(db.Model):
-    """A typical product of the city (OCOP product, specialty, craft-village product)."""
-
-    __tablename__ = "products"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_folded: Mapped[str] = mapped_column(String(200), unique=True)
-    category: Mapped[str] = mapped_column(String(20), default="other", index=True)
-    subcategory: Mapped[str | None] = mapped_column(String(120))
-    producer: Mapped[str | None] = mapped_column(String(200))
-    origin_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
-    origin_text: Mapped[str | None] = mapped_column(String(300))
-    ocop_stars: Mapped[int | None] = mapped_column(Integer)
-    description: Mapped[str | None] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
-    origin_unit = relationship("Unit")
-
-    @property
-    def category_label(self) -> str:
-        return str(PRODUCT_CATEGORIES.get(self.category, self.category))
-
-    def __repr__(self) -> str:
-        return f"<Product {self.id} {self.name}>"
 
 
 class DistributionChannel(TrackedRecord, db.Model):

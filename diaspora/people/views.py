@@ -1,15 +1,15 @@
 """Pages of the people register: the list, the person page, create, edit, delete, memberships."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora import signals
 from diaspora.audit.service import history
 from diaspora.contacts import CONTACT_KIND_LABELS
+from diaspora.locale import current_language
 from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
 from diaspora.organisations import service as organisation_service
-from diaspora.outreach import service as outreach_service
 from diaspora.people import bp, models, service
 from diaspora.people.forms import MembershipForm, PersonForm
 from diaspora.people.search import PeopleQuery, search_people
@@ -38,10 +38,6 @@ def saved_meanwhile(conflict):
     return redirect(url_for("people.show", person_id=conflict.record.id))
 
 
-def _locale() -> str:
-    return get_locale().language if get_locale() else "vi"
-
-
 @bp.get("/")
 @role_required("viewer")
 def index():
@@ -52,7 +48,7 @@ def index():
     service.load_list_details(page.items)
     return render_template(
         "people/index.html", query=query, args=query.to_args(), page=page,
-        filters=service.list_filter_options(_locale()), organisations=organisation_service.organisation_choices(),
+        filters=service.list_filter_options(current_language()), organisations=organisation_service.organisation_choices(),
     )
 
 
@@ -63,8 +59,7 @@ def show(person_id):
     return render_template(
         "people/show.html", person=person, events=history("people", person.id),
         hometown_candidates=service.hometown_candidates(person),
-        activities=outreach_service.activities_for_person(person.id),
-        channels=outreach_service.channels_for_person(person.id),
+        panels=signals.panels(signals.person_panels, person),
     )
 
 

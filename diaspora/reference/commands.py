@@ -4,7 +4,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
 from diaspora.extensions import db
-from diaspora.outreach.service import seed_products
+from diaspora.reference.products import seed_products
 from diaspora.reference.service import seed_reference_data
 
 TABLE_NAMES = {

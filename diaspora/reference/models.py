@@ -1,8 +1,34 @@
-"""Reference lists loaded from data/: countries, fields, community roles, administrative units."""
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+"""Reference lists loaded from data/: countries, fields, community roles, administrative units, and the
+catalogue of the city's typical products."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.records import utcnow
+
+PRODUCT_CATEGORIES = {
+    "agricultural": _l("Nông sản"),
+    "food": _l("Thực phẩm, đồ uống"),
+    "seafood": _l("Thủy sản"),
+    "handicraft": _l("Thủ công mỹ nghệ"),
+    "other": _l("Khác"),
+}
+OCOP_STARS = (3, 4, 5)
+# Labels of a product's audited attributes, shared by the history of changes.
+PRODUCT_FIELD_LABELS = {
+    "name": _l("Tên sản phẩm"),
+    "category": _l("Nhóm"),
+    "subcategory": _l("Loại"),
+    "producer": _l("Cơ sở sản xuất / chủ thể"),
+    "origin_unit": _l("Đơn vị hành chính hiện nay"),
+    "origin_text": _l("Nơi sản xuất (như đã ghi)"),
+    "ocop_stars": _l("Hạng OCOP"),
+    "description": _l("Mô tả, công nhận"),
+    "active": _l("Đang dùng"),
+}
 
 
 class Country(db.Model):
@@ -101,3 +127,32 @@ class LegacyCommune(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     new_unit = relationship("Unit")
+
+
+class Product(db.Model):
+    """A typical product of the city (OCOP product, specialty, craft-village product)."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(20), default="other", index=True)
+    subcategory: Mapped[str | None] = mapped_column(String(120))
+    producer: Mapped[str | None] = mapped_column(String(200))
+    origin_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    origin_text: Mapped[str | None] = mapped_column(String(300))
+    ocop_stars: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    origin_unit = relationship("Unit")
+
+    @property
+    def category_label(self) -> str:
+        return str(PRODUCT_CATEGORIES.get(self.category, self.category))
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name}>"

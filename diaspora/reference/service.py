@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, current_app, has_request_context
-from flask_babel import get_locale
+from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 
 from diaspora.audit.service import diff, record
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
+from diaspora.locale import current_language
 from diaspora.reference.models import (
     CommunityRole,
     Country,
@@ -23,6 +23,7 @@ from diaspora.reference.models import (
     OldDistrict,
     Unit,
 )
+from diaspora.spreadsheets.cleaners import Lookups
 from diaspora.text import clean_text, fold, fold_key
 
 DATA_DIR = PROJECT_ROOT / "data"
@@ -317,18 +318,13 @@ def countries_named_in(text: str | None, longest_name: int = 6) -> set[str]:
     return found
 
 
-def _current_locale() -> str:
-    locale = get_locale() if has_request_context() else None
-    return "en" if locale is not None and locale.language == "en" else "vi"
-
-
 def country_choices(locale: str | None = None, common_first: bool = False):
     """(code, name) of every country sorted by name, diacritics aside.
 
     With common_first, a dict of two option groups for a select field: the countries where most of
     the community lives, then all others.
     """
-    locale = locale or _current_locale()
+    locale = locale or current_language()
     names = [(code, en if locale == "en" else vi) for code, (vi, en) in _index().country_names.items()]
     names.sort(key=lambda choice: (fold(choice[1]), choice[1]))
     if not common_first:
@@ -347,7 +343,7 @@ def country_name(code: str | None, locale: str | None = None) -> str:
     names = _index().country_names.get(code)
     if names is None:
         return code
-    return names[1] if (locale or _current_locale()) == "en" else names[0]
+    return names[1] if (locale or current_language()) == "en" else names[0]
 
 
 # --- hometowns -------------------------------------------------------------------------------------
@@ -540,7 +536,7 @@ def role_choices(locale: str | None = None) -> list[tuple[int, str]]:
 
 
 def _taxonomy_choices(model, locale: str | None) -> list[tuple[int, str]]:
-    locale = locale or _current_locale()
+    locale = locale or current_language()
     items = db.session.scalars(select(model).where(model.active.is_(True)).order_by(model.sort_order, model.id))
     return [(item.id, item.name(locale)) for item in items]
 
@@ -643,7 +639,7 @@ def _change_item(item, values: dict, by) -> None:
 
 def countries_with_aliases(query: str | None = None, locale: str | None = None) -> list[tuple[Country, list[str]]]:
     """Countries (optionally those a name or alias matches) with the aliases staff may write."""
-    locale = locale or _current_locale()
+    locale = locale or current_language()
     aliases: dict[str, list[str]] = {}
     for code, alias in db.session.execute(select(CountryAlias.country_code, CountryAlias.alias)
                                           .order_by(CountryAlias.alias)):
@@ -676,3 +672,44 @@ def reference_counts() -> dict[str, int]:
     return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in
             (("countries", Country), ("country_aliases", CountryAlias), ("units", Unit),
              ("old_districts", OldDistrict), ("legacy_communes", LegacyCommune))}
+
+
+# --- the drop-downs of the import templates: names as staff write them in a list -------------------------
+
+def country_names() -> list[str]:
+    """Vietnamese names of the countries, sorted diacritics aside."""
+    return [name for _, name in country_choices("vi")]
+
+
+def field_names() -> list[str]:
+    """Names of the active fields, in taxonomy order."""
+    return [name for _, name in field_choices("vi")]
+
+
+def role_names() -> list[str]:
+    """Names of the active community roles, in taxonomy order."""
+    return [name for _, name in role_choices("vi")]
+
+
+def product_names() -> list[str]:
+    """Names of the active typical products, by name."""
+    from diaspora.reference.models import Product
+
+    return list(db.session.scalars(select(Product.name).where(Product.active).order_by(Product.name_folded)))
+
+
+def import_lookups() -> Lookups:
+    """The reference data cleaners need, read once for the whole file."""
+    from diaspora.reference.models import Product
+
+    lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
+    for model, table, names in ((Field, lookups.fields, lookups.field_names),
+                                (CommunityRole, lookups.roles, lookups.role_names)):
+        for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
+            for text in (item.key, item.name_vi, item.name_en):
+                table.setdefault(fold_key(text), item.id)
+            names.append(item.name_vi)
+    for product in db.session.execute(select(Product.id, Product.name).where(Product.active).order_by(Product.name)):
+        lookups.products.setdefault(fold_key(product.name), product.id)
+        lookups.product_names.append(product.name)
+    return lookups

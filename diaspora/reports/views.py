@@ -2,7 +2,7 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from diaspora import select_locale
+from diaspora.locale import select_locale
 from diaspora.permissions import role_required
 from diaspora.reports import bp, service
 

@@ -1,22 +1,20 @@
 """The import pipeline, shared by the web wizard and the command line, one plain function per step.
 
 read → find the header → map headers to columns → convert legacy TCVN3/VNI text → clean and
-validate every cell → (matching.py: duplicates) → plan one action per row. Writing the plan is
-diaspora.imports.service's job.
+validate every cell → (the record kind: duplicates) → plan one action per row. The lookups cleaners
+need (countries, fields…) are passed in; writing the plan is the import engine's job.
 """
 import gc
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
+from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
-
-from diaspora.extensions import db
 from diaspora.spreadsheets import header as header_module
-from diaspora.spreadsheets import parallel, read
+from diaspora.spreadsheets import read
 from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups, cell_text
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
@@ -134,11 +132,10 @@ def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: st
                        {(row + 1, column): text for (row, column), text in raw.error_cells.items()})
 
 
-def country_of_titles(layout: SheetLayout) -> str | None:
+def country_of_titles(layout: SheetLayout, countries_named_in: Callable, find_country: Callable) -> str | None:
     """The one country, Vietnam aside, that the title rows or the sheet's name speak of ("Danh sách kiều
-    bào tại Nhật Bản", a sheet named "Japan"): the country of rows that name none, as a person reads it."""
-    from diaspora.reference.service import countries_named_in, find_country
-
+    bào tại Nhật Bản", a sheet named "Japan"): the country of rows that name none, as a person reads it.
+    `countries_named_in(text)` gives the codes a text names, `find_country(text)` the country it is."""
     texts = list(layout.titles)
     encoding = detect_legacy_encoding(texts) if any(not text.isascii() for text in texts) else None
     if encoding:
@@ -193,26 +190,6 @@ def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
             if index < len(values) and isinstance(values[index], str):
                 values[index] = to_unicode(values[index], encoding)
     return encodings
-
-
-def load_lookups() -> Lookups:
-    """The reference data cleaners need, read once for the whole file."""
-    from diaspora.reference.models import CommunityRole, Field
-    from diaspora.reference.service import find_country, match_hometown
-
-    lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
-    for model, table, names in ((Field, lookups.fields, lookups.field_names),
-                                (CommunityRole, lookups.roles, lookups.role_names)):
-        for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
-            for text in (item.key, item.name_vi, item.name_en):
-                table.setdefault(fold_key(text), item.id)
-            names.append(item.name_vi)
-    from diaspora.outreach.models import Product
-
-    for product in db.session.execute(select(Product.id, Product.name).where(Product.active).order_by(Product.name)):
-        lookups.products.setdefault(fold_key(product.name), product.id)
-        lookups.product_names.append(product.name)
-    return lookups
 
 
 _MISSING = object()
@@ -398,7 +375,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             cleaned_rows.append(CleanRow(number, row, problems, notes))
         return cleaned_rows
 
-    return parallel.map_parts(clean_part, layout.data_rows, parallel.processes_for(len(layout.data_rows)))
+    return clean_part(layout.data_rows)
 
 
 def _mapped_error_cells(layout: SheetLayout, sources_of: dict) -> dict[int, dict[str, str]]:

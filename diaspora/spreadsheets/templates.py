@@ -12,12 +12,11 @@ import io
 import xlsxwriter
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer
 
 from diaspora.records import utcnow
 from diaspora.spreadsheets.columns import Column, Sheet
-from diaspora.spreadsheets.export import (
+from diaspora.spreadsheets.writers import (
     MAX_WIDTH,
     excel_text,
     fit_row,
@@ -28,17 +27,13 @@ from diaspora.spreadsheets.export import (
     write_text,
 )
 
-SHEET_TITLES = {"people": _l("Kiều bào"), "channels": _l("Kênh phân phối"), "participants": _l("Người tham dự")}
-FILE_NAMES = {"people": "mau-nhap-kieu-bao.xlsx", "channels": "mau-nhap-kenh-phan-phoi.xlsx",
-              "participants": "mau-nhap-danh-sach-tham-du.xlsx"}
-RECORD_NOUNS = {"people": _l("người"), "channels": _l("kênh"), "participants": _l("người")}
 TEMPLATE_ROWS = 5000  # rows of the data sheet that get the drop-down lists
 REQUIRED_MARK = " *"
 INLINE_CHOICES = 120  # choices listed in the guide itself when they fit in this many characters
 
 
 def template_filename(sheet: Sheet) -> str:
-    return FILE_NAMES.get(sheet.key, f"mau-nhap-{sheet.key}.xlsx")
+    return sheet.file_name or f"mau-nhap-{sheet.key}.xlsx"
 
 
 def _is_date(column: Column, table) -> bool:
@@ -64,7 +59,7 @@ def build_template(sheet: Sheet, locale: str = "vi") -> io.BytesIO:
     output = io.BytesIO()
     with force_locale(locale):
         workbook = xlsxwriter.Workbook(output, {**workbook_options(), "constant_memory": False})
-        title = str(SHEET_TITLES.get(sheet.key, sheet.key))
+        title = str(sheet.title or sheet.key)
         workbook.set_properties({"title": _("Mẫu nhập danh sách: %(title)s", title=title), "created": utcnow(),
                                  "company": _("Sở Ngoại vụ thành phố Hải Phòng")})
         formats = office_formats(workbook)
@@ -138,7 +133,7 @@ def _write_guide(workbook, worksheet, sheet: Sheet, locale: str, formats, choice
     multi = ", ".join(column.header(locale).lower() for column in sheet.columns if column.multi)
     notes = [
         _("Điền mỗi %(record)s một dòng trong trang “%(sheet)s”, từ dòng 2; giữ nguyên dòng tiêu đề cột.",
-          record=RECORD_NOUNS.get(sheet.key, ""), sheet=title),
+          record=sheet.record_noun, sheet=title),
         _("Cột tiêu đề chữ đỏ, có dấu * là bắt buộc; các cột khác có thể để trống."),
         _("Nhiều giá trị trong một ô (%(columns)s) ghi cách nhau bởi dấu chấm phẩy (;).", columns=multi),
         _("Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy); chỉ biết năm sinh thì ghi năm (1975).")

@@ -10,7 +10,7 @@ from diaspora.extensions import db
 from diaspora.people import service as people_service
 from diaspora.people.search import PeopleQuery
 from diaspora.reference.models import CommunityRole, Field
-from diaspora.spreadsheets.export import export_people
+from diaspora.people.exports import export_people
 from tests.people.factories import make_organisation
 
 HEADER_ROW = 4  # Excel row of the header: two title lines and a blank line above it

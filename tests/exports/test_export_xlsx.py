@@ -8,8 +8,8 @@ from diaspora.extensions import db
 from diaspora.people.models import Person
 from diaspora.people.search import PeopleQuery
 from diaspora.spreadsheets import pipeline
-from diaspora.spreadsheets.columns import PEOPLE
-from diaspora.spreadsheets.export import rendered_rows
+from diaspora.people.columns import PEOPLE
+from diaspora.people.exports import rendered_rows
 from tests.conftest import make_user
 from tests.exports.helpers import HEADER_ROW, data_rows, export_to, full_person, header, open_sheet
 from tests.people.factories import make_person

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from diaspora.extensions import db
 from diaspora.people.models import Person
-from diaspora.spreadsheets.export import MAX_CELL_UNITS, csv_text, excel_text
+from diaspora.spreadsheets.writers import MAX_CELL_UNITS, csv_text, excel_text
 from diaspora.spreadsheets.read import TRUNCATION_MARK
 from tests.exports.helpers import HEADER_ROW, export_to, header, open_sheet, run_import
 from tests.people.factories import make_person

@@ -3,7 +3,7 @@ import openpyxl
 import pytest
 
 from diaspora.spreadsheets import read
-from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.people.columns import PEOPLE
 from diaspora.spreadsheets.templates import build_template
 from tests.exports.helpers import run_import
 

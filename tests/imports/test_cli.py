@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from diaspora.extensions import db
-from diaspora.imports.models import ImportBatch
+from diaspora.batches.models import ImportBatch
 from diaspora.people import service as people_service
 from diaspora.people.models import Person
 from diaspora.contacts import Contact

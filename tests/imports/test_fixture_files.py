@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from diaspora.extensions import db
-from diaspora.imports.models import ImportBatch
+from diaspora.batches.models import ImportBatch
 from diaspora.people.models import Person
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -2,8 +2,12 @@
 from sqlalchemy import func, select, text
 
 from diaspora.extensions import db
-from diaspora.imports import service
-from diaspora.imports.models import ImportRow
+from diaspora.imports.preparing import build_changes, prepare_layout
+from diaspora.imports.running import commit_changes
+from diaspora.imports.undo import undo_batch
+from diaspora.imports.wizard import create_batch
+from diaspora.people.search import BULK_INDEX_ROWS
+from diaspora.batches.models import ImportRow
 from diaspora.people.models import Person
 from diaspora.contacts import Contact
 from diaspora.people.search import PeopleQuery, search_people
@@ -18,17 +22,17 @@ def rows(count):
 
 
 def test_large_import_is_searchable_and_undone_completely(seeded):
-    preparation = service.prepare_layout(layout(["Họ và tên", "Quốc gia", "Điện thoại", "Email"],
-                                                rows(service.BULK_INDEX_ROWS + 500)))
-    changes = service.build_changes(preparation)
-    batch = service.create_batch(sha="0" * 64, size=1, file_name="lon.xlsx", status="running")
-    batch = service.commit_changes(changes, batch.id)
-    assert batch.created == service.BULK_INDEX_ROWS + 500
+    preparation = prepare_layout(layout(["Họ và tên", "Quốc gia", "Điện thoại", "Email"],
+                                                rows(BULK_INDEX_ROWS + 500)))
+    changes = build_changes(preparation)
+    batch = create_batch(sha="0" * 64, size=1, file_name="lon.xlsx", status="running")
+    batch = commit_changes(changes, batch.id)
+    assert batch.created == BULK_INDEX_ROWS + 500
     assert search_people(PeopleQuery(q="so1234")).total == 1
     assert search_people(PeopleQuery(q="nguoi1499")).total == 1
     if db.engine.dialect.name == "sqlite":
         assert db.session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'people_fts_insert'")) == 1
-    service.undo_batch(batch.id)
+    undo_batch(batch.id)
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
     assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
     assert search_people(PeopleQuery(q="so1234")).total == 0

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
-from diaspora.imports.models import ImportBatch
+from diaspora.batches.models import ImportBatch
 from diaspora.organisations.models import Organisation
 from diaspora.people.models import Person
 

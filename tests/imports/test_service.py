@@ -6,9 +6,14 @@ from sqlalchemy import func, select
 
 from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
-from diaspora.imports import service
-from diaspora.imports.models import ImportBatch, ImportRow
+from diaspora.batches.kinds import ImportConflict, UndoRefused
+from diaspora.imports.preparing import build_changes, prepare_layout
+from diaspora.imports.running import commit_changes
+from diaspora.imports.undo import undo_batch
+from diaspora.imports.wizard import create_batch
+from diaspora.batches.models import ImportBatch, ImportRow
 from diaspora.organisations.models import Organisation
+from diaspora.people import importing as people_importing
 from diaspora.people import service as people_service
 from diaspora.people.models import Person
 from diaspora.organisations.models import Membership
@@ -20,10 +25,10 @@ HEADERS = ["Họ và tên", "Ngày sinh", "Quốc gia", "Thành phố", "Điện
 
 
 def run(rows, headers=HEADERS, on_duplicate="skip", user=None, **choices):
-    preparation = service.prepare_layout(layout(headers, rows), on_duplicate=on_duplicate, **choices)
-    changes = service.build_changes(preparation)
-    batch = service.create_batch(sha="0" * 64, size=1, file_name="danh-sach.xlsx", status="running", user=user)
-    return service.commit_changes(changes, batch.id, user), changes
+    preparation = prepare_layout(layout(headers, rows), on_duplicate=on_duplicate, **choices)
+    changes = build_changes(preparation)
+    batch = create_batch(sha="0" * 64, size=1, file_name="danh-sach.xlsx", status="running", user=user)
+    return commit_changes(changes, batch.id, user), changes
 
 
 def count(model):
@@ -117,7 +122,7 @@ def test_a_failure_in_the_middle_of_the_commit_leaves_nothing(seeded, monkeypatc
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service, "_write_updates", broken)
+    monkeypatch.setattr(people_importing, "_write_updates", broken)
     with pytest.raises(RuntimeError):
         run([["Nguyễn Văn An", None, "Nhật Bản", None, "0901234567", None, None, "Hội mới", None],
              ["Lê Văn Cường", None, "Đức", "Berlin", None, "cuong@example.de", None, None, None]],
@@ -131,14 +136,14 @@ def test_a_failure_in_the_middle_of_the_commit_leaves_nothing(seeded, monkeypatc
 def test_a_record_edited_between_planning_and_writing_fails_the_whole_import(seeded):
     stored = people_service.create_person({"full_name": "Lê Văn Cường", "country_code": "DE",
                                            "contacts": [{"kind": "email", "value": "cuong@example.de"}]})
-    preparation = service.prepare_layout(layout(HEADERS, [
+    preparation = prepare_layout(layout(HEADERS, [
         ["Nguyễn Văn An", None, "Nhật Bản", None, None, None, None, None, None],
         ["Lê Văn Cường", None, "Đức", "Köln", None, "cuong@example.de", None, None, None]]), on_duplicate="update")
-    changes = service.build_changes(preparation)
+    changes = build_changes(preparation)
     people_service.update_person(stored, {"city": "Hamburg"})
-    batch = service.create_batch(sha="0" * 64, size=1, file_name="x.xlsx", status="running")
-    with pytest.raises(service.ImportConflict):
-        service.commit_changes(changes, batch.id)
+    batch = create_batch(sha="0" * 64, size=1, file_name="x.xlsx", status="running")
+    with pytest.raises(ImportConflict):
+        commit_changes(changes, batch.id)
     assert count(Person) == 1
     assert db.session.get(Person, stored.id).city == "Hamburg"
 
@@ -154,7 +159,7 @@ def test_undo_removes_created_and_restores_updated_records(seeded, app):
         ["Lê Văn Cường", None, "Đức", "Köln", "+49 151 23456789", "cuong@example.de", "Y tế", "Hội mới", "Kỹ sư"],
     ], on_duplicate="update")
     assert count(Person) == 2 and count(Organisation) == 1
-    outcome = service.undo_batch(batch.id, admin)
+    outcome = undo_batch(batch.id, admin)
     assert outcome.pop("summary") == "Hoàn tác lần nhập danh-sach.xlsx: xoá 1 hồ sơ thêm mới, khôi phục 1 hồ sơ."
     assert outcome == {"removed": 1, "restored": 1, "organisations_removed": 1}
     assert count(Person) == 1 and count(Organisation) == 0 and count(Membership) == 0
@@ -168,7 +173,7 @@ def test_undo_removes_created_and_restores_updated_records(seeded, app):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import_undo"))
     assert (event.user_id, event.entity_id) == (admin.id, batch.id)
     with pytest.raises(ValueError):
-        service.undo_batch(batch.id, admin)
+        undo_batch(batch.id, admin)
 
 
 def test_undo_is_refused_when_a_record_was_edited_since(seeded):
@@ -176,8 +181,8 @@ def test_undo_is_refused_when_a_record_was_edited_since(seeded):
                     ["Trần Thị Bình", None, "Nhật Bản", None, None, None, None, None, None]])
     binh = db.session.scalar(select(Person).where(Person.full_name == "Trần Thị Bình"))
     people_service.update_person(binh, {"city": "Osaka"})
-    with pytest.raises(service.UndoRefused) as refused:
-        service.undo_batch(batch.id)
+    with pytest.raises(UndoRefused) as refused:
+        undo_batch(batch.id)
     assert refused.value.records == [(3, binh.id, "Trần Thị Bình")]
     assert count(Person) == 2
     assert db.session.get(ImportBatch, batch.id).status == "committed"
@@ -199,7 +204,7 @@ def test_nationality_offers_consent_date_and_status_are_imported_updated_and_und
     assert sorted(offer.kind for offer in an.offers) == ["remote_advice", "teaching"]
     assert (an.status, an.nationality_status) == ("active", "dual")  # an empty cell erases nothing
 
-    service.undo_batch(second.id)
+    undo_batch(second.id)
     db.session.expire_all()
     an = db.session.get(Person, an.id)
     assert ([offer.kind for offer in an.offers], an.status) == (["remote_advice"], "unreachable")

@@ -3,12 +3,14 @@ from datetime import date
 
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.outreach import service
-from diaspora.outreach.models import Product
+from diaspora.outreach.activities import create_activity
+from diaspora.outreach.channels import create_channel
+from diaspora.outreach.products import create_product
 from diaspora.people.models import Person, PersonOffer
 from diaspora.contacts import Contact
 from diaspora.people.search import search_words
-from diaspora.reference.models import Field
+from diaspora.records import utcnow
+from diaspora.reference.models import Field, Product
 from diaspora.text import fold
 
 
@@ -23,7 +25,7 @@ def make_person(full_name="Nguyễn Văn Hùng", country="JP", *, title=None, fi
         offers=[PersonOffer(kind=kind) for kind in offers],
     )
     if deleted:
-        person.deleted_at = service.utcnow()
+        person.deleted_at = utcnow()
     db.session.add(person)
     db.session.commit()
     return person
@@ -37,13 +39,13 @@ def make_organisation(name="Hội người Việt Nam tại Nhật Bản", count
 
 
 def make_product(name="Vải thiều Thanh Hà", category="agricultural", stars=4) -> Product:
-    return service.create_product({"name": name, "category": category, "ocop_stars": stars})
+    return create_product({"name": name, "category": category, "ocop_stars": stars})
 
 
 def make_channel(name="Cửa hàng Sen Việt", country="JP", *, products=(), status="potential", city=None,
                  channel_type="shop", person=None, by=None):
     """`products` is a list of (product, "distributing" | "interested")."""
-    return service.create_channel({
+    return create_channel({
         "name": name, "country": country, "city": city, "channel_type": channel_type, "status": status,
         "person_id": person.id if person else None,
         "products": [{"product_id": product.id, "status": status_} for product, status_ in products],
@@ -52,7 +54,7 @@ def make_channel(name="Cửa hàng Sen Việt", country="JP", *, products=(), st
 
 def make_activity(title="Gặp mặt kiều bào tại Tokyo", on=date(2025, 1, 20), *, activity_type="meeting",
                   country="JP", follow_up=None, done=False, people=(), organisations=(), outcome=None, by=None):
-    return service.create_activity({
+    return create_activity({
         "title": title, "start_date": on, "activity_type": activity_type, "country": country,
         "follow_up_date": follow_up, "follow_up_done": done, "outcome": outcome,
         "participants": [{"kind": "person", "ref_id": p.id} for p in people]

@@ -7,7 +7,8 @@ from flask import render_template
 
 from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
-from diaspora.outreach import service
+from diaspora.outreach import activities as activity_service
+from diaspora.outreach import common
 from diaspora.outreach.models import Activity, ActivityParticipant
 from tests.conftest import make_user
 from tests.outreach.factories import fresh, make_activity, make_organisation, make_person
@@ -122,8 +123,8 @@ def test_a_stale_activity_edit_is_refused_and_shows_what_changed(client, login, 
     login("editor")
     stale = _version(client.get(f"/outreach/activities/{activity.id}/edit").get_data(as_text=True))
     other = make_user("editor", "other@example.org")
-    service.update_activity(activity, {**_form(title=activity.title), "start_date": date(2025, 1, 22)},
-                            by=other, expected_version=activity.version)
+    activity_service.update_activity(activity, {**_form(title=activity.title), "start_date": date(2025, 1, 22)},
+                                     by=other, expected_version=activity.version)
     response = client.post(f"/outreach/activities/{activity.id}/edit",
                            data=_form(title="Tiêu đề của tôi", version=stale))
     page = response.get_data(as_text=True)
@@ -170,7 +171,7 @@ def test_activity_list_filters_by_person_and_lists_newest_first(client, login, l
     assert "Tìm thấy 1 hoạt động." in page
     page = client.get("/outreach/activities/").get_data(as_text=True)
     assert page.index("Gặp mặt Tết Ất Tỵ") < page.index("Đoàn lãnh đạo thành phố") < page.index("Trao học bổng")
-    assert service.activity_years() == [2025, 2024]
+    assert activity_service.activity_years() == [2025, 2024]
 
 
 def test_timelines_for_a_person_and_an_organisation(logbook, app):
@@ -178,10 +179,10 @@ def test_timelines_for_a_person_and_an_organisation(logbook, app):
     later = make_activity("Hội thảo y tế", date(2025, 6, 1), activity_type="cooperation", people=[hung],
                           outcome="Ký thoả thuận hợp tác")
     gone = make_activity("Đã huỷ", date(2025, 7, 1), people=[hung])
-    service.delete_activity(gone)
-    timeline = service.activities_for_person(hung.id)
+    activity_service.delete_activity(gone)
+    timeline = activity_service.activities_for_person(hung.id)
     assert [a.title for a in timeline] == ["Hội thảo y tế", "Gặp mặt Tết Ất Tỵ"]
-    assert [a.title for a in service.activities_for_organisation(association.id)] == ["Gặp mặt Tết Ất Tỵ"]
+    assert [a.title for a in activity_service.activities_for_organisation(association.id)] == ["Gặp mặt Tết Ất Tỵ"]
     with app.test_request_context():
         html = render_template("outreach/_timeline.html", activities=timeline)
         empty = render_template("outreach/_timeline.html", activities=[])
@@ -197,12 +198,12 @@ def test_follow_ups_due_within_fourteen_days_oldest_first(seeded):
     make_activity("Còn xa", follow_up=today + timedelta(days=15))
     make_activity("Đã xong", follow_up=today, done=True)
     make_activity("Không cần theo dõi")
-    service.delete_activity(make_activity("Đã xoá", follow_up=today))
-    assert service.follow_ups_due(today) == [overdue, soon]
+    activity_service.delete_activity(make_activity("Đã xoá", follow_up=today))
+    assert activity_service.follow_ups_due(today) == [overdue, soon]
 
 
 def test_follow_ups_page_and_marking_one_done(client, login, seeded):
-    today = service.today()
+    today = common.today()
     overdue = make_activity("Gửi thư cảm ơn", follow_up=today - timedelta(days=3))
     make_activity("Chuẩn bị đón đoàn", follow_up=today + timedelta(days=2))
     login("editor")
@@ -220,7 +221,7 @@ def test_follow_ups_page_and_marking_one_done(client, login, seeded):
 
 
 def test_viewer_sees_follow_ups_without_the_button(client, login, seeded):
-    make_activity("Gửi thư cảm ơn", follow_up=service.today())
+    make_activity("Gửi thư cảm ơn", follow_up=common.today())
     login("viewer")
     page = client.get("/outreach/follow-ups").get_data(as_text=True)
     assert "Gửi thư cảm ơn" in page and "hôm nay" in page and "Đã xong" not in page

@@ -5,7 +5,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from diaspora.extensions import db
-from diaspora.outreach import service
+from diaspora.outreach import activities as activity_service
+from diaspora.outreach import channels as channel_service
+from diaspora.outreach import common
+from diaspora.outreach import products as product_service
 from diaspora.outreach.demo import DEMO_MARK, create_demo_outreach
 from diaspora.outreach.models import (
     ACTIVITY_TYPES,
@@ -72,9 +75,9 @@ def test_demo_channels_carry_products_and_a_status_history(seeded):
         assert history[0].from_status is None and history[-1].to_status == channel.status
         assert all(a.to_status == b.from_status and a.at <= b.at for a, b in zip(history, history[1:]))
     # The lists and the matrix see them.
-    assert service.search_channels(service.ChannelQuery(country="JP")).total == sum(
+    assert channel_service.search_channels(channel_service.ChannelQuery(country="JP")).total == sum(
         channel.country_code == "JP" for channel in channels)
-    matrix = service.product_country_matrix()
+    matrix = product_service.product_country_matrix()
     assert sum(sum(cell.values()) for cell in matrix.counts.values()) == summary.channel_products
 
 
@@ -85,7 +88,7 @@ def test_demo_activities_have_every_type_participants_and_follow_ups(seeded):
     assert len(activities) == 100
     types = collections.Counter(activity.activity_type for activity in activities)
     assert set(types) == set(ACTIVITY_TYPES)
-    today = service.today()
+    today = common.today()
     assert all((today - activity.start_date).days <= 3 * 366 and activity.start_date <= today
                for activity in activities)
     for activity in activities:
@@ -99,12 +102,12 @@ def test_demo_activities_have_every_type_participants_and_follow_ups(seeded):
             assert (part.person_id is None) != (part.organisation_id is None)
     assert db.session.scalar(select(func.count()).select_from(ActivityParticipant)
                              .where(ActivityParticipant.organisation_id.is_not(None))) > 0
-    due = service.follow_ups_due(today)
+    due = activity_service.follow_ups_due(today)
     assert any(activity.follow_up_date < today for activity in due)
     assert any(activity.follow_up_date >= today for activity in due)
     # A participant's timeline shows the activity.
     person_id = activities[0].participants[0].person_id or activities[1].participants[0].person_id
-    assert service.activities_for_person(person_id)
+    assert activity_service.activities_for_person(person_id)
 
 
 def _snapshot():
@@ -133,8 +136,8 @@ def test_demo_outreach_adds_to_existing_records_and_services_still_save(seeded):
     create_demo_outreach(300, seed=8)
     assert db.session.scalar(select(func.count()).select_from(DistributionChannel)) == 2 * 6
     person = db.session.scalar(select(Person).where(Person.country_code == "JP").limit(1))
-    channel = service.create_channel({"name": "Siêu thị Á Đông", "country": "JP", "status": "contacted",
-                                      "person_id": person.id if person else None})
-    activity = service.create_activity({"title": "Gặp mặt kiều bào", "start_date": service.today(),
-                                        "activity_type": "meeting", "country": "JP"})
+    channel = channel_service.create_channel({"name": "Siêu thị Á Đông", "country": "JP", "status": "contacted",
+                                              "person_id": person.id if person else None})
+    activity = activity_service.create_activity({"title": "Gặp mặt kiều bào", "start_date": common.today(),
+                                                 "activity_type": "meeting", "country": "JP"})
     assert channel.id > 12 and activity.id > 14

@@ -6,14 +6,15 @@ import pytest
 from diaspora.audit.models import AuditEvent
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
-from diaspora.outreach import service
-from diaspora.outreach.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
+from diaspora.outreach import products as product_service
+from diaspora.reference.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
+from diaspora.reference.products import PRODUCTS_CSV, seed_products
 from diaspora.reference.service import match_hometown
 from tests.outreach.factories import fresh, make_channel, make_product
 
 
 def _rows():
-    with service.PRODUCTS_CSV.open(encoding="utf-8") as handle:
+    with PRODUCTS_CSV.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -40,7 +41,7 @@ def test_origin_units_agree_with_hometown_matching(seeded):
 
 
 def test_seed_products_is_idempotent_and_keeps_admin_edits(seeded):
-    added = service.seed_products()
+    added = seed_products()
     assert added == len(_rows())
     lychee = db.session.scalar(db.select(Product).where(Product.name == "Vải thiều Thanh Hà"))
     assert (lychee.category, lychee.ocop_stars, lychee.active) == ("agricultural", 4, True)
@@ -49,14 +50,14 @@ def test_seed_products_is_idempotent_and_keeps_admin_edits(seeded):
     assert pottery.origin_unit.full_name == "Xã Thái Tân"
     assert pottery.origin_text.startswith("Thôn Chu Đậu")
 
-    service.update_product(lychee, {"name": "Vải thiều Thanh Hà", "category": "food", "active": True})
-    assert service.seed_products() == 0
+    product_service.update_product(lychee, {"name": "Vải thiều Thanh Hà", "category": "food", "active": True})
+    assert seed_products() == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Product)) == added
     assert fresh(Product, lychee.id).category == "food"
 
 
 def test_seed_without_units_keeps_the_origin_text_only(app):
-    service.seed_products()
+    seed_products()
     pottery = db.session.scalar(db.select(Product).where(Product.name_folded == "gom chu dau"))
     assert pottery.origin_unit_code is None
     assert "Thái Tân" in pottery.origin_text
@@ -64,7 +65,7 @@ def test_seed_without_units_keeps_the_origin_text_only(app):
 
 @pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
 def test_everyone_sees_the_catalogue_grouped_by_category(client, login, seeded, role):
-    service.seed_products()
+    seed_products()
     login(role)
     response = client.get("/outreach/products/")
     page = response.get_data(as_text=True)
@@ -74,7 +75,7 @@ def test_everyone_sees_the_catalogue_grouped_by_category(client, login, seeded, 
 
 
 def test_catalogue_filters_by_category_and_folded_name(client, login, seeded):
-    service.seed_products()
+    seed_products()
     login("viewer")
     page = client.get("/outreach/products/?q=vai+thieu").get_data(as_text=True)
     assert "Vải thiều Thanh Hà" in page and "Gốm Chu Đậu" not in page

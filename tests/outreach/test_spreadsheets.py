@@ -9,18 +9,21 @@ import xlsxwriter
 from sqlalchemy import func, select
 
 from diaspora.extensions import db
-from diaspora.imports import service
-from diaspora.outreach import service as outreach
+from diaspora.batches.kinds import UndoRefused
+from diaspora.imports.kinds import kind_of
+from diaspora.imports.running import import_file
+from diaspora.imports.undo import undo_batch
+from diaspora.outreach.activities import create_activity, delete_activity
+from diaspora.outreach.channels import ChannelQuery, channel_values, update_channel
 from diaspora.outreach.exports import export_channels, export_participants
 from diaspora.outreach.models import (
     ActivityParticipant,
-    ChannelProduct,
     ChannelStatusChange,
     DistributionChannel,
-    Product,
 )
-from diaspora.outreach.service import ChannelQuery, seed_products
-from diaspora.spreadsheets.columns import CHANNELS
+from diaspora.reference.models import Product
+from diaspora.reference.products import seed_products
+from diaspora.outreach.columns import CHANNELS
 from diaspora.people.models import Person
 from diaspora.text import _tcvn3_table
 from tests.conftest import make_user
@@ -70,7 +73,7 @@ def office_workbook(path, headers, rows, *, font=None):
 
 
 def import_channels(path, **options):
-    return service.import_file(path, kind=service.kind_of("channels"), **options)
+    return import_file(path, kind=kind_of("channels"), **options)
 
 
 # --- templates ------------------------------------------------------------------------------------------
@@ -244,7 +247,7 @@ def test_channel_export_edited_and_imported_updates_field_by_field_and_undo_rest
     assert [step.to_status for step in channel.status_changes] == ["partner", "potential"]
     assert db.session.get(DistributionChannel, other.id).version == 1
 
-    result = service.undo_batch(outcome["batch_id"], admin)
+    result = undo_batch(outcome["batch_id"], admin)
     assert (result["removed"], result["restored"]) == (1, 1)
     db.session.expire_all()
     channel = db.session.get(DistributionChannel, kept.id)
@@ -258,10 +261,10 @@ def test_undo_of_a_channel_import_is_refused_when_a_channel_was_edited_since(cat
     path = office_workbook(tmp_path / "kenh.xlsx", ["Tên kênh", "Quốc gia"], [["Kênh Mới", "Úc"]])
     outcome = import_channels(path)
     channel = db.session.scalar(select(DistributionChannel))
-    outreach.update_channel(channel, {**outreach.channel_values(channel), "name": "Kênh Mới (sửa)", "country": "AU",
-                                      "channel_type": "shop"})
-    with pytest.raises(service.UndoRefused) as refused:
-        service.undo_batch(outcome["batch_id"])
+    update_channel(channel, {**channel_values(channel), "name": "Kênh Mới (sửa)", "country": "AU",
+                             "channel_type": "shop"})
+    with pytest.raises(UndoRefused) as refused:
+        undo_batch(outcome["batch_id"])
     assert refused.value.records == [(5, channel.id, "Kênh Mới (sửa)")]
     assert count(DistributionChannel) == 1
 
@@ -282,8 +285,8 @@ def test_a_channel_export_saved_by_libreoffice_imports_unchanged(catalogue, tmp_
 def _activity():
     from datetime import date
 
-    return outreach.create_activity({"activity_type": "tet", "title": "Gặp mặt Tết Bính Ngọ 2026 tại Tokyo",
-                                     "start_date": date(2026, 2, 1), "country": "JP"})
+    return create_activity({"activity_type": "tet", "title": "Gặp mặt Tết Bính Ngọ 2026 tại Tokyo",
+                            "start_date": date(2026, 2, 1), "country": "JP"})
 
 
 def test_an_attendance_list_adds_found_and_new_people_to_the_activity_and_undo_takes_them_out(catalogue, tmp_path):
@@ -295,7 +298,7 @@ def test_an_attendance_list_adds_found_and_new_people_to_the_activity_and_undo_t
         ["Đỗ Thị Lan", "Nhật Bản", "lan@example.jp", None],  # listed twice: linked once
         [None, "Nhật Bản", None, None],  # an error: nobody linked
     ])
-    outcome = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    outcome = import_file(path, kind=kind_of("participants"), activity_id=activity.id)
     assert (outcome["created"], outcome["skipped"], outcome["participants_added"]) == (1, 2, 2)
     assert [error["row"] for error in outcome["errors"]] == [8]
     links = {link.person.full_name: link.role for link in db.session.scalars(
@@ -303,11 +306,11 @@ def test_an_attendance_list_adds_found_and_new_people_to_the_activity_and_undo_t
     assert links == {"Nguyễn Văn Hùng": "Đại biểu", "Đỗ Thị Lan": "Khách mời"}
     assert db.session.get(Person, known.id).version == 1
 
-    again = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    again = import_file(path, kind=kind_of("participants"), activity_id=activity.id)
     assert again["participants_added"] == 0  # everyone is on the list already
 
-    service.undo_batch(again["batch_id"])
-    result = service.undo_batch(outcome["batch_id"])
+    undo_batch(again["batch_id"])
+    result = undo_batch(outcome["batch_id"])
     assert (result["removed"], result["participants_removed"]) == (1, 2)
     assert count(ActivityParticipant) == 0 and count(Person) == 1
 
@@ -326,7 +329,7 @@ def test_participants_export_lists_the_people_with_their_part_and_reimports_as_u
     rows = [dict(zip(headers, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
     assert [(row["Họ và tên"], row["Vai trò trong hoạt động"]) for row in rows] == [
         ("An Thị Bình", None), ("Nguyễn Văn Hùng", "Trưởng đoàn")]
-    outcome = service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+    outcome = import_file(path, kind=kind_of("participants"), activity_id=activity.id)
     assert (outcome["unchanged"], outcome["participants_added"], outcome["errors"]) == (2, 0, [])
 
 
@@ -419,8 +422,8 @@ def test_an_attendance_list_for_an_activity_deleted_meanwhile_is_refused(catalog
     from diaspora.spreadsheets.read import SpreadsheetRejected
 
     activity = _activity()
-    outreach.delete_activity(activity)
+    delete_activity(activity)
     path = office_workbook(tmp_path / "tet.xlsx", ["Họ tên", "Quốc gia"], [["Lý Văn Tâm", "Nhật Bản"]])
     with pytest.raises(SpreadsheetRejected, match="không còn"):
-        service.import_file(path, kind=service.kind_of("participants"), activity_id=activity.id)
+        import_file(path, kind=kind_of("participants"), activity_id=activity.id)
     assert count(Person) == 0

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from diaspora.audit.models import AuditEvent
 from diaspora.audit.service import history
 from diaspora.extensions import db
-from diaspora import contacts
+from diaspora import contacts as contact_rules
 from diaspora.people import service
 from diaspora.people.models import Person
 from diaspora.contacts import Contact
@@ -62,19 +62,19 @@ def test_contact_rules_name_the_problem_per_row(seeded):
         {"kind": "zalo", "value": "+84 912 000 111", "is_primary": True},
         {"kind": "zalo", "value": "+84 912 000 222", "is_primary": True},
     ]
-    contacts, errors = contacts.clean_contacts(rows, "VN")
+    contacts, errors = contact_rules.clean_contacts(rows, "VN")
     assert errors[0] == "Số điện thoại “abc” không hợp lệ."
     assert errors[1] == "Địa chỉ email “không-phải-email” không hợp lệ."
     assert "hai lần" in errors[3]
     assert "một liên hệ chính" in errors[5]
     assert [c["normalized"] for c in contacts] == ["+84912345678", "+84912000111"]
-    with pytest.raises(contacts.ContactErrors):
+    with pytest.raises(contact_rules.ContactErrors):
         make_person(contacts=rows)
     assert db.session.scalar(select(Person.id)) is None
 
 
 def test_first_contact_of_a_kind_becomes_primary_when_none_chosen(seeded):
-    contacts, errors = contacts.clean_contacts(
+    contacts, errors = contact_rules.clean_contacts(
         [{"kind": "email", "value": "a@example.org"}, {"kind": "email", "value": "b@example.org"}], None)
     assert not errors
     assert [c["is_primary"] for c in contacts] == [True, False]

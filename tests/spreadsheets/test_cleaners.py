@@ -119,10 +119,10 @@ def test_fields_by_name_or_key_and_unknown_lists_valid_values(ctx):
 
 def test_a_field_or_role_written_in_part_is_found_when_it_fits_one_alone(seeded):
     from diaspora.reference.models import CommunityRole, Field
-    from diaspora.spreadsheets.pipeline import load_lookups
+    from diaspora.reference.service import import_lookups
 
     with seeded.test_request_context():
-        context = CleanContext(load_lookups())
+        context = CleanContext(import_lookups())
         fields, roles = ({item.id: item.key for item in model.query} for model in (Field, CommunityRole))
         assert [fields[i] for i in c.clean_fields("Giáo dục; Văn hóa, thương mại; Education", context)] == [
             "education", "culture_arts", "business_trade"]

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups
-from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
+from diaspora.spreadsheets.columns import Column, Sheet
+from diaspora.people.columns import PEOPLE
 
 
 def test_people_sheet_declares_the_required_columns_and_round_trip_id():

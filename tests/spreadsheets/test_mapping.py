@@ -1,5 +1,5 @@
 """Mapping headers to declared columns: exact, aliases, two-row headers, prefixes, saved and user choices."""
-from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.people.columns import PEOPLE
 from diaspora.spreadsheets.mapping import apply_choices, auto_map, match_header
 
 

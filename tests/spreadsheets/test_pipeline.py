@@ -3,9 +3,10 @@ from datetime import date
 
 import pytest
 
+from diaspora.reference.service import import_lookups
 from diaspora.spreadsheets import pipeline
-from diaspora.spreadsheets.columns import PEOPLE
-from diaspora.spreadsheets.matching import Match
+from diaspora.people.columns import PEOPLE
+from diaspora.people.duplicates import Match
 from diaspora.spreadsheets.read import SpreadsheetRejected
 from tests.spreadsheets.sheets import layout
 
@@ -14,7 +15,7 @@ HEADERS = ["Họ và tên", "Năm sinh", "Nước cư trú", "SĐT", "Lĩnh vự
 
 def clean(sheet_layout, defaults=None):
     mapping = pipeline.map_headers(sheet_layout, PEOPLE)
-    return pipeline.clean_rows(sheet_layout, mapping, PEOPLE, pipeline.load_lookups(), defaults)
+    return pipeline.clean_rows(sheet_layout, mapping, PEOPLE, import_lookups(), defaults)
 
 
 def test_valid_rows_are_cleaned_and_bad_cells_reported_by_row_and_header(seeded):

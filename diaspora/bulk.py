@@ -1,78 +1,14 @@
-"""Bulk statements of an import: rows inserted in the driver's fastest way, on PostgreSQL from a second thread.
-
-Rows are prepared (prepare_rows: plain values through the columns' bind processors) apart from
-being written (execute), so that another process can prepare them while this one writes.
-
-PostgreSQL does the work of a COPY (index upkeep, full-text, foreign-key checks) in its own
-process, and psycopg lets other Python threads run while it waits: an import builds the next
-chunk of rows while the server writes the previous one (commit of 50,000 people 12.1 → 11.2 s).
-SQLite writes inside this process, where a second thread only competes with the first for the
-interpreter (8.2 → 9.5 s), so it writes in the import's own thread.
+"""Bulk writes, written once for the import, demo data and the search index: rows inserted in the
+driver's fastest way (COPY on PostgreSQL, executemany on SQLite), ids allocated ahead so inserts
+need no RETURNING, chunks, and a larger SQLite page cache while tens of thousands of rows go in.
 """
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Callable, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, text
 
 from diaspora.extensions import db
-
-# Statements queued ahead of the writer: enough to keep it busy, few enough that the rows waiting to be
-# written do not pile up in memory.
-MAX_QUEUED = 2
-
-
-class Writer:
-    """Runs statements in the order given, one at a time, on one thread. The first failure stops the
-    ones after it and is raised by the next submit() or by finish()."""
-
-    def __init__(self):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-        self._queued: deque[Future] = deque()
-        self._failed = False
-
-    def submit(self, statement: Callable[[], object]) -> None:
-        while len(self._queued) >= MAX_QUEUED:
-            self._queued.popleft().result()
-        self._queued.append(self._executor.submit(self._run, statement))
-
-    def _run(self, statement) -> None:
-        if self._failed:
-            return
-        try:
-            statement()
-        except BaseException:
-            self._failed = True
-            raise
-
-    def finish(self) -> None:
-        """Wait for every statement; raise the first failure."""
-        try:
-            while self._queued:
-                self._queued.popleft().result()
-        finally:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def background_writes(connection):
-    """A Writer for the statements of a PostgreSQL connection, else None (write in this thread). The
-    block must not use the connection itself until it ends: everything is written when it ends."""
-    if connection.dialect.name != "postgresql":
-        yield None
-        return
-    writer = Writer()
-    try:
-        yield writer
-    except BaseException:
-        try:
-            writer.finish()
-        except Exception:
-            pass  # the block's own failure is the one to report
-        raise
-    writer.finish()
 
 
 class Prepared(NamedTuple):
@@ -108,16 +44,15 @@ def prepare_rows(dialect, table, rows: list[dict]) -> Prepared:
     return Prepared(table.name, names, values, True)
 
 
-def execute(connection, prepared: Prepared, writer: Writer | None = None) -> None:
+def execute(connection, prepared: Prepared) -> None:
     """Insert prepared rows. PostgreSQL takes them by COPY, several times faster than multi-row INSERTs
     for tens of thousands of rows; SQLite by the driver's executemany, without the per-row parameter
-    building of a Core insert (a second for an import of 50,000 people). With a writer, the
-    statement runs on its thread."""
+    building of a Core insert (a second for an import of 50,000 people)."""
     if not prepared.values:
         return
     table = db.metadata.tables[prepared.table]
     if not prepared.converted:
-        _run(writer, lambda: connection.execute(insert(table), prepared.values))
+        connection.execute(insert(table), prepared.values)
         return
     preparer = connection.dialect.identifier_preparer
     columns = ", ".join(preparer.format_column(table.c[name]) for name in prepared.columns)
@@ -138,13 +73,13 @@ def execute(connection, prepared: Prepared, writer: Writer | None = None) -> Non
             with driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for row_values in values:
                     copy.write_row(row_values)
-    _run(writer, write)
+    write()
 
 
-def insert_rows(connection, table, rows: list[dict], writer: Writer | None = None) -> None:
+def insert_rows(connection, table, rows: list[dict]) -> None:
     """Insert rows that all have the same keys (prepare_rows, then execute)."""
     if rows:
-        execute(connection, prepare_rows(connection.dialect, table, rows), writer)
+        execute(connection, prepare_rows(connection.dialect, table, rows))
 
 
 def _repeating(processor: Callable) -> Callable:
@@ -160,8 +95,43 @@ def _repeating(processor: Callable) -> Callable:
     return process
 
 
-def _run(writer: Writer | None, statement: Callable[[], object]) -> None:
-    if writer is None:
-        statement()
-    else:
-        writer.submit(statement)
+CHUNK = 5000
+SQLITE_CACHE_KIB = 32 * 1024
+
+
+def chunks(values: list, size: int = CHUNK):
+    """Consecutive slices of at most `size` values (statements with a bounded number of parameters)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def allocate_ids(connection, table, count: int) -> list[int]:
+    """Ids for new rows, so bulk inserts need no RETURNING (SQLite would send them one by one).
+
+    PostgreSQL draws them from the table's sequence. On SQLite the caller's transaction must already
+    have written (it holds the one write lock): nobody else can insert, so the ids after the largest
+    are its own.
+    """
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        return connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars().all()
+    first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    return list(range(first, first + count))
+
+
+@contextmanager
+def sqlite_cache(connection, kibibytes: int = SQLITE_CACHE_KIB):
+    """A larger page cache for this connection while it writes tens of thousands of rows into indexed
+    tables (SQLite's 2 MB default makes index updates go to disk: 2.4× slower); restored after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kibibytes)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")

@@ -1,34 +1,34 @@
-"""`flask import-people`, `import-channels`, `import-participants` and `flask bench-import`."""
+"""`flask import-people`, `import-channels` and `import-participants`."""
 import json
 import sys
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from diaspora import jobs
+from diaspora.auth.models import User
+from diaspora.extensions import db
+from diaspora.imports.kinds import kind_of
+from diaspora.imports.running import fail_dead_batches, import_file
+from diaspora.outreach.models import Activity
+from diaspora.reference.service import country_name
 from diaspora.spreadsheets.pipeline import ON_DUPLICATE
+from diaspora.spreadsheets.read import SpreadsheetRejected
 
 SHOWN = 50  # errors and duplicates listed in the readable summary
 
 
-def register_spreadsheet_commands(app) -> None:
-    """Attach the spreadsheet commands to the app's CLI."""
-    for command in (import_people_command, import_channels_command, import_participants_command,
-                    bench_import_command):
+def register_import_commands(app) -> None:
+    """Attach the import commands to the app's CLI."""
+    for command in (import_people_command, import_channels_command, import_participants_command):
         app.cli.add_command(command)
-    from diaspora.spreadsheets.export_commands import register_export_commands
-
-    register_export_commands(app)
 
 
 def _user_by_email(email: str | None):
     if not email:
         return None
-    from sqlalchemy import func, select
-
-    from diaspora.auth.models import User
-    from diaspora.extensions import db
-
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         raise click.BadParameter(_("Không có tài khoản %(email)s.", email=email), param_hint="--user")
@@ -52,9 +52,6 @@ def _import_options(command):
 
 def _run_import(kind_key: str, file, sheet_name, dry_run, on_duplicate, as_json, user_email,
                 activity_id: int | None = None) -> None:
-    from diaspora.imports.service import import_file, kind_of
-    from diaspora.spreadsheets.read import SpreadsheetRejected
-
     user = _user_by_email(user_email)
     try:
         outcome = import_file(file, sheet_name=sheet_name, on_duplicate=on_duplicate, dry_run=dry_run, user=user,
@@ -88,9 +85,6 @@ def import_channels_command(**options):
 @_import_options
 def import_participants_command(activity_id, **options):
     """Nhập danh sách người tham dự một hoạt động: tìm hoặc thêm hồ sơ, rồi thêm vào hoạt động."""
-    from diaspora.extensions import db
-    from diaspora.outreach.models import Activity
-
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.is_deleted:
         raise click.BadParameter(_("Không có hoạt động mang ID %(id)d.", id=activity_id), param_hint="--activity")
@@ -111,8 +105,6 @@ def _summary(outcome: dict) -> str:
           skipped=outcome["skipped"]),
     ]
     if outcome.get("country_from_titles"):
-        from diaspora.reference.service import country_name
-
         lines.append(_("Dòng không ghi quốc gia: lấy quốc gia %(country)s theo tiêu đề của trang.",
                        country=country_name(outcome["country_from_titles"])))
     if "participants_added" in outcome:
@@ -144,12 +136,12 @@ def _summary(outcome: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command("bench-import")
-@click.option("--people", default=50_000, show_default=True, help="Số dòng của tệp và số hồ sơ có sẵn.")
-@click.option("--database-url", envvar="BENCH_DATABASE_URL", help="Cơ sở dữ liệu đo (mặc định: SQLite tạm).")
-@click.option("--profile", is_flag=True, help="In hồ sơ cProfile của lần nhập.")
-def bench_import_command(people, database_url, profile):
-    """Đo tốc độ nhập Excel so với mức sàn (đọc bằng calamine + một lệnh chèn hàng loạt)."""
-    from diaspora.imports.bench import run_benchmark
-
-    run_benchmark(people=people, database_url=database_url, echo=click.echo, profile=profile)
+@click.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Số luồng xử lý công việc cùng lúc.")
+@with_appcontext
+def worker_command(workers):
+    """Chạy tiến trình xử lý công việc dài (nhập tệp lớn) từ hàng đợi."""
+    failed = fail_dead_batches()  # what a dead worker left "running" was rolled back with it
+    if failed:
+        click.echo(_("%(count)d lần nhập bị gián đoạn được ghi là thất bại.", count=failed), err=True)
+    jobs.run_worker(workers)

@@ -1,16 +1,25 @@
-"""`flask export-people`, `export-channels`, `export-participants` and `flask bench-export`."""
+"""`flask export-people`, `export-channels` and `export-participants`."""
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from diaspora.extensions import db
+from diaspora.outreach.channels import ChannelQuery
+from diaspora.outreach.exports import export_channels, export_participants
+from diaspora.outreach.models import Activity
+from diaspora.people.exports import export_people
+from diaspora.people.search import PeopleQuery
+from diaspora.reference.models import CommunityRole, Field
+from diaspora.reference.service import find_country
+from diaspora.spreadsheets.writers import FORMATS
 
 
 def register_export_commands(app) -> None:
     """Attach the export commands to the app's CLI."""
-    for command in (export_people_command, export_channels_command, export_participants_command,
-                    bench_export_command):
+    for command in (export_people_command, export_channels_command, export_participants_command):
         app.cli.add_command(command)
 
 
@@ -18,8 +27,6 @@ def _country_code(text: str | None) -> str | None:
     """The ISO code of a country given by code or by name ("JP", "Nhật Bản", "Japan")."""
     if not text:
         return None
-    from diaspora.reference.service import find_country
-
     country = find_country(text)
     if country is None:
         raise click.BadParameter(_("Không nhận ra quốc gia “%(value)s”.", value=text), param_hint="--country")
@@ -29,10 +36,6 @@ def _country_code(text: str | None) -> str | None:
 def _taxonomy_key(model, key: str | None, option: str) -> str | None:
     if not key:
         return None
-    from sqlalchemy import select
-
-    from diaspora.extensions import db
-
     keys = list(db.session.scalars(select(model.key).order_by(model.sort_order)))
     if key not in keys:
         raise click.BadParameter(_("Không có mã “%(value)s”; các mã: %(keys)s.", value=key, keys=", ".join(keys)),
@@ -51,10 +54,6 @@ def _taxonomy_key(model, key: str | None, option: str) -> str | None:
 @with_appcontext
 def export_people_command(out, country, field, role, text, locale):
     """Xuất danh sách kiều bào ra tệp .xlsx hoặc .csv (theo đuôi tệp); in số dòng đã ghi."""
-    from diaspora.people.search import PeopleQuery
-    from diaspora.reference.models import CommunityRole, Field
-    from diaspora.spreadsheets.export import export_people
-
     fmt = _format_of(out)
     query = PeopleQuery(q=(text or "").strip(), country=_country_code(country),
                         field=_taxonomy_key(Field, field, "--field"), role=_taxonomy_key(CommunityRole, role, "--role"))
@@ -64,8 +63,6 @@ def export_people_command(out, country, field, role, text, locale):
 
 
 def _format_of(out: str) -> str:
-    from diaspora.spreadsheets.export import FORMATS
-
     fmt = Path(out).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise click.BadParameter(_("Tệp phải có đuôi .xlsx hoặc .csv."), param_hint="OUT")
@@ -83,9 +80,6 @@ def _format_of(out: str) -> str:
 @with_appcontext
 def export_channels_command(out, country, status, text, locale):
     """Xuất danh sách kênh phân phối ra tệp .xlsx hoặc .csv; in số dòng đã ghi."""
-    from diaspora.outreach.exports import export_channels
-    from diaspora.outreach.service import ChannelQuery
-
     fmt = _format_of(out)
     query = ChannelQuery(q=(text or "").strip(), country=_country_code(country), status=status)
     count = export_channels(query, out, fmt=fmt, user=None, locale=locale)
@@ -101,10 +95,6 @@ def export_channels_command(out, country, status, text, locale):
 @with_appcontext
 def export_participants_command(out, activity_id, locale):
     """Xuất danh sách người tham dự một hoạt động ra tệp .xlsx hoặc .csv; in số dòng đã ghi."""
-    from diaspora.extensions import db
-    from diaspora.outreach.exports import export_participants
-    from diaspora.outreach.models import Activity
-
     fmt = _format_of(out)
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.is_deleted:
@@ -112,17 +102,3 @@ def export_participants_command(out, activity_id, locale):
     count = export_participants(activity, out, fmt=fmt, user=None, locale=locale)
     click.echo(count)
     click.echo(_("Đã xuất %(count)d người tham dự vào %(path)s.", count=count, path=out), err=True)
-
-
-@click.command("bench-export")
-@click.option("--people", default=100_000, show_default=True, help="Số hồ sơ mẫu trong cơ sở dữ liệu đo.")
-@click.option("--database-url", envvar="BENCH_DATABASE_URL",
-              help="Cơ sở dữ liệu đo (mặc định: SQLite instance/bench-export.db).")
-@click.option("--fresh", is_flag=True, help="Tạo lại dữ liệu mẫu dù cơ sở dữ liệu đo đã có đủ.")
-@with_appcontext
-def bench_export_command(people, database_url, fresh):
-    """Đo tốc độ và bộ nhớ khi xuất Excel so với mức sàn (cùng dữ liệu, XlsxWriter không định dạng)."""
-    from diaspora.spreadsheets.export_bench import run_benchmark
-
-    run_benchmark(people=people, database_url=database_url, fresh=fresh, echo=click.echo,
-                  instance_path=current_app.instance_path)

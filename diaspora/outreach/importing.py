@@ -8,11 +8,26 @@ them) and undone. An attendance list is a people import whose people are then ad
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select
 
 from diaspora.extensions import db
-from diaspora.imports import service
-from diaspora.imports.models import ImportBatch, ImportRow
+from diaspora.audit.service import snapshot
+from diaspora.batches.kinds import (
+    ChangeSet,
+    ImportConflict,
+    RecordKind,
+    add_note,
+    changed_rows,
+    id_header,
+    merge_rows,
+    refuse_if_edited,
+    result_rows,
+    stored_value,
+)
+from diaspora.batches.models import ImportBatch, ImportRow
+from diaspora.organisations.service import existing_organisation_ids, remove_created_organisations
+from diaspora.people.importing import PEOPLE_KIND, build_people_changes, person_names, undo_people, write_people
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.models import (
     Activity,
@@ -23,8 +38,8 @@ from diaspora.outreach.models import (
 )
 from diaspora.people.models import Person
 from diaspora.records import utcnow
-from diaspora.spreadsheets.columns import CHANNELS
-from diaspora.spreadsheets.matching import Match
+from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
+from diaspora.people.duplicates import Match
 from diaspora.spreadsheets.pipeline import Problem, bulk_step
 from diaspora.spreadsheets.read import SpreadsheetRejected
 from diaspora.text import fold
@@ -40,7 +55,7 @@ PRODUCT_COLUMNS = {"products": "distributing", "products_wanted": "interested"}
 def find_channel_duplicates(rows: list, mapping) -> dict[int, list[Match]]:
     """Flag IDs naming no channel and people not found, then match rows with channels and earlier rows:
     the same email, phone or web site, or the same name in the same country."""
-    _check_channel_ids(rows, service.id_header(mapping))
+    _check_channel_ids(rows, id_header(mapping))
     _resolve_people(rows, mapping)
     valid = [row for row in rows if row.valid and not row.values.get("id")]
     register = _register_keys({key for row in valid for key in _keys(row.values)})
@@ -226,26 +241,26 @@ def _row_attributes(values: dict) -> dict:
 _SINGLE = [(column.key, column.targets[0]) for column in CHANNELS.columns if len(column.targets) == 1]
 
 
-def build_channel_changes(preparation) -> service.ChangeSet:
+def build_channel_changes(preparation) -> ChangeSet:
     """Merge the planned rows into channels, comparing updates with the stored channels (reads only)."""
     targets = sorted({plan.person_id for plan in preparation.plans if plan.action == "update" and plan.person_id})
     updates = _load_channels(targets)
-    creates, results = service.merge_rows(preparation.plans, updates, ChannelChange.new)
+    creates, results = merge_rows(preparation.plans, updates, ChannelChange.new)
     for plan in preparation.plans:
         warnings = [warning for _line, warning in _kept_in_notes(plan.values)]
         if warnings and results[plan.row]["action"] in ("created", "updated", "unchanged"):
-            service.add_note(results[plan.row], " ".join(warnings))
+            add_note(results[plan.row], " ".join(warnings))
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}
-    existing = service.existing_organisation_ids(sorted(wanted))
+    existing = existing_organisation_ids(sorted(wanted))
     names: dict[str, str] = {}  # folded -> the name as first written
     for plan in preparation.plans:
         if plan.values.get("organisation"):
             names.setdefault(fold(plan.values["organisation"])[:300], plan.values["organisation"])
     new_organisations = {folded: (names.get(folded, folded), change.current.get("country_code"))
                          for folded, change in wanted.items() if folded not in existing}
-    return service.ChangeSet(preparation, creates, {cid: c for cid, c in updates.items() if c.changed}, results,
+    return ChangeSet(preparation, creates, {cid: c for cid, c in updates.items() if c.changed}, results,
                              existing, new_organisations)
 
 
@@ -274,7 +289,7 @@ def _load_channels(channel_ids: list[int]) -> dict[int, ChannelChange]:
 
 # --- writing -------------------------------------------------------------------------------------------------
 
-def write_channels(changes: service.ChangeSet, batch_id: int, user_id: int | None) -> dict:
+def write_channels(changes: ChangeSet, batch_id: int, user_id: int | None, progress=None) -> dict:
     """Create and update the channels with their products and pipeline steps; the ImportRows; undo data."""
     batch = db.session.get(ImportBatch, batch_id)
     note = _("Nhập từ tệp %(file)s", file=batch.file_name)[:500]
@@ -314,7 +329,7 @@ def write_channels(changes: service.ChangeSet, batch_id: int, user_id: int | Non
     for channel_id, change in changes.updates.items():
         channel = db.session.get(DistributionChannel, channel_id)
         if channel.version != change.version or channel.deleted_at is not None:
-            raise service.ImportConflict(_("Có kênh vừa được sửa trong lúc nhập; không có gì thay đổi, hãy nhập lại."))
+            raise ImportConflict(_("Có kênh vừa được sửa trong lúc nhập; không có gì thay đổi, hãy nhập lại."))
         after = resolved(change.after)
         before = {name: getattr(channel, name) for name in after}
         status_changes = []
@@ -337,9 +352,9 @@ def write_channels(changes: service.ChangeSet, batch_id: int, user_id: int | Non
             # Stamped even when only products were added: the UPDATE moves the version on, which undo checks.
             channel.updated_by_id, channel.updated_at = user_id, utcnow()
         db.session.flush()
-        undo[channel_id] = {"attributes": service.snapshot(before), "products": list(change.new_products),
+        undo[channel_id] = {"attributes": snapshot(before), "products": list(change.new_products),
                             "status_changes": [step.id for step in status_changes]}
-    results = service.result_rows(changes, batch_id, created_ids, undo)
+    results = result_rows(changes, batch_id, created_ids, undo)
     if results:
         db.session.execute(insert(ImportRow.__table__), results)
     return {"created_organisation_ids": created_organisations or None}
@@ -349,8 +364,8 @@ def write_channels(changes: service.ChangeSet, batch_id: int, user_id: int | Non
 
 def undo_channels(batch, user_id: int | None, now) -> tuple[dict, str]:
     """Remove the channels a batch created, restore those it updated; raises UndoRefused."""
-    rows = service.changed_rows(batch)
-    service.refuse_if_edited(rows, DistributionChannel, DistributionChannel.name)
+    rows = changed_rows(batch)
+    refuse_if_edited(rows, DistributionChannel, DistributionChannel.name)
     created = sorted({row.person_id for row in rows if row.action == "created"})
     restored = 0
     for row in rows:
@@ -358,7 +373,7 @@ def undo_channels(batch, user_id: int | None, now) -> tuple[dict, str]:
             continue
         channel = db.session.get(DistributionChannel, row.person_id)
         for name, value in row.undo["attributes"].items():
-            setattr(channel, name, service.stored_value(name, value, DistributionChannel.__table__))
+            setattr(channel, name, stored_value(name, value, DistributionChannel.__table__))
         channel.name_folded = fold(channel.name)[:200]
         channel.city_folded = fold(channel.city)[:120]
         channel.updated_by_id, channel.updated_at = user_id, now
@@ -372,7 +387,7 @@ def undo_channels(batch, user_id: int | None, now) -> tuple[dict, str]:
             db.session.execute(delete(model).where(model.channel_id.in_(created)))
         db.session.execute(delete(DistributionChannel).where(DistributionChannel.id.in_(created)))
     db.session.expire_all()
-    removed_organisations = service.remove_created_organisations(db.session.connection(),
+    removed_organisations = remove_created_organisations(db.session.connection(),
                                                                  batch.created_organisation_ids or [])
     outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
     return outcome, _("Hoàn tác lần nhập %(file)s: xoá %(removed)d kênh thêm mới, khôi phục %(restored)d kênh.",
@@ -390,7 +405,7 @@ def channel_names(channel_ids) -> dict[int, str]:
 # --- attendance lists ------------------------------------------------------------------------------------------
 
 @dataclass
-class ParticipantChangeSet(service.ChangeSet):
+class ParticipantChangeSet(ChangeSet):
     # (row, ("row", create row) | ("person", id), role, note) per person the list adds to the activity
     links: list = field(default_factory=list)
     already: set = field(default_factory=set)  # people already taking part
@@ -408,7 +423,7 @@ def build_participant_changes(preparation) -> ParticipantChangeSet:
     if activity is None or activity.is_deleted:
         raise SpreadsheetRejected("activity_missing", _("Hoạt động của danh sách tham dự không còn (đã bị xoá); "
                                                         "hãy chọn lại hoạt động."))
-    people = service.build_people_changes(preparation)
+    people = build_people_changes(preparation)
     changes = ParticipantChangeSet(**{name: getattr(people, name) for name in (
         "preparation", "creates", "updates", "results", "organisation_ids", "new_organisations")})
     changes.already = set(db.session.scalars(select(ActivityParticipant.person_id).where(
@@ -427,18 +442,18 @@ def build_participant_changes(preparation) -> ParticipantChangeSet:
         if target is None:
             continue
         if target[0] == "person" and target[1] in changes.already:
-            service.add_note(result, _("Đã có trong danh sách tham dự."))
+            add_note(result, _("Đã có trong danh sách tham dự."))
         elif target not in {link[1] for link in changes.links}:
             changes.links.append((plan.row, target, plan.values.get("participant_role"),
                                   plan.values.get("participant_note")))
             if result["action"] == "skipped":
-                service.add_note(result, _("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ."))
+                add_note(result, _("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ."))
     return changes
 
 
-def write_participants(changes: ParticipantChangeSet, batch_id: int, user_id: int | None) -> dict:
+def write_participants(changes: ParticipantChangeSet, batch_id: int, user_id: int | None, progress=None) -> dict:
     """The people of the list as a people import writes them, then their links to the activity."""
-    batch_values = service.write_people(changes, batch_id, user_id)
+    batch_values = write_people(changes, batch_id, user_id, progress)
     created = dict(db.session.execute(select(ImportRow.row_number, ImportRow.person_id).where(
         ImportRow.batch_id == batch_id, ImportRow.action == "created")).all())
     rows = [{"activity_id": changes.preparation.activity_id,
@@ -452,10 +467,20 @@ def write_participants(changes: ParticipantChangeSet, batch_id: int, user_id: in
 
 def undo_participants(batch, user_id: int | None, now) -> tuple[dict, str]:
     """Take the list's people out of the activity, then undo their records as a people import."""
-    service.refuse_if_edited(service.changed_rows(batch))
+    refuse_if_edited(changed_rows(batch), Person, Person.full_name)
     links = batch.created_link_ids or []
     if links:
         db.session.execute(delete(ActivityParticipant).where(ActivityParticipant.id.in_(links)))
-    outcome, summary = service.undo_people(batch, user_id, now)
+    outcome, summary = undo_people(batch, user_id, now)
     outcome["participants_removed"] = len(links)
     return outcome, summary
+
+
+CHANNEL_KIND = RecordKind(
+    sheet=CHANNELS, label=_l("Kênh phân phối"), find_duplicates=find_channel_duplicates, build=build_channel_changes,
+    write=write_channels, undo=undo_channels, names=channel_names, endpoint="outreach.channel_show",
+    id_argument="channel_id")
+PARTICIPANT_KIND = RecordKind(
+    sheet=PARTICIPANTS, label=_l("Danh sách tham dự hoạt động"), find_duplicates=PEOPLE_KIND.find_duplicates,
+    build=build_participant_changes, write=write_participants, undo=undo_participants, names=person_names,
+    endpoint="people.show", id_argument="person_id", needs_activity=True)

@@ -1,10 +1,6 @@
-"""Exporting the people a list query finds to .xlsx or .csv: streamed, safe cells, audited.
-
-The rows are read in chunks from one streaming SELECT (a server-side cursor on PostgreSQL), and
-each chunk's contacts, fields, roles and organisations come with one bulk query each, so memory
-stays flat however many people match. Headers, cell texts and the order of the columns all come
-from the sheet's column declaration (columns.py), so the import reads an exported file again:
-export → edit in Excel → import updates the same records by their ID.
+"""Writing a list of records to .xlsx or .csv: headers, cell texts and the order of the columns all
+come from the sheet's column declaration (columns.py), so the import reads an exported file again:
+export → edit in Excel → import updates the same records by their ID. Rows are streamed.
 
 Cells never carry a formula. In .xlsx every text is written as a text cell (never guessed), and
 what an .xlsx cannot hold is made safe: control characters are escaped (_xHHHH_, which readers
@@ -18,24 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 import xlsxwriter
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import Date, Integer, any_, bindparam, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Date, Integer
 
-from diaspora.audit.service import record
-from diaspora.extensions import db
-from diaspora.organisations.models import Organisation
-from diaspora.people.models import CONTRIBUTION_LABELS, STATUS_LABELS, Person, PersonOffer, person_fields, person_roles
-from diaspora.organisations.models import Membership
-from diaspora.contacts import Contact
-from diaspora.people.search import PeopleQuery, filtered_people_select
-from diaspora.records import utcnow
-from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.spreadsheets.columns import PEOPLE, Column, Sheet
+from diaspora.spreadsheets.columns import Column, Sheet
 from diaspora.spreadsheets.read import FORMULA_GUARD, FORMULA_TRIGGERS, TRUNCATION_MARK
 
 FORMATS = ("xlsx", "csv")
@@ -51,126 +36,12 @@ LINE_HEIGHT, MAX_LINES = 15, 12  # a wrapped row is made tall enough for at most
 # Characters XML 1.0 cannot carry even escaped: lone surrogates and the two non-characters.
 _XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-_PERSON_COLUMNS = [column for column in Person.__table__.c if column.name != "search_text"]
-
-
-class ExportForbidden(Exception):
-    """The user may not export this list (viewers; the bin is for admins)."""
-
-
-def may_export(user, query: PeopleQuery) -> bool:
-    """Editors and admins export the register; only admins export the bin; the command line the register."""
-    if user is None:
-        return not query.deleted
-    if not user.has_role("editor"):
-        return False
-    return not query.deleted or user.has_role("admin")
-
-
-# --- reading: the filtered people, streamed in chunks with their relations --------------------------------
-
-def people_select_all():
-    """The columns of every person (to narrow with joins and conditions), as the renderers read them."""
-    return select(*_PERSON_COLUMNS)
-
-
-def people_select(query: PeopleQuery):
-    """The columns of every person the list query finds, in the list's order (no pagination)."""
-    return filtered_people_select(query).with_only_columns(*_PERSON_COLUMNS)
-
-
-def _among(column, ids: list[int]):
-    """column IN ids; on PostgreSQL as one array parameter rather than thousands of placeholders."""
-    if db.engine.dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
-    return column.in_(ids)
-
-
-def _grouped(result) -> dict[int, list]:
-    """Rows whose first column is a person id, by person id, in the order read."""
-    grouped: dict[int, list] = {}
-    for row in result.all():
-        grouped.setdefault(row[0], []).append(row)
-    return grouped
-
-
-class _References:
-    """Countries and hometown units by code, read once and on demand: a list repeats few of them."""
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.countries = {row.code: row for row in connection.execute(select(Country.code, Country.name_vi))}
-        self.units: dict[str, object] = {}
-
-    def load_units(self, codes: set) -> None:
-        missing = [code for code in codes if code and code not in self.units]
-        if missing:
-            self.units.update((row.code, row) for row in self.connection.execute(
-                select(Unit.code, Unit.full_name).where(Unit.code.in_(missing))))
-
-
-def _chunk_records(connection, keys, rows, references: _References) -> list[SimpleNamespace]:
-    """People as the column renderers read them: the row's columns and their relations, in bulk."""
-    ids = [row.id for row in rows]
-    contacts = _grouped(connection.execute(
-        select(Contact.person_id, Contact.kind, Contact.value, Contact.normalized)
-        .where(_among(Contact.person_id, ids)).order_by(Contact.person_id, Contact.id)))
-    fields = _grouped(connection.execute(
-        select(person_fields.c.person_id, Field.name_vi).join(Field, Field.id == person_fields.c.field_id)
-        .where(_among(person_fields.c.person_id, ids)).order_by(person_fields.c.person_id, Field.sort_order, Field.id)))
-    roles = _grouped(connection.execute(
-        select(person_roles.c.person_id, CommunityRole.name_vi)
-        .join(CommunityRole, CommunityRole.id == person_roles.c.role_id)
-        .where(_among(person_roles.c.person_id, ids))
-        .order_by(person_roles.c.person_id, CommunityRole.sort_order, CommunityRole.id)))
-    offers = _grouped(connection.execute(
-        select(PersonOffer.person_id, PersonOffer.kind).where(_among(PersonOffer.person_id, ids))
-        .order_by(PersonOffer.person_id, PersonOffer.kind)))
-    memberships = _grouped(connection.execute(
-        select(Membership.person_id, Organisation.name)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(_among(Membership.person_id, ids)).order_by(Membership.person_id, Membership.id)))
-    references.load_units({row.hometown_unit_code for row in rows})
-    countries, units, nothing = references.countries, references.units, ()
-    return [
-        SimpleNamespace(
-            **dict(zip(keys, row)),
-            country=countries.get(row.country_code),
-            hometown_unit=units.get(row.hometown_unit_code),
-            contacts=contacts.get(row.id, nothing),
-            fields=fields.get(row.id, nothing),
-            roles=roles.get(row.id, nothing),
-            offers=offers.get(row.id, nothing),
-            memberships=[SimpleNamespace(organisation=m) for m in memberships.get(row.id, nothing)],
-        )
-        for row in rows
-    ]
-
-
-def iter_people(query: PeopleQuery, chunk: int = CHUNK):
-    """Chunks of people matching the query, with their relations; never the whole list in memory."""
-    return iter_people_of(people_select(query), chunk)
-
-
-def iter_people_of(statement, chunk: int = CHUNK):
-    """Chunks of the people a SELECT of Person columns gives (and any other columns it labels), with
-    their relations. One streaming SELECT (a server-side cursor on PostgreSQL) gives the people; each
-    chunk's relations come with one query per relation, on the same connection and transaction.
-    """
-    connection = db.session.connection()
-    references = _References(connection)
-    result = connection.execute(statement.execution_options(yield_per=chunk))
-    keys = list(result.keys())
-    for rows in result.partitions():
-        yield _chunk_records(connection, keys, rows, references)
-
-
 # --- cell values ---------------------------------------------------------------------------------------------
 
 _TYPED = (Date, Integer)
 
 
-def cell_reader(column: Column, table=Person.__table__):
+def cell_reader(column: Column, table):
     """A function giving a record's cell for the column: an int, a date, a text, or None when empty.
 
     The ID is a number; a column whose attributes are all dates or numbers (birth date, else birth
@@ -201,14 +72,6 @@ def cell_reader(column: Column, table=Person.__table__):
 
         return coded
     return lambda person: render(person) or None
-
-
-def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK):
-    """Lists of cell values, one per person and column of the sheet, streamed.
-
-    Values are rendered in Vietnamese, the language the import reads back (labels such as "Nam").
-    """
-    return rendered_records(sheet, (person for records in iter_people(query, chunk) for person in records))
 
 
 def rendered_records(sheet: Sheet, records):
@@ -253,51 +116,6 @@ def csv_text(value) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return FORMULA_GUARD + text
     return text
-
-
-# --- the title: what was exported, when, by whom ------------------------------------------------------------
-
-def describe_query(query: PeopleQuery) -> str:
-    """The list's filters in words: "Quốc gia: Nhật Bản; Lĩnh vực: Y tế; Tìm: “nguyen”"."""
-    from diaspora.reference.service import country_name
-
-    parts = []
-    if query.deleted:
-        parts.append(_("Thùng rác (hồ sơ đã xoá)"))
-    if query.country:
-        parts.append(_("Quốc gia: %(name)s", name=country_name(query.country)))
-    for key, model, label in ((query.field, Field, _("Lĩnh vực")), (query.role, CommunityRole, _("Vai trò"))):
-        if key:
-            names = db.session.execute(select(model.name_vi, model.name_en).where(model.key == key)).first()
-            name = (names.name_en if _locale_is_en() else names.name_vi) if names else key
-            parts.append(f"{label}: {name}")
-    if query.organisation_id:
-        name = db.session.scalar(select(Organisation.name).where(Organisation.id == query.organisation_id))
-        parts.append(_("Tổ chức: %(name)s", name=name or query.organisation_id))
-    if query.status:
-        parts.append(_("Tình trạng: %(name)s", name=STATUS_LABELS.get(query.status, query.status)))
-    if query.title:
-        parts.append(_("Học hàm, học vị: %(title)s", title=query.title))
-    if query.offer:
-        parts.append(_("Có thể đóng góp: %(name)s", name=CONTRIBUTION_LABELS.get(query.offer, query.offer)))
-    if query.q:
-        parts.append(_("Tìm: “%(text)s”", text=query.q))
-    return "; ".join(parts) if parts else _("Tất cả hồ sơ")
-
-
-def _locale_is_en() -> bool:
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-def title_lines(query: PeopleQuery, user, now) -> list[str]:
-    """The lines above the header of an exported workbook."""
-    from flask_babel import get_locale
-
-    return [_("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
-            exported_by(user, now, str(get_locale() or "vi"))]
 
 
 # --- writers -------------------------------------------------------------------------------------------------
@@ -437,7 +255,7 @@ def _write_csv(out, sheet: Sheet, rows, locale: str) -> int:
     return count
 
 
-# --- the service ---------------------------------------------------------------------------------------------
+# --- writing a list ---------------------------------------------------------------------------------------------
 
 def exported_by(user, now, locale: str) -> str:
     """The second title line: when and by whom."""
@@ -462,36 +280,3 @@ def write_list(out, fmt: str, sheet: Sheet, rows, *, locale: str, lines: list[st
     finally:
         if binary is not out:
             binary.close()
-
-
-def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
-    """Write the people the query finds to `out` (a path or a binary file), record the export; the row count.
-
-    Headers and the title are in the user's language; the cells in Vietnamese, which the import
-    reads back. Raises ExportForbidden when the user may not export this list (may_export).
-    """
-    if fmt not in FORMATS:
-        raise ValueError(fmt)
-    if not may_export(user, query):
-        raise ExportForbidden()
-    now = utcnow()
-    with force_locale(locale):
-        lines = title_lines(query, user, now)
-    count = write_list(out, fmt, PEOPLE, rendered_rows(query, PEOPLE), locale=locale, lines=lines, user=user, now=now,
-                       sheet_name=_("Kiều bào"))
-    record("export", entity_type="people", user=user,
-           summary=_("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count,
-                     format=fmt.upper(), filter=describe_query(query)),
-           changes={"filter": query.to_args(), "rows": count, "format": fmt})
-    db.session.commit()
-    return count
-
-
-def export_filename(query: PeopleQuery, fmt: str, now=None) -> str:
-    """An ASCII file name saying what the list is: kieu-bao-JP-health-20251123-1430.xlsx."""
-    from flask_babel import to_user_timezone
-
-    stamp = to_user_timezone(now or utcnow()).strftime("%Y%m%d-%H%M")
-    parts = ["kieu-bao", "thung-rac" if query.deleted else None, query.country, query.field, query.role, stamp]
-    name = "-".join(re.sub(r"[^A-Za-z0-9_-]+", "", part) for part in parts if part)
-    return f"{name}.{fmt}"

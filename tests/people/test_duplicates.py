@@ -1,11 +1,12 @@
 """Duplicate matching inside the file and against the register, with reasons; common names alone never match."""
 import pytest
 
+from diaspora.reference.service import import_lookups
 from diaspora.organisations import service as organisation_service
 from diaspora.people import service as people_service
 from diaspora.spreadsheets import pipeline
-from diaspora.spreadsheets.columns import PEOPLE
-from diaspora.spreadsheets.matching import check_ids, find_duplicates, same_person_names
+from diaspora.people.columns import PEOPLE
+from diaspora.people.duplicates import check_ids, find_duplicates, same_person_names
 from tests.spreadsheets.sheets import layout
 
 HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "Email", "Hội đoàn", "ID"]
@@ -13,7 +14,7 @@ HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "
 
 def prepared(rows):
     sheet = layout(HEADERS, rows)
-    cleaned = pipeline.clean_rows(sheet, pipeline.map_headers(sheet, PEOPLE), PEOPLE, pipeline.load_lookups())
+    cleaned = pipeline.clean_rows(sheet, pipeline.map_headers(sheet, PEOPLE), PEOPLE, import_lookups())
     check_ids(cleaned)
     return cleaned
 

@@ -1,23 +1,26 @@
 """The search benchmark: the people list page timed at the size of a real register.
 
-Fills the configured database with demo people (when it has fewer), then requests the list page
-through the test client as a signed-in viewer — the whole request, template included — for
-text searches, filters, both together, sorts and a deep page, and prints median and p95 per
-query next to a baseline measured in the same run, and the query plans that show the indexes.
+Fills the benchmark database (BENCH_DATABASE_URL, else instance/bench.db) with demo people (when it
+has fewer), then requests the list page through the test client as a signed-in viewer — the whole
+request, template included — for text searches, filters, both together, sorts and a deep page, and
+prints median and p95 per query next to a baseline measured in the same run, and the query plans
+that show the indexes. It refuses a database with real (non-demo) people.
+Run: scripts/bench-search [--repeat N] [--seed N] (PEOPLE=N for the size), or `python -m bench.search`.
 """
 import statistics
+import sys
 import time
 from urllib.parse import urlencode
 
 from flask import current_app
 from sqlalchemy import event, func, select, text
 
+from bench import harness
 from diaspora.auth.models import User
-from diaspora.extensions import db
-from diaspora.organisations.models import Organisation
-from diaspora.people.models import Person
-from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
+from diaspora.extensions import db
+from diaspora.organisations.models import Membership, Organisation
+from diaspora.people.models import Person
 from diaspora.people.search import PeopleQuery, search_people
 from diaspora.reference.models import CommunityRole, Field
 
@@ -82,15 +85,13 @@ def benchmark_queries() -> list[tuple[str, dict]]:
 
 
 def _fill(people: int, seed: int, echo) -> None:
-    from diaspora.people.demo import analyze, create_demo_data
-
-    existing = db.session.scalar(select(func.count()).select_from(Person))
-    if existing < people:
-        echo(f"Tạo {people - existing} người mẫu…")
-        summary = create_demo_data(people - existing, seed=seed)
+    missing = people - harness.count_people()
+    if missing > 0:
+        echo(f"Tạo {missing} người mẫu…")
+    summary, _ = harness.fill_demo_people(missing, seed)
+    if summary is not None:
         echo(f"  {summary.people} người, {summary.organisations} tổ chức, {summary.contacts} liên hệ "
              f"trong {summary.seconds:.1f} giây")
-    analyze()
 
 
 def _viewer() -> User:
@@ -186,12 +187,10 @@ def _plans(queries, echo) -> None:
 def run_benchmark(people: int, repeat: int, seed: int, echo=print) -> dict:
     """Fill, time and print; returns the figures ({label: (matches, median, p95)} and baselines)."""
     dialect = db.engine.dialect.name
-    non_demo = db.session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(False)))
-    if non_demo:
-        raise RuntimeError("The database holds real (non-demo) people; run the benchmark on its own database.")
+    harness.refuse_real_people()
     _fill(people, seed, echo)
     queries = benchmark_queries()
-    count = db.session.scalar(select(func.count()).select_from(Person))
+    count = harness.count_people()
     echo(f"\n{dialect}: {count} người trong cơ sở dữ liệu; {repeat} lần đo mỗi truy vấn.")
     pages = _time_pages(queries, repeat)
     searches, totals = _time_search(queries, repeat)
@@ -216,3 +215,28 @@ def run_benchmark(people: int, repeat: int, seed: int, echo=print) -> dict:
     _plans(queries, echo)
     return {"queries": results, "overall_p95": overall, "baseline_page": baseline_page,
             "bare_count": statistics.median(bare)}
+
+
+def main(argv=None) -> None:
+    parser = harness.parser(__doc__, people=100_000)
+    parser.add_argument("--repeat", type=int, default=30, help="Số lần đo mỗi truy vấn (mặc định 30).")
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args(argv)
+    if options.people < 100 or options.repeat < 3:
+        parser.error("--people must be at least 100 and --repeat at least 3")
+    database_url = harness.database_url(options.database_url, harness.INSTANCE / "bench.db")
+    harness.ensure_database(database_url)
+    app = harness.bench_app(database_url)
+    with app.app_context():
+        try:
+            harness.ensure_schema()
+            run_benchmark(people=options.people, repeat=options.repeat, seed=options.seed)
+        except RuntimeError as error:
+            sys.exit(f"Error: {error}")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -11,20 +11,43 @@ some repeated in the file, a few errors). Each measurement runs in a fresh proce
   large is cleaned by two processes, and on SQLite its rows are prepared for writing by a second
   process), with the peak memory of the largest process;
 - undo of that import.
-Run: scripts/bench-import [--people N] [--profile], or `flask bench-import`.
+Run: scripts/bench-import [--people N] [--profile] [--json], or `python -m bench.imports`.
 """
-import argparse
-import json
-import os
 import random
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, insert, select
+
+from bench import harness
+from diaspora.contacts import Contact
+from diaspora.extensions import db
+from diaspora.imports import service
+from diaspora.people.columns import PEOPLE
+from diaspora.people.demo import (
+    ACADEMIC_TITLES,
+    COUNTRIES,
+    EMAIL_DOMAINS,
+    EMPLOYERS,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    MIDDLE_NAMES,
+    OCCUPATIONS,
+    PhoneMaker,
+)
+from diaspora.people.duplicates import check_ids, find_duplicates
+from diaspora.people.models import Person
+from diaspora.reference.models import Country, Field, LegacyCommune
+from diaspora.reference.service import import_lookups
+from diaspora.spreadsheets import pipeline
+from diaspora.text import fold_words
+
+MODULE = "bench.imports"
+PHASES = ("setup", "floor", "import", "undo")
 HEADERS = ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Quốc gia", "Thành phố", "Địa chỉ", "Quê quán",
            "Nghề nghiệp", "Học hàm, học vị", "Đơn vị công tác", "Lĩnh vực", "Số điện thoại", "Email", "Hội đoàn",
            "Ghi chú"]
@@ -34,83 +57,50 @@ COUNTRY_WRITINGS = {"US": ("Mỹ", "Hoa Kỳ", "USA", "US"), "JP": ("Nhật Bả
 
 
 def _app(database_url: str):
-    from diaspora import create_app
-    from diaspora.config import Config
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        SECRET_KEY = "benchmark"
-        IMPORT_MAX_ROWS = 1_000_000
-
-    return create_app(BenchConfig)
+    return harness.bench_app(database_url, IMPORT_MAX_ROWS=1_000_000)
 
 
-def _peak_mb() -> float:
+def _peak_mb() -> int:
     """Peak memory of this process, or of the largest process it forked to clean rows if that was larger."""
-    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and the processes it forked: steadier than wall time on a shared
-    machine (SQLite runs in-process; PostgreSQL's own work is not counted)."""
-    return sum(usage.ru_utime + usage.ru_stime
-               for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+    return round(harness.peak_mb(children=True))
 
 
 # --- phases, each run in its own process ---------------------------------------------------------------
 
 def phase_setup(database_url: str, people: int, workbook: str) -> dict:
     """Fresh schema, reference data, `people` demo people, then the workbook to import."""
-    from diaspora.extensions import db
-    from diaspora.people.demo import analyze, create_demo_data
-    from diaspora.reference.service import seed_reference_data
-
     app = _app(database_url)
     with app.app_context():
-        db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS bench_floor")
-        db.create_all()
-        seed_reference_data()
-        db.session.commit()
-        started = time.perf_counter()
-        create_demo_data(people)
-        analyze()
-        seeded = time.perf_counter() - started
+        harness.rebuild_schema()
+        _, seconds = harness.fill_demo_people(people)
         write_workbook(Path(workbook), people)
-    return {"seed_seconds": round(seeded, 2)}
+    return {"seed_seconds": round(seconds, 2)}
 
 
 def phase_floor(database_url: str, workbook: str) -> dict:
     """Read with calamine and insert the same rows with one Core bulk insert into a scratch table."""
-    from python_calamine import CalamineWorkbook
-    from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, insert
-
     engine = create_engine(database_url)
     metadata = MetaData()
     table = Table("bench_floor", metadata, Column("id", Integer, primary_key=True),
                   *(Column(f"c{index}", Text) for index in range(len(HEADERS))))
     metadata.drop_all(engine)
     metadata.create_all(engine)
-    started, cpu = time.perf_counter(), _cpu()
-    rows = CalamineWorkbook.from_path(workbook).get_sheet_by_index(0).to_python()
-    header = next(index for index, row in enumerate(rows) if row and row[0] == "STT")
-    records = [{f"c{index}": (str(value) if value != "" else None) for index, value in enumerate(row)}
-               for row in rows[header + 1:]]
-    with engine.begin() as connection:
-        connection.execute(insert(table), records)
-    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    with harness.timed() as timing:
+        rows = CalamineWorkbook.from_path(workbook).get_sheet_by_index(0).to_python()
+        header = next(index for index, row in enumerate(rows) if row and row[0] == "STT")
+        records = [{f"c{index}": (str(value) if value != "" else None) for index, value in enumerate(row)}
+                   for row in rows[header + 1:]]
+        with engine.begin() as connection:
+            connection.execute(insert(table), records)
     metadata.drop_all(engine)
-    return {"seconds": round(seconds, 3), "cpu": round(cpu, 3), "rows": len(records), "peak_mb": round(_peak_mb())}
+    return {"seconds": round(timing.seconds, 3), "cpu": round(timing.cpu, 3), "rows": len(records),
+            "peak_mb": _peak_mb()}
 
 
 def phase_import(database_url: str, workbook: str, profile: bool = False) -> dict:
     """The whole import, stage by stage, as `import-people` runs it."""
-    from diaspora.imports import service
-    from diaspora.spreadsheets import pipeline
-    from diaspora.spreadsheets.columns import PEOPLE
-    from diaspora.spreadsheets.matching import check_ids, find_duplicates
-
     app = _app(database_url)
     stages: dict[str, float] = {}
     with app.app_context():
@@ -120,36 +110,35 @@ def phase_import(database_url: str, workbook: str, profile: bool = False) -> dic
 
             profiler = cProfile.Profile()
             profiler.enable()
-        started = mark = time.perf_counter()
-        cpu = _cpu()
+        with harness.timed() as timing:
+            mark = time.perf_counter()
 
-        def stage(name):
-            nonlocal mark
-            now = time.perf_counter()
-            stages[name] = round(now - mark, 3)
-            mark = now
+            def stage(name):
+                nonlocal mark
+                now = time.perf_counter()
+                stages[name] = round(now - mark, 3)
+                mark = now
 
-        layout = pipeline.read_layout(workbook, PEOPLE, None, Path(workbook).name)
-        stage("read")
-        mapping = pipeline.map_headers(layout, PEOPLE)
-        pipeline.check_mapping(mapping, PEOPLE)
-        encodings = pipeline.convert_legacy(layout, mapping)
-        stage("map_legacy")
-        rows = pipeline.clean_rows(layout, mapping, PEOPLE, pipeline.load_lookups())
-        stage("normalise_validate")
-        check_ids(rows)
-        duplicates = find_duplicates(rows)
-        stage("match")
-        plans = pipeline.plan_rows(rows, duplicates, "skip")
-        preparation = service.Preparation(layout, mapping, rows, duplicates, plans, encodings)
-        changes = service.build_changes(preparation)
-        stage("plan")
-        sha, size = service.store_file(workbook)
-        batch = service.create_batch(sha=sha, size=size, file_name=Path(workbook).name, source="cli",
-                                     status="running")
-        batch = service.commit_changes(changes, batch.id)
-        stage("commit")
-        total, cpu = time.perf_counter() - started, _cpu() - cpu
+            layout = pipeline.read_layout(workbook, PEOPLE, None, Path(workbook).name)
+            stage("read")
+            mapping = pipeline.map_headers(layout, PEOPLE)
+            pipeline.check_mapping(mapping, PEOPLE)
+            encodings = pipeline.convert_legacy(layout, mapping)
+            stage("map_legacy")
+            rows = pipeline.clean_rows(layout, mapping, PEOPLE, import_lookups())
+            stage("normalise_validate")
+            check_ids(rows)
+            duplicates = find_duplicates(rows)
+            stage("match")
+            plans = pipeline.plan_rows(rows, duplicates, "skip")
+            preparation = service.Preparation(layout, mapping, rows, duplicates, plans, encodings)
+            changes = service.build_changes(preparation)
+            stage("plan")
+            sha, size = service.store_file(workbook)
+            batch = service.create_batch(sha=sha, size=size, file_name=Path(workbook).name, source="cli",
+                                         status="running")
+            batch = service.commit_changes(changes, batch.id)
+            stage("commit")
         if profiler is not None:
             import pstats
 
@@ -157,44 +146,23 @@ def phase_import(database_url: str, workbook: str, profile: bool = False) -> dic
             stats = pstats.Stats(profiler, stream=sys.stderr)
             stats.sort_stats("cumulative").print_stats(30)
             stats.sort_stats("tottime").print_stats(30)
-        return {"seconds": round(total, 3), "cpu": round(cpu, 3), "stages": stages, "peak_mb": round(_peak_mb()),
-                "batch_id": batch.id, "summary": changes.summary}
+        return {"seconds": round(timing.seconds, 3), "cpu": round(timing.cpu, 3), "stages": stages,
+                "peak_mb": _peak_mb(), "batch_id": batch.id, "summary": changes.summary}
 
 
 def phase_undo(database_url: str, batch_id: int) -> dict:
-    from diaspora.imports import service
-
+    """The undo of the import's batch."""
     app = _app(database_url)
     with app.app_context():
-        started = time.perf_counter()
-        outcome = service.undo_batch(batch_id)
-        return {"seconds": round(time.perf_counter() - started, 3), **outcome, "peak_mb": round(_peak_mb())}
+        with harness.timed() as timing:
+            outcome = service.undo_batch(batch_id)
+        return {"seconds": round(timing.seconds, 3), **outcome, "peak_mb": _peak_mb()}
 
 
 # --- the workbook ---------------------------------------------------------------------------------------
 
 def write_workbook(path: Path, count: int, seed: int = 7) -> None:
     """N rows the way lists arrive: mixed spellings and cell types, some duplicates, a few errors."""
-    import xlsxwriter
-    from sqlalchemy import select
-
-    from diaspora.extensions import db
-    from diaspora.people.demo import (
-        ACADEMIC_TITLES,
-        COUNTRIES,
-        EMAIL_DOMAINS,
-        EMPLOYERS,
-        FAMILY_NAMES,
-        GIVEN_NAMES,
-        MIDDLE_NAMES,
-        OCCUPATIONS,
-        PhoneMaker,
-    )
-    from diaspora.people.models import Person
-    from diaspora.contacts import Contact
-    from diaspora.reference.models import Country, Field, LegacyCommune
-    from diaspora.text import fold_words
-
     rng = random.Random(seed)
     phones = PhoneMaker(rng)
     names_vi = dict(db.session.execute(select(Country.code, Country.name_vi)).all())
@@ -229,7 +197,7 @@ def write_workbook(path: Path, count: int, seed: int = 7) -> None:
         phone = phones.make(code)
         phone_cell = None
         if phone:
-            written, e164 = phone
+            written, _ = phone
             digits = "".join(ch for ch in written if ch.isdigit())
             phone_cell = int(digits.lstrip("0")) if rng.random() < 0.3 else written
         local = ".".join(fold_words(full_name)[::-1][:2])
@@ -270,37 +238,23 @@ def write_workbook(path: Path, count: int, seed: int = 7) -> None:
 
 # --- orchestration --------------------------------------------------------------------------------------
 
-def _child(phase: str, *arguments, env=None, profile=False) -> dict:
-    command = [sys.executable, "-m", "diaspora.imports.bench", "--phase", phase, *map(str, arguments)]
-    if profile:
-        command.append("--profile")
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
-    if profile:
-        sys.stderr.write(result.stderr)
-    if result.returncode != 0:
-        raise RuntimeError(f"benchmark phase {phase} failed:\n{result.stderr[-4000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def run_benchmark(people: int = 50_000, database_url: str | None = None, echo=print, profile: bool = False) -> dict:
     """Set up, measure the floor and the import (each in a fresh process), print and return the figures."""
-    scratch = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    database_url = database_url or f"sqlite:///{scratch / 'bench.db'}"
-    if database_url.startswith(("postgres://", "postgresql://")):
-        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
-    env = {**os.environ, "DIASPORA_INSTANCE": str(scratch / "instance")}
+    scratch, env = harness.scratch("bench-import-")
+    database_url = harness.database_url(database_url, scratch / "bench.db")
     workbook = scratch / f"kieu-bao-{people}.xlsx"
     engine = database_url.split(":", 1)[0]
     echo(f"Chuẩn bị: {people} hồ sơ có sẵn và tệp {people} dòng ({engine})…")
-    setup = _child("setup", database_url, people, workbook, env=env)
-    floor = _child("floor", database_url, workbook, env=env)
-    imported = _child("import", database_url, workbook, env=env, profile=profile)
-    undo = _child("undo", database_url, imported["batch_id"], env=env)
+    setup = harness.run_phase(MODULE, "setup", database_url, people, workbook, env=env)
+    floor = harness.run_phase(MODULE, "floor", database_url, workbook, env=env)
+    imported = harness.run_phase(MODULE, "import", database_url, workbook, env=env,
+                                 flags=("--profile",) if profile else (), show_stderr=profile)
+    undo = harness.run_phase(MODULE, "undo", database_url, imported["batch_id"], env=env)
     figures = {"engine": engine, "rows": people, "existing": people,
                "file_mb": round(workbook.stat().st_size / 2**20, 1),
                "setup": setup, "floor": floor, "import": imported, "undo": undo,
-               "ratio": round(imported["seconds"] / floor["seconds"], 2),
-               "cpu_ratio": round(imported["cpu"] / floor["cpu"], 2)}
+               "ratio": harness.ratio(imported["seconds"], floor["seconds"]),
+               "cpu_ratio": harness.ratio(imported["cpu"], floor["cpu"])}
     summary = imported["summary"]
     echo(f"Tệp: {people} dòng × {len(HEADERS)} cột, {figures['file_mb']} MB; {people} hồ sơ có sẵn.")
     echo(f"Nhập: {imported['seconds']:.2f} s ({people / imported['seconds']:,.0f} dòng/s), "
@@ -317,31 +271,23 @@ def run_benchmark(people: int = 50_000, database_url: str | None = None, echo=pr
     return figures
 
 
+def _phase(name: str, arguments: list[str], profile: bool) -> dict:
+    if name == "setup":
+        return phase_setup(arguments[0], int(arguments[1]), arguments[2])
+    if name == "floor":
+        return phase_floor(arguments[0], arguments[1])
+    if name == "import":
+        return phase_import(arguments[0], arguments[1], profile)
+    return phase_undo(arguments[0], int(arguments[1]))
+
+
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=("setup", "floor", "import", "undo"))
-    parser.add_argument("arguments", nargs="*")
-    parser.add_argument("--people", type=int, default=50_000)
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--json", action="store_true")
+    parser = harness.parser(__doc__, people=50_000, phases=PHASES)
+    parser.add_argument("--profile", action="store_true", help="cProfile of the import on stderr")
     options = parser.parse_args(argv)
-    if options.phase is None:
-        figures = run_benchmark(options.people, options.database_url, profile=options.profile,
-                                echo=(lambda *a: None) if options.json else print)
-        if options.json:
-            print(json.dumps(figures, ensure_ascii=False))
-        return
-    arguments = options.arguments
-    if options.phase == "setup":
-        result = phase_setup(arguments[0], int(arguments[1]), arguments[2])
-    elif options.phase == "floor":
-        result = phase_floor(arguments[0], arguments[1])
-    elif options.phase == "import":
-        result = phase_import(arguments[0], arguments[1], options.profile)
-    else:
-        result = phase_undo(arguments[0], int(arguments[1]))
-    print(json.dumps(result))
+    harness.main(options,
+                 lambda echo: run_benchmark(options.people, options.database_url, echo=echo, profile=options.profile),
+                 lambda name, arguments: _phase(name, arguments, options.profile))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from diaspora.contacts import PHONE_KINDS
 from diaspora.people.models import Person
 from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
-from diaspora.spreadsheets.columns import PEOPLE
+from diaspora.people.columns import PEOPLE
 from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
 from diaspora.text import fold
 

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from diaspora.extensions import db
 from diaspora.records import utcnow
 
-# draft: the wizard is being filled in; running: being written; then committed, failed or undone.
-BATCH_STATUSES = ("draft", "running", "committed", "failed", "undone")
+# draft: the wizard is being filled in; queued: waiting for a worker; running: being prepared and written;
+# then committed, failed (nothing written) or undone.
+BATCH_STATUSES = ("draft", "queued", "running", "committed", "failed", "undone")
 BATCH_STATUS_LABELS = {
     "draft": _l("Chưa hoàn tất"),
+    "queued": _l("Đang chờ xử lý"),
     "running": _l("Đang nhập"),
     "committed": _l("Đã nhập"),
     "failed": _l("Thất bại"),
@@ -42,7 +44,11 @@ class ImportBatch(db.Model):
     sheet_name: Mapped[str | None] = mapped_column(String(200))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it began writing
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # handed to the job queue
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when a worker took it
+    # The worker running it (host:pid) and its last sign of life: a batch whose worker is gone is failed.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web | cli

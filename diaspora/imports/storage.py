@@ -1,0 +1,59 @@
+"""Uploaded files of imports: stored under their SHA-256, never under a name the client gives."""
+import hashlib
+import re
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import current_app
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def uploads_dir() -> Path:
+    """Where uploaded files are kept: IMPORT_UPLOADS_DIR, by default instance/uploads."""
+    folder = Path(current_app.config.get("IMPORT_UPLOADS_DIR") or Path(current_app.instance_path) / "uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(stream) -> tuple[str, int]:
+    """Save an uploaded file under instance/uploads/<sha256>; (sha256, size). The client names no path."""
+    digest = hashlib.sha256()
+    temporary = uploads_dir() / f"incoming-{threading.get_ident()}-{id(stream)}"
+    size = 0
+    with temporary.open("wb") as target:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            target.write(chunk)
+            size += len(chunk)
+    sha = digest.hexdigest()
+    temporary.replace(uploads_dir() / sha)
+    return sha, size
+
+
+def store_file(path) -> tuple[str, int]:
+    """Keep a copy of a file imported from the command line, so its batch offers the error workbook."""
+    with open(path, "rb") as stream:
+        return store_upload(stream)
+
+
+def upload_path(sha: str) -> Path:
+    """The stored file of a batch; the name is checked to be a SHA-256, never taken as a path."""
+    if not _SHA256.fullmatch(sha or ""):
+        raise FileNotFoundError(sha)
+    path = uploads_dir() / sha
+    if not path.is_file():
+        raise FileNotFoundError(sha)
+    return path
+
+
+def remove_unused_files(kept: set[str], now) -> int:
+    """Delete stored files no batch refers to (older than an hour: an upload being stored is newer)."""
+    removed = 0
+    for path in uploads_dir().iterdir():
+        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        if path.name not in kept and modified < now - timedelta(hours=1):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

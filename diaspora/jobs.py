@@ -1,0 +1,80 @@
+"""Long work on a task queue, never in the web server: Huey, with its queue in a SQLite file on a desk
+machine (no server to run) and in Redis in production.
+
+JOB_QUEUE_URL chooses where the queue lives: `sqlite:///path` (default: instance/jobs.db),
+`redis://host:port/db`, or `immediate` (tests: a job runs at once, in the caller). The worker,
+`flask --app wsgi worker`, takes jobs off the queue and runs each in the app's context. Job state
+and progress are rows of the application's database (an import batch's status and progress), so
+any web process shows them; the queue itself holds only the messages waiting for a worker.
+"""
+import os
+import socket
+from functools import wraps
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+queue = Huey("diaspora", results=False, utc=True, storage_class=MemoryStorage)  # until init_app
+_apps: list[Flask] = []  # the app jobs run in (the worker's, or the one that queued them in tests)
+
+
+def init_app(app: Flask) -> None:
+    """Point the queue at JOB_QUEUE_URL and remember the app its jobs run in."""
+    url = app.config.get("JOB_QUEUE_URL") or f"sqlite:///{Path(app.instance_path) / 'jobs.db'}"
+    if url == "immediate":
+        queue.immediate = True
+    else:
+        queue.immediate = False
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            queue.storage = RedisStorage(queue.name, url=url)
+        else:
+            path = Path(url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            queue.storage = SqliteStorage(queue.name, filename=str(path))
+    _apps[:] = [app]
+    app.extensions["jobs"] = queue
+
+
+def job(function):
+    """A function that runs as a job: calling it queues it; a worker runs it inside the app's context."""
+    @queue.task(name=function.__name__)
+    @wraps(function)
+    def run(*args, **kwargs):
+        if has_app_context():
+            return function(*args, **kwargs)
+        with _apps[0].app_context():
+            return function(*args, **kwargs)
+
+    return run
+
+
+def worker_name() -> str:
+    """host:pid of this process: a running job records it, so a restarted worker knows its dead jobs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_alive(name: str | None) -> bool:
+    """False when the named worker ran on this host and its process is gone (or the name is empty);
+    True for a live process here, and for any worker on another host (its lease tells)."""
+    if not name:
+        return False
+    host, _, pid = name.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != 0
+
+
+def run_worker(workers: int = 1) -> None:
+    """Run the queue's consumer in this process until it is stopped (SIGINT, SIGTERM)."""
+    if queue.immediate:
+        raise RuntimeError("JOB_QUEUE_URL=immediate runs jobs at once; there is nothing for a worker to do")
+    _apps[:] = [current_app._get_current_object()]
+    queue.create_consumer(workers=workers, worker_type="thread", check_worker_health=True).run()

@@ -1,0 +1,55 @@
+"""Small helpers the outreach services share: a page of results, today, lenient parsing, readable values."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from diaspora.extensions import db
+from diaspora.reference.models import Country
+
+
+@dataclass
+class ResultPage:
+    """One page of a filtered list and the total number of matches."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def today() -> date:
+    """Today in the office's time zone (the server may run on UTC)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def positive_int(args, name: str, default=None):
+    """A positive whole number from request arguments, else `default`."""
+    try:
+        return max(1, int(args.get(name)))
+    except (TypeError, ValueError):
+        return default
+
+
+def optional_id(value) -> int | None:
+    """An id from a form or the URL, or None."""
+    try:
+        return int(value) or None
+    except (TypeError, ValueError):
+        return None
+
+
+def label(labels: dict, code: str | None) -> str | None:
+    """The label of a code, as text for the audit; None for no code."""
+    return str(labels.get(code, code)) if code else None
+
+
+def country_name(code: str | None) -> str | None:
+    """The Vietnamese name of a country code, for the audit; the code when unknown."""
+    country = db.session.get(Country, code) if code else None
+    return country.name_vi if country is not None else code
