@@ -28,6 +28,7 @@ def create_app(config_class=None) -> Flask:
     register_models()
     register_blueprints(app)
     register_import_kinds()
+    register_audit_labels()
     register_template_helpers(app)
     register_error_pages(app)
     register_commands(app)
@@ -83,6 +84,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(reports_bp)
+
+
+def register_audit_labels() -> None:
+    """Each feature's labels for the shared history views (the people's first: theirs name most fields)."""
+    from diaspora import organisations, outreach, people, reference
+
+    for feature in (people, organisations, outreach, reference):
+        feature.register_audit_labels()
 
 
 def register_import_kinds() -> None:

@@ -65,38 +65,9 @@ def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
     ).all()
 
 
-# Labels for the history views; other features add their own keys (FIELD_LABELS["key"] = _l("...")).
+# Labels for the history views. Each feature registers its own (register_labels, called by the app
+# factory): the labels of a record's fields live once, beside its model.
 FIELD_LABELS = {
-    "full_name": _l("Họ và tên"),
-    "other_names": _l("Tên khác"),
-    "gender": _l("Giới tính"),
-    "birth_date": _l("Ngày sinh"),
-    "birth_year": _l("Năm sinh"),
-    "person_type": _l("Loại"),
-    "nationality_status": _l("Quốc tịch"),
-    "hometown_unit_code": _l("Quê quán (đơn vị hành chính)"),
-    "hometown_text": _l("Quê quán (ghi theo nguồn)"),
-    "country_code": _l("Quốc gia"),
-    "city": _l("Thành phố"),
-    "address": _l("Địa chỉ"),
-    "occupation": _l("Nghề nghiệp"),
-    "academic_title": _l("Học hàm, học vị"),
-    "employer": _l("Nơi làm việc"),
-    "position": _l("Chức vụ"),
-    "expertise": _l("Chuyên môn"),
-    "fields": _l("Lĩnh vực"),
-    "community_roles": _l("Vai trò trong cộng đồng"),
-    "contacts": _l("Liên hệ"),
-    "memberships": _l("Tổ chức tham gia"),
-    "offers": _l("Khả năng đóng góp"),
-    "source": _l("Nguồn thông tin"),
-    "collected_on": _l("Ngày thu thập"),
-    "consent_status": _l("Đồng ý xử lý dữ liệu"),
-    "consent_date": _l("Ngày đồng ý"),
-    "consent_scope": _l("Phạm vi đồng ý"),
-    "status": _l("Tình trạng"),
-    "notes": _l("Ghi chú"),
-    "is_demo": _l("Dữ liệu mẫu"),
     "name": _l("Tên"),
     "kind": _l("Loại"),
     "value": _l("Giá trị"),
@@ -107,6 +78,8 @@ FIELD_LABELS = {
     "deleted_at": _l("Ngày xóa"),
     "email": _l("Email"),
     "active": _l("Đang hoạt động"),
+    "notes": _l("Ghi chú"),
+    "is_demo": _l("Dữ liệu mẫu"),
 }
 
 ACTION_LABELS = {
@@ -126,16 +99,8 @@ ACTION_LABELS = {
 }
 
 ENTITY_LABELS = {
-    "people": _l("Kiều bào"),
-    "organisations": _l("Tổ chức"),
     "users": _l("Tài khoản"),
-    "contacts": _l("Liên hệ"),
-    "memberships": _l("Thành viên tổ chức"),
     "import_batches": _l("Lượt nhập Excel"),
-    "fields": _l("Lĩnh vực"),
-    "units": _l("Đơn vị hành chính"),
-    "countries": _l("Quốc gia"),
-    "community_roles": _l("Vai trò cộng đồng"),
 }
 
 # Labels of coded values, per field: VALUE_LABELS["consent_status"] = {"given": _l("Đã đồng ý"), ...}.
@@ -145,19 +110,34 @@ VALUE_LABELS = {
 
 # Record types whose page can be linked from an event: entity_type -> (endpoint, URL argument).
 RECORD_LINKS = {
-    "people": ("people.show", "person_id"),
-    "organisations": ("organisations.show", "organisation_id"),
     "users": ("auth.user", "user_id"),
 }
+
+
+# The labels of each record type's fields: {entity_type: {field: label}}, registered by its feature.
+FIELD_LABELS_OF: dict[str, dict] = {}
+
+
+def register_labels(*, fields: dict | None = None, entities: dict | None = None, links: dict | None = None,
+                    values: dict | None = None) -> None:
+    """A feature's labels for the history views: its fields per record type ({entity_type: {field:
+    label}}), its record types ({entity_type: label}), the page of one record ({entity_type: (endpoint,
+    URL argument)}) and its coded values ({field: labels}). Registering again changes nothing."""
+    for entity_type, labels in (fields or {}).items():
+        FIELD_LABELS_OF.setdefault(entity_type, {}).update(labels)
+    ENTITY_LABELS.update(entities or {})
+    RECORD_LINKS.update(links or {})
+    for key, labels in (values or {}).items():
+        VALUE_LABELS.setdefault(key, labels)
 
 EVENTS_PER_PAGE = 50
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def field_label(key: str) -> str:
-    """The Vietnamese label of an audited field, or its key when none is registered."""
-    return str(FIELD_LABELS.get(key, key))
+def field_label(key: str, entity_type: str | None = None) -> str:
+    """The label of an audited field of a record type (or a shared one), or its key when none is registered."""
+    return str(FIELD_LABELS_OF.get(entity_type, {}).get(key) or FIELD_LABELS.get(key, key))
 
 
 def action_label(action: str) -> str:

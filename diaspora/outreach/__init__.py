@@ -8,7 +8,7 @@ signals.organisations_in_use; they are imported with the views, when the bluepri
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from diaspora.audit import service as audit
+from diaspora.audit.service import register_labels
 from diaspora.outreach.models import ACTIVITY_FIELD_LABELS, CHANNEL_FIELD_LABELS
 from diaspora.reference.models import PRODUCT_FIELD_LABELS
 
@@ -16,21 +16,14 @@ bp = Blueprint("outreach", __name__)
 
 
 def register_audit_labels() -> None:
-    """Give the shared history views the labels of products, channels and activities and the pages of
-    channels and activities. Called once by the app factory; a key another feature registered keeps
-    its label, and calling again changes nothing."""
-    for labels in (PRODUCT_FIELD_LABELS, CHANNEL_FIELD_LABELS, ACTIVITY_FIELD_LABELS):
-        for key, label in labels.items():
-            audit.FIELD_LABELS.setdefault(key, label)
-    audit.ENTITY_LABELS.update({
-        "products": _l("Sản phẩm tiêu biểu"),
-        "distribution_channels": _l("Kênh phân phối"),
-        "activities": _l("Hoạt động"),
-    })
-    audit.RECORD_LINKS.update({
-        "distribution_channels": ("outreach.channel_show", "channel_id"),
-        "activities": ("outreach.activity_show", "activity_id"),
-    })
+    """The labels of products, channels and activities and the pages of channels and activities, for the
+    shared history views."""
+    register_labels(fields={"products": PRODUCT_FIELD_LABELS, "distribution_channels": CHANNEL_FIELD_LABELS,
+                            "activities": ACTIVITY_FIELD_LABELS},
+                    entities={"products": _l("Sản phẩm tiêu biểu"), "distribution_channels": _l("Kênh phân phối"),
+                              "activities": _l("Hoạt động")},
+                    links={"distribution_channels": ("outreach.channel_show", "channel_id"),
+                           "activities": ("outreach.activity_show", "activity_id")})
 
 
 from diaspora.outreach import views  # noqa: E402,F401

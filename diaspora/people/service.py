@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from diaspora import signals
 from diaspora.audit import tracking
-from diaspora.audit.service import FIELD_LABELS
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.contacts import Contact, apply_contacts, checked_contacts, clean_contacts, describe_contact
@@ -23,7 +22,6 @@ from diaspora.people.models import (
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
     NATIONALITY_LABELS,
-    PERSON_FIELD_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
     Person,
@@ -48,10 +46,6 @@ AUDIT_TO_VALUES = {
     "birth_date": ("birth_date", "birth_year"),
     "birth_year": ("birth_date", "birth_year"),
 }
-
-# The history views label audit keys from one registry; add the key only this feature uses.
-FIELD_LABELS.setdefault("roles", PERSON_FIELD_LABELS["roles"])
-
 
 def get_person_or_404(person_id: int, include_deleted: bool = False) -> Person:
     """The person with this id; 404 when missing, or soft-deleted unless include_deleted."""
