@@ -62,6 +62,11 @@ class Config:
     # A worker reports at each step; on SQLite it cannot while it writes (it holds the one write lock),
     # and 200,000 rows write in about a minute.
     IMPORT_LEASE_SECONDS = _int_env("IMPORT_LEASE_SECONDS", 1800)
+    # A list longer than this is exported by the worker into a file kept EXPORT_KEEP_HOURS (in EXPORTS_DIR,
+    # default instance/exports); a shorter one is written while the request waits.
+    EXPORT_BACKGROUND_ROWS = _int_env("EXPORT_BACKGROUND_ROWS", 5000)
+    EXPORT_KEEP_HOURS = _int_env("EXPORT_KEEP_HOURS", 24)
+    EXPORTS_DIR = os.environ.get("EXPORTS_DIR")
     # Files of wizard drafts left unfinished this long are deleted, with the draft.
     IMPORT_DRAFT_DAYS = _int_env("IMPORT_DRAFT_DAYS", 7)
     IMPORT_UPLOADS_DIR = os.environ.get("IMPORT_UPLOADS_DIR")  # default: instance/uploads

@@ -13,8 +13,11 @@ from functools import wraps
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import func, select
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+from diaspora.extensions import db
 
 queue = Huey("diaspora", results=False, utc=True, storage_class=MemoryStorage)  # until init_app
 _apps: list[Flask] = []  # the app jobs run in (the worker's, or the one that queued them in tests)
@@ -70,6 +73,15 @@ def worker_alive(name: str | None) -> bool:
     except PermissionError:
         return True
     return int(pid) != 0
+
+
+def dead_jobs(model, cutoff) -> list:
+    """The rows of `model` (with status, worker, heartbeat_at, started_at, created_at) still "running"
+    whose worker is gone: it ran on this host and its process has ended, or it gave no sign of life
+    since `cutoff` (its lease ran out)."""
+    last_sign = func.coalesce(model.heartbeat_at, model.started_at, model.created_at)
+    running = select(model, last_sign < cutoff).where(model.status == "running")
+    return [row for row, silent in db.session.execute(running) if silent or not worker_alive(row.worker)]
 
 
 def run_worker(workers: int = 1) -> None:

@@ -2,6 +2,7 @@
 from diaspora.audit.models import AuditEvent  # noqa: F401
 from diaspora.auth.models import LoginFailure, User  # noqa: F401
 from diaspora.batches.models import ImportBatch, ImportRow, SavedMapping  # noqa: F401
+from diaspora.exports.models import ExportFile  # noqa: F401
 from diaspora.organisations.models import Organisation  # noqa: F401
 from diaspora.outreach.models import (  # noqa: F401
     Activity,

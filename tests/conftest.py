@@ -53,6 +53,7 @@ def app(tmp_path, postgres_schema):
     class PerTestConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = postgres_schema or f"sqlite:///{tmp_path / 'test.db'}"
         IMPORT_UPLOADS_DIR = str(tmp_path / "uploads")  # never the instance's own uploads
+        EXPORTS_DIR = str(tmp_path / "exports")
 
     app = create_app(PerTestConfig)
     with app.app_context():

@@ -1,12 +1,15 @@
-"""Export and template downloads; the work is in the features' exports and diaspora.spreadsheets.templates."""
+"""Export and template downloads; the work is in the features' exports and diaspora.spreadsheets.templates.
+A long list is written by the worker (exports.files) and downloaded from its page when ready."""
 import tempfile
 
-from flask import abort, request, send_file
+from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from diaspora.locale import select_locale
 from diaspora.permissions import role_required
-from diaspora.exports import bp
+from diaspora.exports import bp, files
+from diaspora.exports.models import ExportFile
+from diaspora.extensions import db
 from diaspora.people.search import PeopleQuery
 from diaspora.outreach import exports as outreach_exports
 from diaspora.outreach.activities import get_activity_or_404
@@ -24,7 +27,14 @@ def people(fmt):
     query = PeopleQuery.from_args(request.args)
     if not people_exports.may_export(current_user, query):
         abort(403)
+    if files.is_long("people", query):
+        return _queued("people", query, fmt)
     return _download(people_exports.export_people, query, fmt, people_exports.export_filename(query, fmt))
+
+
+def _queued(list_key: str, query, fmt: str):
+    export = files.queue_export(list_key, query, fmt, current_user._get_current_object(), select_locale())
+    return redirect(url_for(".show", export_id=export.id))
 
 
 def _download(export_list, subject, fmt: str, download_name: str):
@@ -43,6 +53,8 @@ def channels(fmt):
     query = ChannelQuery.from_args(request.args)
     if query.deleted and not current_user.has_role("admin"):
         abort(403)
+    if files.is_long("channels", query):
+        return _queued("channels", query, fmt)
     return _download(outreach_exports.export_channels, query, fmt, outreach_exports.channels_filename(query, fmt))
 
 
@@ -65,3 +77,43 @@ def template(sheet_key):
     content = build_template(sheet, select_locale())
     return send_file(content, mimetype=MIMETYPES["xlsx"], as_attachment=True,
                      download_name=template_filename(sheet), max_age=0)
+
+
+@bp.get("/")
+@role_required("editor")
+def index():
+    """The current user's exports of long lists, kept for a day."""
+    return render_template("exports/index.html", exports=files.recent_exports(current_user))
+
+
+def _own_export_or_404(export_id: int) -> ExportFile:
+    """An export of the current user (an admin may see anyone's)."""
+    files.fail_dead_exports()
+    export = db.get_or_404(ExportFile, export_id)
+    if export.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    return export
+
+
+@bp.get("/<int:export_id>")
+@role_required("editor")
+def show(export_id):
+    return render_template("exports/show.html", export=_own_export_or_404(export_id))
+
+
+@bp.get("/<int:export_id>/state")
+@role_required("editor")
+def state(export_id):
+    export = _own_export_or_404(export_id)
+    return jsonify(status=export.status, rows=export.rows, message=export.message)
+
+
+@bp.get("/<int:export_id>/download")
+@role_required("editor")
+def download(export_id):
+    export = _own_export_or_404(export_id)
+    path = files.file_path(export)
+    if export.status != "done" or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=MIMETYPES[export.fmt], as_attachment=True, download_name=export.download_name,
+                     max_age=0)

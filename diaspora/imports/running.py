@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from diaspora import jobs
 from diaspora.audit.service import record
@@ -157,10 +157,7 @@ def fail_dead_batches(now=None) -> int:
     gave no sign of life for IMPORT_LEASE_SECONDS. Their one transaction was rolled back with the
     process, so nothing of them was written. Called when a worker starts and when batches are listed."""
     now = now or utcnow()
-    cutoff = now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800))
-    last_sign = func.coalesce(ImportBatch.heartbeat_at, ImportBatch.started_at, ImportBatch.created_at)
-    running = select(ImportBatch, last_sign < cutoff).where(ImportBatch.status == "running")
-    dead = [batch for batch, silent in db.session.execute(running) if silent or not jobs.worker_alive(batch.worker)]
+    dead = jobs.dead_jobs(ImportBatch, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
     for batch in dead:
         batch.status, batch.finished_at = "failed", now
         batch.message = _("Tiến trình xử lý dừng giữa chừng; thất bại, không có gì được ghi. Hãy nhập lại.")

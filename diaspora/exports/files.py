@@ -1,0 +1,139 @@
+"""Exports of long lists as jobs: the worker writes the file, the page follows its state, its user downloads it.
+
+A short list is written while the request waits (exports.views); a list of more than
+EXPORT_BACKGROUND_ROWS rows would hold a web process for tens of seconds, so it is queued instead.
+The worker writes into a temporary name and renames the file when it is complete: a file that can be
+downloaded is always whole, and a worker that dies leaves no file and a row that says it failed.
+Files are kept EXPORT_KEEP_HOURS, then deleted with their row.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from diaspora import jobs
+from diaspora.auth.models import User
+from diaspora.exports.models import ExportFile
+from diaspora.extensions import db
+from diaspora.outreach import exports as outreach_exports
+from diaspora.outreach.channels import ChannelQuery, channels_select
+from diaspora.people import exports as people_exports
+from diaspora.people.search import PeopleQuery, filtered_people_select
+from diaspora.records import utcnow
+
+
+@dataclass(frozen=True)
+class ExportableList:
+    """A list that can be exported: its query from URL arguments, how many rows it has, how it is written."""
+
+    query: Callable  # (args) -> query
+    statement: Callable  # (query) -> the SELECT of its rows, to count them
+    export: Callable  # (query, out, fmt=, user=, locale=) -> rows
+    file_name: Callable  # (query, fmt) -> download name
+
+
+LISTS = {
+    "people": ExportableList(PeopleQuery.from_args, filtered_people_select, people_exports.export_people,
+                             people_exports.export_filename),
+    "channels": ExportableList(ChannelQuery.from_args, channels_select, outreach_exports.export_channels,
+                               outreach_exports.channels_filename),
+}
+
+
+def exports_dir() -> Path:
+    folder = Path(current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def file_path(export: ExportFile) -> Path:
+    return exports_dir() / f"{export.id}.{export.fmt}"
+
+
+def row_count(list_key: str, query) -> int:
+    """How many rows the list would export."""
+    statement = LISTS[list_key].statement(query).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(statement.subquery()))
+
+
+def is_long(list_key: str, query) -> bool:
+    """True when the list is long enough to be written by the worker."""
+    return row_count(list_key, query) > current_app.config.get("EXPORT_BACKGROUND_ROWS", 5000)
+
+
+def queue_export(list_key: str, query, fmt: str, user, locale: str) -> ExportFile:
+    """Record the export and hand it to the job queue; its page follows it."""
+    export = ExportFile(list_key=list_key, args=query.to_args(), fmt=fmt, locale=locale, user_id=user.id,
+                        download_name=LISTS[list_key].file_name(query, fmt))
+    db.session.add(export)
+    db.session.commit()
+    run_export(export.id)
+    return export
+
+
+@jobs.job
+def run_export(export_id: int) -> None:
+    """Write the file of a queued export (the job a worker runs)."""
+    export = db.session.get(ExportFile, export_id)
+    if export is None or export.status != "queued":
+        return
+    export.status, export.started_at, export.worker = "running", utcnow(), jobs.worker_name()
+    export.heartbeat_at = export.started_at
+    db.session.commit()
+    exportable = LISTS[export.list_key]
+    target = file_path(export)
+    partial = target.with_suffix(".part")
+    try:
+        rows = exportable.export(exportable.query(export.args or {}), str(partial), fmt=export.fmt,
+                                 user=db.session.get(User, export.user_id), locale=export.locale)
+        partial.replace(target)
+    except Exception as failure:
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        export = db.session.get(ExportFile, export_id)
+        export.status, export.finished_at, export.message = "failed", utcnow(), str(failure)[:2000]
+        db.session.commit()
+        current_app.logger.exception("export %s failed", export_id)
+        return
+    export = db.session.get(ExportFile, export_id)
+    export.status, export.finished_at, export.rows = "done", utcnow(), rows
+    db.session.commit()
+
+
+def fail_dead_exports(now=None) -> int:
+    """Fail the exports whose worker is gone (see jobs.dead_jobs); they left no file."""
+    now = now or utcnow()
+    dead = jobs.dead_jobs(ExportFile, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
+    for export in dead:
+        export.status, export.finished_at = "failed", now
+        export.message = _("Tiến trình xử lý dừng giữa chừng; không có tệp nào được ghi. Hãy xuất lại.")
+        file_path(export).with_suffix(".part").unlink(missing_ok=True)
+    if dead:
+        db.session.commit()
+    return len(dead)
+
+
+def purge_exports(now=None) -> int:
+    """Delete the files (and rows) of exports older than EXPORT_KEEP_HOURS; the number deleted."""
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=current_app.config.get("EXPORT_KEEP_HOURS", 24))
+    old = db.session.scalars(select(ExportFile).where(ExportFile.created_at < cutoff,
+                                                      ExportFile.status.in_(("done", "failed")))).all()
+    for export in old:
+        file_path(export).unlink(missing_ok=True)
+        db.session.delete(export)
+    if old:
+        db.session.commit()
+    return len(old)
+
+
+def recent_exports(user, limit: int = 20) -> list[ExportFile]:
+    """The user's exports still kept, newest first."""
+    fail_dead_exports()
+    purge_exports()
+    return list(db.session.scalars(select(ExportFile).where(ExportFile.user_id == user.id)
+                                   .order_by(ExportFile.id.desc()).limit(limit)))
