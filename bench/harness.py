@@ -27,7 +27,7 @@ from diaspora.extensions import db
 from diaspora.people.demo import analyze, create_demo_data
 from diaspora.people.models import Person
 from diaspora.reference.models import Country
-from diaspora.reference.service import seed_reference_data
+from diaspora.reference.seed import seed_reference_data
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 

@@ -26,7 +26,13 @@ from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, in
 from bench import harness
 from diaspora.contacts import Contact
 from diaspora.extensions import db
-from diaspora.imports import service
+from diaspora.batches.kinds import Preparation
+from diaspora.imports.preparing import build_changes
+from diaspora.imports.running import commit_changes
+from diaspora.imports.storage import store_file
+from diaspora.imports.undo import undo_batch
+from diaspora.imports.wizard import create_batch
+from diaspora.people.importing import PEOPLE_KIND
 from diaspora.people.columns import PEOPLE
 from diaspora.people.demo import (
     ACADEMIC_TITLES,
@@ -41,8 +47,8 @@ from diaspora.people.demo import (
 )
 from diaspora.people.duplicates import check_ids, find_duplicates
 from diaspora.people.models import Person
+from diaspora.reference.lookups import import_lookups
 from diaspora.reference.models import Country, Field, LegacyCommune
-from diaspora.reference.service import import_lookups
 from diaspora.spreadsheets import pipeline
 from diaspora.text import fold_words
 
@@ -131,13 +137,12 @@ def phase_import(database_url: str, workbook: str, profile: bool = False) -> dic
             duplicates = find_duplicates(rows)
             stage("match")
             plans = pipeline.plan_rows(rows, duplicates, "skip")
-            preparation = service.Preparation(layout, mapping, rows, duplicates, plans, encodings)
-            changes = service.build_changes(preparation)
+            preparation = Preparation(layout, mapping, rows, duplicates, plans, encodings, PEOPLE_KIND)
+            changes = build_changes(preparation)
             stage("plan")
-            sha, size = service.store_file(workbook)
-            batch = service.create_batch(sha=sha, size=size, file_name=Path(workbook).name, source="cli",
-                                         status="running")
-            batch = service.commit_changes(changes, batch.id)
+            sha, size = store_file(workbook)
+            batch = create_batch(sha=sha, size=size, file_name=Path(workbook).name, source="cli", status="running")
+            batch = commit_changes(changes, batch.id)
             stage("commit")
         if profiler is not None:
             import pstats
@@ -155,7 +160,7 @@ def phase_undo(database_url: str, batch_id: int) -> dict:
     app = _app(database_url)
     with app.app_context():
         with harness.timed() as timing:
-            outcome = service.undo_batch(batch_id)
+            outcome = undo_batch(batch_id)
         return {"seconds": round(timing.seconds, 3), **outcome, "peak_mb": _peak_mb()}
 
 

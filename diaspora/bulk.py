@@ -105,12 +105,20 @@ def chunks(values: list, size: int = CHUNK):
         yield values[start:start + size]
 
 
+def begin_writing(connection) -> None:
+    """On SQLite, take the one write lock now (BEGIN IMMEDIATE) unless the transaction has already
+    written: the sqlite3 driver begins a transaction only at its first INSERT, UPDATE or DELETE, and
+    allocate_ids needs the lock before any row goes in. PostgreSQL needs nothing."""
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def allocate_ids(connection, table, count: int) -> list[int]:
     """Ids for new rows, so bulk inserts need no RETURNING (SQLite would send them one by one).
 
     PostgreSQL draws them from the table's sequence. On SQLite the caller's transaction must already
-    have written (it holds the one write lock): nobody else can insert, so the ids after the largest
-    are its own.
+    have written or called begin_writing (it holds the one write lock): nobody else can insert, so the
+    ids after the largest are its own.
     """
     if count == 0:
         return []

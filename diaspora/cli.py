@@ -7,7 +7,7 @@ from diaspora.extensions import db
 from diaspora.outreach.demo import create_demo_outreach
 from diaspora.people.demo import analyze, create_demo_data
 from diaspora.reference.models import Country
-from diaspora.reference.service import seed_reference_data
+from diaspora.reference.seed import seed_reference_data
 
 
 def _ensure_reference_data() -> None:

@@ -4,12 +4,16 @@ Set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/diaspor
 the same tests on PostgreSQL; the database is created when missing.
 """
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from diaspora import create_app
+from diaspora import create_app, jobs
 from diaspora.auth.models import User
 from diaspora.config import TestConfig
 from diaspora.extensions import db
@@ -115,7 +119,51 @@ def login(client):
 @pytest.fixture
 def seeded(app):
     """The reference data from data/ (countries, fields, roles, units) loaded into the test database."""
-    from diaspora.reference.service import seed_reference_data
+    from diaspora.reference.seed import seed_reference_data
 
     seed_reference_data()
     return app
+
+
+class WorkerProcess:
+    """`flask --app wsgi worker` in a process of its own, on the test app's database and a queue in a
+    SQLite file; its messages go to `log`."""
+
+    def __init__(self, app, folder: Path):
+        self.app, self.queue_file, self.log = app, folder / "jobs.db", folder / "worker.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> subprocess.Popen:
+        environment = {**os.environ, "DATABASE_URL": self.app.config["SQLALCHEMY_DATABASE_URI"],
+                       "JOB_QUEUE_URL": f"sqlite:///{self.queue_file}",
+                       "IMPORT_UPLOADS_DIR": self.app.config["IMPORT_UPLOADS_DIR"],
+                       "EXPORTS_DIR": self.app.config["EXPORTS_DIR"], "SECRET_KEY": "worker-test"}
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+                                            cwd=Path(__file__).resolve().parents[1], env=environment,
+                                            stdout=output, stderr=subprocess.STDOUT)
+        return self.process
+
+    def stop(self, sig=signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def messages(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+@pytest.fixture
+def worker(app, tmp_path):
+    """Jobs go to a real queue (a SQLite file) that a worker process runs; call worker.start()."""
+    app.config["JOB_QUEUE_URL"] = f"sqlite:///{tmp_path / 'jobs.db'}"
+    jobs.init_app(app)
+    process = WorkerProcess(app, tmp_path)
+    yield process
+    process.stop(signal.SIGKILL)
+    app.config["JOB_QUEUE_URL"] = "immediate"
+    jobs.init_app(app)

@@ -12,8 +12,8 @@ from diaspora.outreach.exports import export_channels, export_participants
 from diaspora.outreach.models import Activity
 from diaspora.people.exports import export_people
 from diaspora.people.search import PeopleQuery
+from diaspora.reference.countries import find_country
 from diaspora.reference.models import CommunityRole, Field
-from diaspora.reference.service import find_country
 from diaspora.spreadsheets.writers import FORMATS
 
 

@@ -13,7 +13,7 @@ from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
 from diaspora.imports.running import fail_dead_batches, import_file
 from diaspora.outreach.models import Activity
-from diaspora.reference.service import country_name
+from diaspora.reference.countries import country_name
 from diaspora.spreadsheets.pipeline import ON_DUPLICATE
 from diaspora.spreadsheets.read import SpreadsheetRejected
 

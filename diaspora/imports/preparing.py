@@ -6,7 +6,8 @@ record kind (its feature's importing.py) supplies what differs: duplicates and t
 from diaspora.batches.kinds import ChangeSet, Preparation, RecordKind
 from diaspora.batches.models import ImportBatch
 from diaspora.imports.kinds import kind_of
-from diaspora.reference.service import countries_named_in, find_country, import_lookups
+from diaspora.reference.countries import countries_named_in, find_country
+from diaspora.reference.lookups import import_lookups
 from diaspora.spreadsheets import pipeline
 
 

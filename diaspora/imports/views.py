@@ -10,7 +10,7 @@ from diaspora.imports import bp, forms, running, wizard
 from diaspora.imports.kinds import kind_of, registered_kinds
 from diaspora.imports.undo import undo_batch
 from diaspora.permissions import role_required
-from diaspora.reference.service import countries_named_in, country_choices, find_country
+from diaspora.reference.countries import countries_named_in, country_choices, find_country
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
 

@@ -18,7 +18,7 @@ from diaspora.imports.preparing import build_changes, prepare_import
 from diaspora.imports.storage import remove_unused_files, store_upload, upload_path
 from diaspora.outreach.models import Activity
 from diaspora.records import utcnow
-from diaspora.reference.service import country_name
+from diaspora.reference.countries import country_name
 from diaspora.spreadsheets import pipeline, read
 from diaspora.spreadsheets.errors_workbook import write_error_workbook
 from diaspora.spreadsheets.read import SpreadsheetRejected

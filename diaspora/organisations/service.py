@@ -10,9 +10,10 @@ from diaspora.audit import tracking
 from diaspora.contacts import apply_contacts, checked_contacts, clean_contacts, describe_contact
 from diaspora.bulk import chunks
 from diaspora.extensions import db
+from diaspora.listing import ListQuery, Pagination, paginate
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Membership, Organisation
+from diaspora.reference.countries import country_name
 from diaspora.reference.models import Country
-from diaspora.reference.service import country_name
 from diaspora.text import clean_paragraphs, clean_text, fold, fold_words
 
 COLUMNS = ("name", "kind", "country_code", "city", "address", "notes")
@@ -34,7 +35,7 @@ SORTS = {
 
 
 @dataclass
-class OrganisationQuery:
+class OrganisationQuery(ListQuery):
     """What the organisation list is asked for; lives in the URL."""
 
     q: str = ""
@@ -42,63 +43,36 @@ class OrganisationQuery:
     kind: str | None = None
     deleted: bool = False
     sort: str = "name"
-    page: int = 1
-    per_page: int = 50
+
+    SORTS = SORTS
 
     @classmethod
     def from_args(cls, args) -> "OrganisationQuery":
         """Parse request arguments leniently: unknown or malformed values fall back to defaults."""
-        try:
-            page = max(1, int(args.get("page", 1)))
-        except (TypeError, ValueError):
-            page = 1
-        sort = args.get("sort", "name")
         kind = args.get("kind")
         return cls(
             q=(args.get("q") or "").strip()[:200],
             country=(args.get("country") or "").upper() or None,
             kind=kind if kind in ORGANISATION_KINDS else None,
             deleted=args.get("deleted") == "1",
-            sort=sort if sort.lstrip("-") in SORTS else "name",
-            page=page,
+            **cls.paging(args),
         )
 
     def to_args(self) -> dict:
         """The non-default values, as URL arguments."""
-        args = {"q": self.q, "country": self.country, "kind": self.kind,
-                "deleted": "1" if self.deleted else None, "sort": self.sort if self.sort != "name" else None}
-        return {key: value for key, value in args.items() if value}
+        return self.link_args(q=self.q, country=self.country, kind=self.kind, deleted=self.deleted)
 
 
-@dataclass
-class OrganisationPage:
-    items: list  # (Organisation, member count) pairs
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def search_organisations(query: OrganisationQuery) -> OrganisationPage:
-    """One page of organisations matching the query, each with its number of members."""
+def search_organisations(query: OrganisationQuery) -> Pagination:
+    """One page of organisations matching the query, as (organisation, number of members) pairs."""
     deleted = Organisation.deleted_at.is_not(None) if query.deleted else Organisation.deleted_at.is_(None)
     conditions = [deleted] + [Organisation.name_folded.contains(word) for word in fold_words(query.q)]
     if query.country:
         conditions.append(Organisation.country_code == query.country)
     if query.kind:
         conditions.append(Organisation.kind == query.kind)
-    total = db.session.scalar(select(func.count()).select_from(Organisation).where(*conditions))
-    order = tuple(column() if callable(column) else column for column in SORTS[query.sort.lstrip("-")])
-    if query.sort.startswith("-"):
-        order = tuple(column.desc() for column in order)
-    rows = db.session.execute(
-        select(Organisation, _member_count().label("members")).where(*conditions).order_by(*order)
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique().all()
-    return OrganisationPage([tuple(row) for row in rows], total, query.page, query.per_page)
+    return paginate(select(Organisation, _member_count().label("members")).where(*conditions)
+                    .order_by(*query.ordered()), query, rows=True)
 
 
 def country_filter_options(locale: str = "vi") -> list[tuple[str, str]]:

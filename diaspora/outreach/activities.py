@@ -16,8 +16,9 @@ from diaspora import signals
 from diaspora.audit import tracking
 from diaspora.audit.service import diff, record
 from diaspora.extensions import db
+from diaspora.listing import ListQuery, Pagination, paginate, whole_number
 from diaspora.organisations.models import Organisation
-from diaspora.outreach.common import ResultPage, country_name, label, optional_id, positive_int, today
+from diaspora.outreach.common import country_name, label, optional_id, today
 from diaspora.outreach.models import ACTIVITY_TYPES, Activity, ActivityParticipant
 from diaspora.people.models import Person
 from diaspora.people.search import PeopleQuery, search_people
@@ -27,8 +28,8 @@ FOLLOW_UP_DAYS = 14
 
 
 @dataclass
-class ActivityQuery:
-    """What the activity list is asked for; lives in the URL."""
+class ActivityQuery(ListQuery):
+    """What the activity list is asked for; lives in the URL. The list has one order: newest first."""
 
     q: str = ""
     activity_type: str | None = None
@@ -38,37 +39,31 @@ class ActivityQuery:
     person_id: int | None = None
     organisation_id: int | None = None
     deleted: bool = False
-    page: int = 1
-    per_page: int = 50
 
     @classmethod
     def from_args(cls, args) -> "ActivityQuery":
         """Parse request arguments leniently: unknown values fall back to no filter."""
-        year = positive_int(args, "year")
+        year = whole_number(args, "year")
         return cls(
             q=(args.get("q") or "").strip()[:200],
             activity_type=args.get("type") if args.get("type") in ACTIVITY_TYPES else None,
             year=year if year and 1900 <= year <= 2100 else None,
             country=(args.get("country") or "").upper()[:2] or None,
             participant=(args.get("participant") or "").strip()[:200],
-            person_id=positive_int(args, "person"),
-            organisation_id=positive_int(args, "organisation"),
+            person_id=whole_number(args, "person"),
+            organisation_id=whole_number(args, "organisation"),
             deleted=args.get("deleted") == "1",
-            page=positive_int(args, "page", 1),
-            per_page=min(positive_int(args, "per_page", 50), 500),
+            **cls.paging(args),
         )
 
     def to_args(self) -> dict:
         """The non-default values, as URL arguments."""
-        args = {
-            "q": self.q, "type": self.activity_type, "year": self.year, "country": self.country,
-            "participant": self.participant, "person": self.person_id, "organisation": self.organisation_id,
-            "deleted": "1" if self.deleted else None,
-        }
-        return {key: value for key, value in args.items() if value}
+        return self.link_args(q=self.q, type=self.activity_type, year=self.year, country=self.country,
+                              participant=self.participant, person=self.person_id,
+                              organisation=self.organisation_id, deleted=self.deleted)
 
 
-def search_activities(query: ActivityQuery) -> ResultPage:
+def search_activities(query: ActivityQuery) -> Pagination:
     """One page of activities matching the query, newest first, with the total count."""
     conditions = [Activity.deleted_at.is_not(None) if query.deleted else Activity.deleted_at.is_(None)]
     for word in fold(query.q).split():
@@ -92,13 +87,8 @@ def search_activities(query: ActivityQuery) -> ResultPage:
             .outerjoin(Organisation, Organisation.id == ActivityParticipant.organisation_id)
             .where(or_(Person.name_folded.contains(word, autoescape=True),
                        Organisation.name_folded.contains(word, autoescape=True)))))
-    total = db.session.scalar(select(func.count()).select_from(Activity).where(*conditions))
-    items = db.session.scalars(
-        select(Activity).where(*conditions).order_by(Activity.start_date.desc(), Activity.id.desc())
-        .options(selectinload(Activity.participants))
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique().all()
-    return ResultPage(items=list(items), total=total, page=query.page, per_page=query.per_page)
+    return paginate(select(Activity).where(*conditions).order_by(Activity.start_date.desc(), Activity.id.desc())
+                    .options(selectinload(Activity.participants)), query)
 
 
 def activity_years() -> list[int]:

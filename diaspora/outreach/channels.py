@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import abort, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from diaspora import signals
@@ -16,8 +16,9 @@ from diaspora.audit import tracking
 from diaspora.audit.service import diff, record
 from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.extensions import db
+from diaspora.listing import ListQuery, Pagination, paginate, whole_number
 from diaspora.organisations.models import Organisation
-from diaspora.outreach.common import ResultPage, country_name, label, optional_id, positive_int
+from diaspora.outreach.common import country_name, label, optional_id
 from diaspora.outreach.models import (
     CHANNEL_PRODUCT_STATUSES,
     CHANNEL_SCALES,
@@ -40,7 +41,7 @@ CHANNEL_SORTS = {
 
 
 @dataclass
-class ChannelQuery:
+class ChannelQuery(ListQuery):
     """What the channel list is asked for; lives in the URL."""
 
     q: str = ""
@@ -53,56 +54,42 @@ class ChannelQuery:
     person_id: int | None = None
     deleted: bool = False
     sort: str = "name"
-    page: int = 1
-    per_page: int = 50
+
+    SORTS = CHANNEL_SORTS
 
     @classmethod
     def from_args(cls, args) -> "ChannelQuery":
         """Parse request arguments leniently: unknown values fall back to no filter."""
-        sort = args.get("sort", "name")
         return cls(
             q=(args.get("q") or "").strip()[:200],
             country=(args.get("country") or "").upper()[:2] or None,
             channel_type=args.get("type") if args.get("type") in CHANNEL_TYPES else None,
             status=args.get("status") if args.get("status") in CHANNEL_STATUSES else None,
-            product_id=positive_int(args, "product"),
+            product_id=whole_number(args, "product"),
             product_status=(args.get("product_status")
                             if args.get("product_status") in CHANNEL_PRODUCT_STATUSES else None),
             category=args.get("category") if args.get("category") in PRODUCT_CATEGORIES else None,
-            person_id=positive_int(args, "person"),
+            person_id=whole_number(args, "person"),
             deleted=args.get("deleted") == "1",
-            sort=sort if sort.lstrip("-") in CHANNEL_SORTS else "name",
-            page=positive_int(args, "page", 1),
-            per_page=min(positive_int(args, "per_page", 50), 500),
+            **cls.paging(args),
         )
 
     def to_args(self) -> dict:
         """The non-default values, as URL arguments."""
-        args = {
-            "q": self.q, "country": self.country, "type": self.channel_type, "status": self.status,
-            "product": self.product_id, "product_status": self.product_status, "category": self.category,
-            "person": self.person_id, "deleted": "1" if self.deleted else None,
-            "sort": self.sort if self.sort != "name" else None,
-        }
-        return {key: value for key, value in args.items() if value}
+        return self.link_args(q=self.q, country=self.country, type=self.channel_type, status=self.status,
+                              product=self.product_id, product_status=self.product_status,
+                              category=self.category, person=self.person_id, deleted=self.deleted)
 
 
-def search_channels(query: ChannelQuery) -> ResultPage:
+def search_channels(query: ChannelQuery) -> Pagination:
     """One page of channels matching the query, with the total count."""
-    conditions = _channel_conditions(query)
-    total = db.session.scalar(select(func.count()).select_from(DistributionChannel).where(*conditions))
-    items = db.session.scalars(
-        channels_select(query).limit(query.per_page).offset((query.page - 1) * query.per_page)).unique().all()
-    return ResultPage(items=list(items), total=total, page=query.page, per_page=query.per_page)
+    return paginate(channels_select(query), query)
 
 
 def channels_select(query: ChannelQuery):
     """Every channel the query finds, in the list's order, with what a list or an export shows."""
     channel = DistributionChannel
-    order = CHANNEL_SORTS[query.sort.lstrip("-")]
-    if query.sort.startswith("-"):
-        order = tuple(column.desc() for column in order)
-    return (select(channel).where(*_channel_conditions(query)).order_by(*order)
+    return (select(channel).where(*_channel_conditions(query)).order_by(*query.ordered())
             .options(selectinload(channel.products), selectinload(channel.person),
                      selectinload(channel.organisation)))
 

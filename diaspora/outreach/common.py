@@ -1,5 +1,4 @@
-"""Small helpers the outreach services share: a page of results, today, lenient parsing, readable values."""
-from dataclasses import dataclass
+"""Small helpers the outreach services share: today, lenient parsing of ids, readable values."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -9,31 +8,9 @@ from diaspora.extensions import db
 from diaspora.reference.models import Country
 
 
-@dataclass
-class ResultPage:
-    """One page of a filtered list and the total number of matches."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def today() -> date:
     """Today in the office's time zone (the server may run on UTC)."""
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def positive_int(args, name: str, default=None):
-    """A positive whole number from request arguments, else `default`."""
-    try:
-        return max(1, int(args.get(name)))
-    except (TypeError, ValueError):
-        return default
 
 
 def optional_id(value) -> int | None:

@@ -3,8 +3,8 @@
 Created by `flask demo-data` after the demo people, from the demo people and organisations
 living in each country, so the outreach pages of a new installation show a working pipeline.
 The outreach tables have no is_demo column: every demo channel and activity carries DEMO_MARK
-in its notes or description. Rows go in with Core bulk inserts, with the folded and
-normalised columns computed by the same functions the outreach service uses.
+in its notes or description. Rows go in the way the import writes them (diaspora.bulk), with the
+folded and normalised columns computed by the same functions the outreach service uses.
 """
 import random
 import time
@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from diaspora.bulk import allocate_ids, begin_writing, insert_rows
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.models import (
@@ -26,7 +27,7 @@ from diaspora.outreach.models import (
 from diaspora.outreach.common import today
 from diaspora.reference.products import seed_products
 from diaspora.contacts import normalize_email, normalize_phone
-from diaspora.people.demo import PhoneMaker, _advance_sequence, _insert, _next_id
+from diaspora.people.demo import PhoneMaker
 from diaspora.people.models import Person
 from diaspora.reference.models import Country
 from diaspora.text import clean_text, fold, fold_words
@@ -352,24 +353,22 @@ def create_demo_outreach(people: int, seed: int = 1) -> OutreachSummary:
     channel_count = max(5, min(2000, people // 50))
     activity_count = max(5, min(2500, people // 40))
     connection = db.session.connection()
+    begin_writing(connection)  # new ids are allocated ahead: on SQLite this transaction must be the writer
 
-    first = _next_id(DistributionChannel.id)
     seen = set(db.session.scalars(select(DistributionChannel.name_folded)))
-    channels = [maker.channel(first + offset, seen) for offset in range(channel_count)]
-    _insert(connection, DistributionChannel.__table__, [item["channel"] for item in channels])
-    _advance_sequence(connection, "distribution_channels")
+    channels = [maker.channel(channel_id, seen)
+                for channel_id in allocate_ids(connection, DistributionChannel.__table__, channel_count)]
+    insert_rows(connection, DistributionChannel.__table__, [item["channel"] for item in channels])
     products = [row for item in channels for row in item["products"]]
     changes = [row for item in channels for row in item["changes"]]
-    _insert(connection, ChannelProduct.__table__, products)
-    _insert(connection, ChannelStatusChange.__table__, changes)
+    insert_rows(connection, ChannelProduct.__table__, products)
+    insert_rows(connection, ChannelStatusChange.__table__, changes)
 
-    first = _next_id(Activity.id)
-    activities = [maker.activity(first + offset) for offset in range(activity_count)]
-    _insert(connection, Activity.__table__, [item["activity"] for item in activities])
-    _advance_sequence(connection, "activities")
+    activities = [maker.activity(activity_id)
+                  for activity_id in allocate_ids(connection, Activity.__table__, activity_count)]
+    insert_rows(connection, Activity.__table__, [item["activity"] for item in activities])
     participants = [row for item in activities for row in item["participants"]]
-    if participants:
-        _insert(connection, ActivityParticipant.__table__, participants)
+    insert_rows(connection, ActivityParticipant.__table__, participants)
     db.session.commit()
     summary.channels, summary.channel_products, summary.status_changes = len(channels), len(products), len(changes)
     summary.activities, summary.participants = len(activities), len(participants)

@@ -6,8 +6,8 @@ from sqlalchemy.orm import selectinload
 from diaspora.extensions import db
 from diaspora.people.models import CONTRIBUTION_LABELS, Person
 from diaspora.people.search import PeopleQuery, search_people
+from diaspora.reference.countries import country_choices
 from diaspora.reference.models import Field
-from diaspora.reference.service import country_choices
 
 # Academic titles for the expert finder: the folded prefix the people search matches, and the label.
 ACADEMIC_TITLE_FILTERS = (("gs", "GS."), ("pgs", "PGS."), ("ts", "TS."), ("ths", "ThS."), ("bs", "BS."),

@@ -28,7 +28,7 @@ CHUNK = 500
 
 def describe_channels(query: ChannelQuery) -> str:
     """The list's filters in words: "Quốc gia: Nhật Bản; Trạng thái: Đối tác"."""
-    from diaspora.reference.service import country_name
+    from diaspora.reference.countries import country_name
 
     parts = []
     if query.deleted:

@@ -33,8 +33,8 @@ from diaspora.outreach.models import (
     CHANNEL_TYPES,
 )
 from diaspora.records import StaleEdit
+from diaspora.reference.countries import country_choices
 from diaspora.reference.models import PRODUCT_CATEGORIES
-from diaspora.reference.service import country_choices
 
 
 @bp.context_processor

@@ -3,8 +3,9 @@
 The names, countries and contacts follow the shape of the real community (Nguyễn is about
 38% of family names; most people live in the US, Japan, Korea, Taiwan, Australia and Europe),
 so lists, filters and search behave on demo data as they will on the register. Rows go in
-with Core bulk inserts in chunks, with name_folded and search_text computed by the same
-functions the application uses.
+the way the import writes them (diaspora.bulk: ids allocated ahead, COPY or executemany in
+chunks, the search index filled in one statement), with name_folded and search_text computed
+by the same functions the application uses.
 """
 import random
 import time
@@ -12,19 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import phonenumbers
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 
+from diaspora.bulk import allocate_ids, begin_writing, chunks, insert_rows, sqlite_cache
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.people.models import CONTRIBUTION_KINDS, Person, PersonOffer, person_fields, person_roles
 from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
-from diaspora.people.search import bulk_insert_people, search_words
+from diaspora.people.search import search_index_in_bulk, search_words
 from diaspora.reference.models import CommunityRole, Country, Field, LegacyCommune, Unit
 from diaspora.text import fold, fold_words
 
 DEMO_SOURCE = "Dữ liệu mẫu (demo)"
-CHUNK = 5000
 
 FAMILY_NAMES = (
     ("Nguyễn", 38.0), ("Trần", 11.0), ("Lê", 9.5), ("Phạm", 7.0), ("Hoàng", 4.0), ("Huỳnh", 1.5),
@@ -256,8 +257,8 @@ class DemoMaker:
 
     # Organisations
 
-    def organisations(self, count: int, first_id: int) -> list[dict]:
-        """Associations in every demo country (and main cities), then businesses."""
+    def organisations(self, count: int) -> list[dict]:
+        """Associations in every demo country (and main cities), then businesses; without ids."""
         rng = self.rng
         rows: list[dict] = []
         seen: set[str] = set()
@@ -281,7 +282,7 @@ class DemoMaker:
             seen.add(name)
             created = self._moment(1500)
             rows.append({
-                "id": first_id + len(rows), "name": name, "name_folded": fold(name), "kind": kind,
+                "name": name, "name_folded": fold(name), "kind": kind,
                 "country_code": code,
                 "city": place if place in self.cities[code] else rng.choice(self.cities[code]),
                 "address": None, "notes": DEMO_SOURCE, "is_demo": True,
@@ -462,32 +463,6 @@ class DemoMaker:
         return rows
 
 
-def _insert(connection, table, rows: list[dict]) -> None:
-    """Insert rows (dicts with the same keys): COPY on PostgreSQL, a Core executemany elsewhere."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    # COPY streams the rows in one command, several times faster than batched INSERTs.
-    columns = list(rows[0])
-    names = ", ".join(f'"{name}"' for name in columns)
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in columns])
-
-
-def _next_id(column) -> int:
-    return (db.session.scalar(select(func.max(column))) or 0) + 1
-
-
-def _advance_sequence(connection, table: str) -> None:
-    """After explicit ids, move PostgreSQL's sequence past them; SQLite needs nothing."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-        )
-
-
 def create_demo_data(people: int, seed: int = 1, organisations: int | None = None) -> DemoSummary:
     """Add `people` demo people (and organisations with members) in one transaction."""
     started = time.perf_counter()
@@ -495,43 +470,42 @@ def create_demo_data(people: int, seed: int = 1, organisations: int | None = Non
     summary = DemoSummary()
     organisation_count = organisations if organisations is not None else max(20, min(2000, people // 100))
     connection = db.session.connection()
-    organisation_rows = maker.organisations(organisation_count, _next_id(Organisation.id))
+    begin_writing(connection)  # new ids are allocated ahead: on SQLite this transaction must be the writer
+    organisation_rows = maker.organisations(organisation_count)
+    for row, organisation_id in zip(organisation_rows, allocate_ids(connection, Organisation.__table__,
+                                                                    len(organisation_rows)), strict=True):
+        row["id"] = organisation_id
     organisation_contacts = [row for org in organisation_rows for row in maker.organisation_contacts(org)]
-    if organisation_rows:
-        _insert(connection, Organisation.__table__, organisation_rows)
-        _advance_sequence(connection, "organisations")
-    if organisation_contacts:
-        _insert(connection, Contact.__table__, organisation_contacts)
+    insert_rows(connection, Organisation.__table__, organisation_rows)
+    insert_rows(connection, Contact.__table__, organisation_contacts)
     by_country: dict[str, list] = {}
     for org in organisation_rows:
         by_country.setdefault(org["country_code"], []).append((org["id"], org["name"], org["kind"]))
     summary.organisations = len(organisation_rows)
     summary.contacts = len(organisation_contacts)
 
-    first_id = _next_id(Person.id)
-    with bulk_insert_people(connection):
-        for start in range(0, people, CHUNK):
-            _insert_people_chunk(connection, maker, first_id, start, min(people, start + CHUNK), by_country, summary)
-    _advance_sequence(connection, "people")
+    person_ids = allocate_ids(connection, Person.__table__, people)
+    with sqlite_cache(connection), search_index_in_bulk(connection, person_ids):
+        for chunk in chunks(person_ids):
+            _insert_people(connection, maker, chunk, by_country, summary)
     db.session.commit()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _insert_people_chunk(connection, maker, first_id, start, stop, by_country, summary) -> None:
-    batch = [maker.person(first_id + offset, by_country) for offset in range(start, stop)]
+def _insert_people(connection, maker, person_ids: list[int], by_country, summary) -> None:
+    batch = [maker.person(person_id, by_country) for person_id in person_ids]
     contacts = [row for item in batch for row in item["contacts"]]
     memberships = [{k: v for k, v in row.items() if k != "_name"} for item in batch for row in item["memberships"]]
-    _insert(connection, Person.__table__, [item["person"] for item in batch])
     for table, rows in (
+        (Person.__table__, [item["person"] for item in batch]),
         (Contact.__table__, contacts),
         (Membership.__table__, memberships),
         (person_fields, [row for item in batch for row in item["fields"]]),
         (person_roles, [row for item in batch for row in item["roles"]]),
         (PersonOffer.__table__, [row for item in batch for row in item["offers"]]),
     ):
-        if rows:
-            _insert(connection, table, rows)
+        insert_rows(connection, table, rows)
     summary.people += len(batch)
     summary.contacts += len(contacts)
     summary.memberships += len(memberships)

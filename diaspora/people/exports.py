@@ -21,8 +21,8 @@ from diaspora.people.columns import PEOPLE
 from diaspora.people.models import CONTRIBUTION_LABELS, STATUS_LABELS, Person, PersonOffer, person_fields, person_roles
 from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
+from diaspora.reference.countries import country_name
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.reference.service import country_name
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.writers import CHUNK, FORMATS, exported_by, rendered_records, write_list
 

@@ -30,7 +30,7 @@ from diaspora.people.models import (
 from diaspora.people.service import PERSON_COLUMNS
 from diaspora.forms import ContactRowForm, check_contact_rows
 from diaspora.reference.forms import grouped_country_choices
-from diaspora.reference.service import field_choices, role_choices
+from diaspora.reference.taxonomy import field_choices, role_choices
 
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YEAR = re.compile(r"\d{4}")

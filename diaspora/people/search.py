@@ -19,9 +19,10 @@ from sqlalchemy import and_, column, event, func, literal, literal_column, selec
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from diaspora.bulk import chunks
+from diaspora.bulk import begin_writing, chunks
 from diaspora.contacts import PHONE_KINDS, phone_search_tokens
 from diaspora.extensions import db
+from diaspora.listing import ListQuery, Page, whole_number
 from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
 from diaspora.organisations.models import Membership
 from diaspora.reference.models import CommunityRole, Field
@@ -86,28 +87,6 @@ event.listen(Person.__table__, "after_create", lambda target, connection, **kw: 
 event.listen(Person.__table__, "before_drop", lambda target, connection, **kw: drop_search_index(connection))
 
 
-@contextmanager
-def bulk_insert_people(connection):
-    """Insert many people in the block; SQLite then indexes them in one statement, not a trigger per row.
-
-    Use inside a transaction: if the block fails, the rollback restores the trigger too.
-    """
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    if not connection.connection.driver_connection.in_transaction:
-        # sqlite3 would run the DROP TRIGGER outside a transaction, beyond a rollback's reach.
-        connection.exec_driver_sql("BEGIN")
-    first_id = (connection.scalar(select(func.max(Person.id))) or 0) + 1
-    connection.exec_driver_sql("DROP TRIGGER people_fts_insert")
-    yield
-    connection.exec_driver_sql(
-        "INSERT INTO people_fts(rowid, search_text) "
-        "SELECT id, search_text FROM people WHERE id >= ? AND deleted_at IS NULL", (first_id,)
-    )
-    connection.exec_driver_sql(SQLITE_INSERT_TRIGGER)
-
-
 def search_words(*, full_name, other_names=None, contacts=(), organisation_names=()) -> str:
     """The folded, de-duplicated words under which a person is found.
 
@@ -152,7 +131,7 @@ _IN_BIN = Person.deleted_at.is_not(None)
 
 
 @dataclass
-class PeopleQuery:
+class PeopleQuery(ListQuery):
     """What the people list is asked for; lives in the URL."""
 
     q: str = ""
@@ -165,59 +144,30 @@ class PeopleQuery:
     offer: str | None = None  # one of CONTRIBUTION_KINDS
     deleted: bool = False  # True lists only soft-deleted people (the admin's bin)
     sort: str = "name"  # a key of SORTS, "-" in front for descending
-    page: int = 1
-    per_page: int = 50
+
+    SORTS = SORTS
 
     @classmethod
     def from_args(cls, args) -> "PeopleQuery":
         """Parse request arguments leniently: unknown or malformed values fall back to defaults."""
-
-        def number(name, default):
-            try:
-                return max(1, int(args.get(name, default)))
-            except (TypeError, ValueError):
-                return default
-
-        sort = args.get("sort", "name")
         return cls(
             q=(args.get("q") or "").strip()[:200],
             country=(args.get("country") or "").upper() or None,
             field=args.get("field") or None,
             role=args.get("role") or None,
-            organisation_id=number("organisation", None) if args.get("organisation") else None,
+            organisation_id=whole_number(args, "organisation"),
             status=args.get("status") or None,
             title=args.get("title") or None,
             offer=args.get("offer") or None,
             deleted=args.get("deleted") == "1",
-            sort=sort if sort.lstrip("-") in SORTS else "name",
-            page=number("page", 1),
-            per_page=min(number("per_page", 50), 500),
+            **cls.paging(args),
         )
 
     def to_args(self) -> dict:
         """The non-default values, as URL arguments."""
-        args = {
-            "q": self.q, "country": self.country, "field": self.field, "role": self.role,
-            "organisation": self.organisation_id, "status": self.status, "title": self.title,
-            "offer": self.offer, "deleted": "1" if self.deleted else None,
-            "sort": self.sort if self.sort != "name" else None,
-            "per_page": self.per_page if self.per_page != 50 else None,
-        }
-        return {key: value for key, value in args.items() if value}
-
-
-@dataclass
-class PeoplePage:
-    """One page of a people list and the exact number of matches."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return self.link_args(q=self.q, country=self.country, field=self.field, role=self.role,
+                              organisation=self.organisation_id, status=self.status, title=self.title,
+                              offer=self.offer, deleted=self.deleted)
 
 
 def search_terms(text: str | None) -> list[str]:
@@ -385,10 +335,6 @@ def _count(conditions: _Conditions, dialect: str) -> int:
     return total
 
 
-def _ordered(columns, descending: bool) -> list:
-    return [column.desc() if descending else column for column in columns]
-
-
 def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, columns) -> list:
     """WHERE clauses leading SQLite to the cheapest way to one page, costed from exact counts.
 
@@ -396,7 +342,7 @@ def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, 
     against the id sets held in memory; collecting looks up every id of the smallest set and
     sorts the matches (a lookup costs a few index entries).
     """
-    wanted = (query.page - 1) * query.per_page + query.per_page
+    wanted = query.offset + query.per_page
     table_size = db.session.scalar(select(func.max(Person.id))) or 1
     # (cost, walk, walked columns, driver set)
     plans = [(min(table_size, wanted * table_size / total), True, (), None)]
@@ -418,15 +364,13 @@ def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, 
 
 def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: int) -> list[int]:
     """The ids of one page, in order."""
-    columns = SORTS[query.sort.lstrip("-")]
-    descending = query.sort.startswith("-")
-    offset = (query.page - 1) * query.per_page
+    columns = SORTS[query.sort_key]
     if dialect == "sqlite":
         statement = select(Person.id).where(*_sqlite_page_where(query, conditions, total, columns))
-        statement = statement.order_by(*_ordered(columns, descending))
     else:
-        statement = select(Person.id).where(*conditions.where()).order_by(*_ordered(columns, descending))
-    return list(db.session.scalars(statement.limit(query.per_page).offset(offset)))
+        statement = select(Person.id).where(*conditions.where())
+    statement = statement.order_by(*query.ordered(columns))
+    return list(db.session.scalars(statement.limit(query.per_page).offset(query.offset)))
 
 
 def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, list[int]]:
@@ -435,14 +379,14 @@ def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, li
     Walking a sort index instead would recompute the tsvector of every row it reads, and names
     that match cluster in the name order, so a walk may read most of the table to fill a page.
     """
-    columns = SORTS[query.sort.lstrip("-")]
+    columns = SORTS[query.sort_key]
     # MATERIALIZED: one pass over the index's matches feeds both the count and the page.
     matches = select(*{column.key: column for column in (Person.id, *columns)}.values())
     matches = matches.where(*conditions.where()).cte("matches").prefix_with("MATERIALIZED")
     page = (
         select(matches.c.id)
-        .order_by(*_ordered([matches.c[column.key] for column in columns], query.sort.startswith("-")))
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
+        .order_by(*query.ordered([matches.c[column.key] for column in columns]))
+        .limit(query.per_page).offset(query.offset)
         .subquery().lateral("page")
     )
     total = select(func.count()).select_from(matches).scalar_subquery()
@@ -452,7 +396,7 @@ def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, li
     return rows[0].total, [row.id for row in rows if row.id is not None]
 
 
-def search_people(query: PeopleQuery) -> PeoplePage:
+def search_people(query: PeopleQuery) -> Page:
     """One page of people matching the query, with the exact total count."""
     dialect = db.engine.dialect.name
     conditions = _conditions(query, dialect)
@@ -461,13 +405,12 @@ def search_people(query: PeopleQuery) -> PeoplePage:
         total, ids = _gathered_page(query, conditions)
     elif conditions is not None:
         total = _count(conditions, dialect)
-        if total > (query.page - 1) * query.per_page:
+        if total > query.offset:
             ids = _page_ids(query, conditions, dialect, total)
     people = {}
     if ids:
         people = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
-    return PeoplePage(items=[people[i] for i in ids if i in people], total=total, page=query.page,
-                      per_page=query.per_page)
+    return Page([people[i] for i in ids if i in people], total, query)
 
 
 def filtered_people_select(query: PeopleQuery):
@@ -475,8 +418,7 @@ def filtered_people_select(query: PeopleQuery):
     conditions = _conditions(query, db.engine.dialect.name)
     if conditions is None:
         return select(Person).where(Person.id.is_(None))
-    columns = SORTS[query.sort.lstrip("-")]
-    return select(Person).where(*conditions.where()).order_by(*_ordered(columns, query.sort.startswith("-")))
+    return select(Person).where(*conditions.where()).order_by(*query.ordered())
 
 
 BULK_INDEX_ROWS = 1000  # from this many new people on, SQLite's search index is filled in one statement
@@ -486,11 +428,13 @@ BULK_INDEX_ROWS = 1000  # from this many new people on, SQLite's search index is
 def search_index_in_bulk(connection, person_ids: list[int]):
     """On SQLite, index new people in one statement after inserting them, not by the per-row trigger:
     FTS5 takes a second for 50,000 rows in bulk and over ten by trigger. The trigger is dropped and
-    created again inside the caller's transaction, so a failure restores it."""
+    created again inside the caller's transaction (begun here if it has not written yet: sqlite3 would
+    run the DROP TRIGGER outside it, beyond a rollback's reach), so a failure restores it."""
     if (connection.dialect.name != "sqlite" or len(person_ids) < BULK_INDEX_ROWS or not connection.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'people_fts_insert'").scalar()):
         yield
         return
+    begin_writing(connection)
     connection.exec_driver_sql("DROP TRIGGER people_fts_insert")
     yield
     for chunk in chunks(person_ids):

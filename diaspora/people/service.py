@@ -29,8 +29,9 @@ from diaspora.people.models import (
 )
 from diaspora.organisations.models import Membership
 from diaspora.people.search import search_words
+from diaspora.reference.countries import country_name
+from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.reference.service import country_name, match_hometown
 from diaspora.text import clean_paragraphs, clean_text, fold
 
 MULTILINE_COLUMNS = ("expertise", "notes")

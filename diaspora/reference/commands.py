@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 
 from diaspora.extensions import db
 from diaspora.reference.products import seed_products
-from diaspora.reference.service import seed_reference_data
+from diaspora.reference.seed import seed_reference_data
 
 TABLE_NAMES = {
     "countries": "Quốc gia",

@@ -5,7 +5,8 @@ from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from diaspora.reference.service import country_choices
+from diaspora.reference.countries import country_choices
+from diaspora.reference.models import TaxonomyItem
 
 _MAX = _l("Tối đa %(max)d ký tự.")
 
@@ -24,12 +25,13 @@ class TaxonomyItemForm(FlaskForm):
     """Name and order of a field or community role; the key is given once, on creation."""
 
     key = StringField(_l("Mã"), validators=[
-        DataRequired(_l("Vui lòng nhập mã.")), Length(max=40, message=_MAX),
-        Regexp(r"^[a-z][a-z0-9_]*$",
+        DataRequired(_l("Vui lòng nhập mã.")), Length(max=TaxonomyItem.KEY_LENGTH, message=_MAX),
+        Regexp(TaxonomyItem.KEY_PATTERN,
                message=_l("Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ."))])
     name_vi = StringField(_l("Tên tiếng Việt"), validators=[
-        DataRequired(_l("Vui lòng nhập tên tiếng Việt.")), Length(max=120, message=_MAX)])
-    name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), Length(max=120, message=_MAX)])
+        DataRequired(_l("Vui lòng nhập tên tiếng Việt.")), Length(max=TaxonomyItem.NAME_LENGTH, message=_MAX)])
+    name_en = StringField(_l("Tên tiếng Anh"), validators=[
+        Optional(), Length(max=TaxonomyItem.NAME_LENGTH, message=_MAX)])
     sort_order = WholeNumberField(_l("Thứ tự hiển thị"), validators=[
         Optional(), NumberRange(min=0, max=100_000, message=_l("Nhập một số từ %(min)d đến %(max)d."))])
 

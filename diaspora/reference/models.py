@@ -53,36 +53,36 @@ class CountryAlias(db.Model):
     alias: Mapped[str] = mapped_column(String(160))
 
 
-class Field(db.Model):
+class TaxonomyItem:
+    """An item of a taxonomy admins maintain: a key that imports and links use and that never changes,
+    its Vietnamese and English names, its place in lists, and whether it is still offered for choosing.
+    Fields and community roles are its two tables."""
+
+    KEY_LENGTH = 40
+    NAME_LENGTH = 120
+    KEY_PATTERN = r"^[a-z][a-z0-9_]*$"  # lower-case letters without marks, digits and "_", a letter first
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name_en: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str = "vi") -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class Field(TaxonomyItem, db.Model):
     """A field of expertise or activity (lĩnh vực); admins may edit the taxonomy."""
 
     __tablename__ = "fields"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
-    name_vi: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    def name(self, locale: str = "vi") -> str:
-        return self.name_en if locale == "en" else self.name_vi
-
-
-class CommunityRole(db.Model):
+class CommunityRole(TaxonomyItem, db.Model):
     """A role a person plays in the community (trí thức, doanh nhân, văn nghệ sĩ…)."""
 
     __tablename__ = "community_roles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
-    name_vi: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def name(self, locale: str = "vi") -> str:
-        return self.name_en if locale == "en" else self.name_vi
 
 
 class Unit(db.Model):

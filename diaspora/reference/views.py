@@ -5,14 +5,24 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.permissions import role_required
-from diaspora.reference import bp, service
+from diaspora.reference import bp
 from diaspora.reference.forms import TaxonomyItemEditForm, TaxonomyItemForm
+from diaspora.reference.listings import countries_with_aliases, reference_counts, units_with_origins
+from diaspora.reference.taxonomy import (
+    TaxonomyError,
+    create_taxonomy_item,
+    get_taxonomy_item_or_404,
+    list_taxonomy,
+    set_taxonomy_item_active,
+    taxonomy_model,
+    update_taxonomy_item,
+)
 
 TITLES = {"fields": _l("Lĩnh vực"), "roles": _l("Vai trò trong cộng đồng")}
 KINDS = "<any(fields, roles):kind>"
 
 
-def _show_error(form, error: service.TaxonomyError) -> None:
+def _show_error(form, error: TaxonomyError) -> None:
     if error.field and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
@@ -22,26 +32,26 @@ def _show_error(form, error: service.TaxonomyError) -> None:
 @bp.get("/")
 @role_required("viewer")
 def index():
-    lists = {kind: service.list_taxonomy(service.taxonomy_model(kind)) for kind in TITLES}
-    return render_template("reference/index.html", lists=lists, titles=TITLES, counts=service.reference_counts())
+    lists = {kind: list_taxonomy(taxonomy_model(kind)) for kind in TITLES}
+    return render_template("reference/index.html", lists=lists, titles=TITLES, counts=reference_counts())
 
 
 @bp.get(f"/{KINDS}/")
 @role_required("viewer")
 def taxonomy(kind):
-    items = service.list_taxonomy(service.taxonomy_model(kind))
+    items = list_taxonomy(taxonomy_model(kind))
     return render_template("reference/taxonomy.html", kind=kind, title=TITLES[kind], items=items)
 
 
 @bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
 @role_required("admin")
 def create_item(kind):
-    model = service.taxonomy_model(kind)
+    model = taxonomy_model(kind)
     form = TaxonomyItemForm()
     if form.validate_on_submit():
         try:
-            item = service.create_taxonomy_item(model, form.data, by=current_user)
-        except service.TaxonomyError as error:
+            item = create_taxonomy_item(model, form.data, by=current_user)
+        except TaxonomyError as error:
             _show_error(form, error)
         else:
             flash(_("Đã thêm “%(name)s”.", name=item.name_vi), "success")
@@ -53,12 +63,12 @@ def create_item(kind):
 @bp.route(f"/{KINDS}/<int:item_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_item(kind, item_id):
-    item = service.get_taxonomy_item_or_404(service.taxonomy_model(kind), item_id)
+    item = get_taxonomy_item_or_404(taxonomy_model(kind), item_id)
     form = TaxonomyItemEditForm(obj=item)
     if form.validate_on_submit():
         try:
-            service.update_taxonomy_item(item, form.data, by=current_user)
-        except service.TaxonomyError as error:
+            update_taxonomy_item(item, form.data, by=current_user)
+        except TaxonomyError as error:
             _show_error(form, error)
         else:
             flash(_("Đã lưu thay đổi."), "success")
@@ -70,8 +80,8 @@ def edit_item(kind, item_id):
 @bp.post(f"/{KINDS}/<int:item_id>/<any(activate, deactivate):change>")
 @role_required("admin")
 def set_active(kind, item_id, change):
-    item = service.get_taxonomy_item_or_404(service.taxonomy_model(kind), item_id)
-    service.set_taxonomy_item_active(item, change == "activate", by=current_user)
+    item = get_taxonomy_item_or_404(taxonomy_model(kind), item_id)
+    set_taxonomy_item_active(item, change == "activate", by=current_user)
     if change == "activate":
         flash(_("“%(name)s” lại được dùng để chọn.", name=item.name_vi), "success")
     else:
@@ -83,11 +93,11 @@ def set_active(kind, item_id, change):
 @role_required("viewer")
 def countries():
     query = request.args.get("q", "").strip()
-    return render_template("reference/countries.html", rows=service.countries_with_aliases(query), q=query)
+    return render_template("reference/countries.html", rows=countries_with_aliases(query), q=query)
 
 
 @bp.get("/units")
 @role_required("viewer")
 def units():
     query = request.args.get("q", "").strip()
-    return render_template("reference/units.html", rows=service.units_with_origins(query), q=query)
+    return render_template("reference/units.html", rows=units_with_origins(query), q=query)

@@ -1,36 +1,26 @@
-"""Cell cleaners and renderers: what staff type into Excel ↔ the values stored on a Person.
-
-A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as the reader gives
-it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese
-message. A renderer turns a Person back into cell text that the cleaner reads again.
-Columns are cleaned in declaration order, so a cleaner may read values cleaned before it in the
-same row (phones read the row's country to know how to read a number without "+"); the column
-declares it (Column.reads_row). Cleaners are pure otherwise: the pipeline cleans each distinct
-cell value once per import (lists repeat countries, cities and phone numbers).
-"""
+"""Cell cleaners: the cleaning contract, free text, person attributes, birth dates, catalogues and channel cells."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-import phonenumbers
 from flask_babel import gettext as _
 
-from diaspora.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
-from diaspora.text import clean_paragraphs
-from diaspora.text import clean_text, fold_key
+from diaspora.text import clean_paragraphs, clean_text, fold_key
+
+# A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as the reader gives
+# it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese
+# message; a renderer (renderers.py) turns a record back into cell text that the cleaner reads again.
+# Columns are cleaned in declaration order, so a cleaner may read values cleaned before it in the
+# same row (phones read the row's country to know how to read a number without "+"); the column
+# declares it (Column.reads_row). Cleaners are pure otherwise: the pipeline cleans each distinct
+# cell value once per import (lists repeat countries, cities and phone numbers).
 
 EXCEL_EPOCH = date(1899, 12, 30)
 EARLIEST_BIRTH_YEAR = 1900
 _MULTI_SEPARATORS = re.compile(r"[;,/\n\r|]+")
-_LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
-_EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
+LINE_OR_SEMICOLON = re.compile(r"[;\n\r]+")
 _COMMAS = re.compile(r",")
-# Phones are also separated by a spaced dash; a note in brackets after a number is no part of it.
-_PHONE_SEPARATORS = re.compile(r"(?:[;,/\n\r|]|\s[-–]\s)+")
-_PHONE_SEPARATORS_BUT_SLASH = re.compile(r"(?:[;,\n\r|]|\s[-–]\s)+")
-_PHONE_NOTE = re.compile(r"\([^)\d]*\)")
-_NUMBER_AS_TEXT = re.compile(r"\s*\d{6,}\.0\s*")
 _DIGIT_GROUPS = re.compile(r"\d+")
 # Exported lists write birth dates with a time ("30/04/1975 00:00:00") or an English month ("30-Apr-75").
 _TIME_OF_DAY = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?$")
@@ -126,7 +116,8 @@ def split_values(value, separators=_MULTI_SEPARATORS) -> list[str]:
     return list(dict.fromkeys(part for part in parts if part))
 
 
-def _choice(value, table: dict[str, str], valid: str):
+def code_for(value, table: dict[str, str], valid: str):
+    """The code `table` gives the cell (by its folded text), else a CellError listing the `valid` values."""
     key = fold_key(cell_text(value))
     if key not in table:
         raise CellError(_("Không hiểu “%(value)s”; dùng một trong: %(valid)s.", value=cell_text(value), valid=valid))
@@ -143,7 +134,7 @@ _GENDERS = {
 
 
 def clean_gender(value, ctx) -> str:
-    return _choice(value, _GENDERS, "Nam, Nữ, Khác")
+    return code_for(value, _GENDERS, "Nam, Nữ, Khác")
 
 
 _PERSON_TYPES = {
@@ -154,7 +145,7 @@ _PERSON_TYPES = {
 
 
 def clean_person_type(value, ctx) -> str:
-    return _choice(value, _PERSON_TYPES, "Kiều bào, Chuyên gia nước ngoài")
+    return code_for(value, _PERSON_TYPES, "Kiều bào, Chuyên gia nước ngoài")
 
 
 _CONSENTS = {
@@ -166,7 +157,7 @@ _CONSENTS = {
 
 
 def clean_consent(value, ctx) -> str:
-    return _choice(value, _CONSENTS, "Đồng ý, Từ chối, Đã rút lại, Chưa hỏi")
+    return code_for(value, _CONSENTS, "Đồng ý, Từ chối, Đã rút lại, Chưa hỏi")
 
 
 def clean_id(value, ctx) -> int:
@@ -291,6 +282,18 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
     raise CellError(_("Không đọc được ngày sinh “%(value)s”; ghi dd/mm/yyyy hoặc chỉ năm sinh.", value=text))
 
 
+def clean_past_date(value, ctx) -> date:
+    """A whole date, not in the future (a consent given on…): as a date cell, a serial or dd/mm/yyyy."""
+    try:
+        day, _year = clean_birth(value, ctx)
+    except CellError:
+        day = None
+    if day is None:
+        raise CellError(_("Không đọc được ngày “%(value)s”; ghi đủ ngày/tháng/năm (dd/mm/yyyy).",
+                          value=cell_text(value)))
+    return day
+
+
 # --- taxonomies and organisations --------------------------------------------------------------------
 
 def _catalogue_id(text: str, table: dict[str, int]) -> int | None:
@@ -330,7 +333,7 @@ def clean_roles(value, ctx) -> tuple[int, ...]:
 
 def clean_organisations(value, ctx) -> tuple[str, ...]:
     """Organisation names separated by ; or new lines (names themselves contain commas)."""
-    names = split_values(value, _LINE_OR_SEMICOLON)
+    names = split_values(value, LINE_OR_SEMICOLON)
     for name in names:
         if len(name) > 300:
             raise CellError(_("Tên tổ chức dài quá %(limit)d ký tự.", limit=300))
@@ -345,131 +348,8 @@ def clean_organisation_name(value, ctx) -> str:
     return name
 
 
-# --- channels ------------------------------------------------------------------------------------------
+# --- channel cells -----------------------------------------------------------------------------------
 
-def _label_table(labels: dict, words: dict[str, str] | None) -> Callable[[], dict[str, str]]:
-    """{folded label, code or other word: code}, built on first use (the labels are lazy texts): the
-    Vietnamese and English labels, the codes and the other words staff use (`words`, folded)."""
-    table: dict[str, str] = {}
-
-    def get() -> dict[str, str]:
-        if not table:
-            from flask_babel import force_locale
-
-            for locale in ("en", "vi"):
-                with force_locale(locale):
-                    table.update((fold_key(str(label)), code) for code, label in labels.items())
-            table.update((fold_key(code), code) for code in labels)
-            table.update(words or {})
-        return table
-
-    return get
-
-
-def label_cleaner(labels: dict, words: dict[str, str] | None = None, contains: bool = False) -> Callable:
-    """A cleaner for a coded value written by its label, in Vietnamese or English (the export writes the
-    Vietnamese label), by its code, or by one of the other words staff use for it. With `contains`, a
-    text holding one of them is read as it ("Siêu thị mini châu Á" is a supermarket), longest first."""
-    table = _label_table(labels, words)
-
-    def clean(value, ctx):
-        key = fold_key(cell_text(value))
-        if contains and key not in table():
-            for known in sorted(table(), key=len, reverse=True):
-                if len(known) >= 4 and known in key:
-                    return table()[known]
-        return _choice(value, table(), ", ".join(str(label) for label in labels.values()))
-
-    return clean
-
-
-def labels_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
-    """label_cleaner for a cell holding several values separated by ; , / or new lines: a tuple of codes."""
-    table = _label_table(labels, words)
-
-    def clean(value, ctx):
-        codes = []
-        for part in split_values(value):
-            code = _choice(part, table(), ", ".join(str(label) for label in labels.values()))
-            if code not in codes:
-                codes.append(code)
-        return tuple(codes)
-
-    return clean
-
-
-_NATIONALITY_SEPARATORS = re.compile(r"\s*(?:[;,/&+\n]|\s-\s|\svà\s|\sand\s)\s*", re.IGNORECASE)
-
-
-def nationality_cleaner(labels: dict) -> Callable:
-    """A cleaner for nationality written as a label ("Hai quốc tịch") or as the countries themselves:
-    "Việt Nam" → Vietnamese, "Nhật Bản" → foreign, "Việt Nam, Đức" → dual."""
-    table = _label_table(labels, NATIONALITY_WORDS)
-
-    def clean(value, ctx):
-        text = cell_text(value)
-        if fold_key(text) in table():
-            return table()[fold_key(text)]
-        countries = {ctx.lookups.country_code(part) for part in _NATIONALITY_SEPARATORS.split(text) if part}
-        if not countries or None in countries:
-            return _choice(value, table(), ", ".join(str(label) for label in labels.values()))
-        if "VN" in countries:
-            return "dual" if len(countries) > 1 else "vietnamese"
-        return "foreign"
-
-    return clean
-
-
-def clean_past_date(value, ctx) -> date:
-    """A whole date, not in the future (a consent given on…): as a date cell, a serial or dd/mm/yyyy."""
-    try:
-        day, _year = clean_birth(value, ctx)
-    except CellError:
-        day = None
-    if day is None:
-        raise CellError(_("Không đọc được ngày “%(value)s”; ghi đủ ngày/tháng/năm (dd/mm/yyyy).",
-                          value=cell_text(value)))
-    return day
-
-
-STATUS_WORDS = {
-    **dict.fromkeys(("conlienlac", "lienlacduoc", "binhthuong"), "active"),
-    **dict.fromkeys(("khonglienlacduoc", "mattin", "khongconlienlac"), "unreachable"),
-    **dict.fromkeys(("quadoi", "tutran", "mat", "chet"), "deceased"),
-}
-NATIONALITY_WORDS = {
-    **dict.fromkeys(("vietnam", "vn", "vietnamese", "quoctichvn"), "vietnamese"),
-    **dict.fromkeys(("songtich", "2quoctich", "haiquoctichvietnamvanuocngoai", "vietnamvanuocngoai"), "dual"),
-    **dict.fromkeys(("nuocngoai", "quoctichkhac", "dathoiquoctichvietnam"), "foreign"),
-    **dict.fromkeys(("khongro", "chuaxacdinh"), "unknown"),
-}
-CONTRIBUTION_WORDS = {
-    **dict.fromkeys(("tuvan", "tuvantructuyen", "tuvanonline", "advice"), "remote_advice"),
-    **dict.fromkeys(("vetham", "velamviec", "vethamquehuong", "visit"), "visits"),
-    **dict.fromkeys(("gopvon", "dautuvequehuong"), "investment"),
-    **dict.fromkeys(("daotao", "dayhoc", "thinhgiang", "giangdaytructuyen"), "teaching"),
-}
-
-
-CHANNEL_TYPE_WORDS = {
-    **dict.fromkeys(("cuahang", "cuahangtaphoa", "tiemtaphoa", "taphoa", "tiem", "store", "grocery", "minimart",
-                     "chuoicuahang", "banle", "retail"), "shop"),
-    **dict.fromkeys(("sieuthimini", "chuoisieuthi", "market", "supermarket", "hypermarket"), "supermarket"),
-    **dict.fromkeys(("quanan", "nhahangviet", "quanpho", "restaurant", "cafe"), "restaurant"),
-    **dict.fromkeys(("nhapkhau", "doanhnghiepnhapkhau", "congtynhapkhau", "import", "importer"), "importer"),
-    **dict.fromkeys(("phanphoi", "nhaphanphoi", "banbuon", "daily", "tongdaily", "distributor", "wholesale"),
-                    "wholesaler"),
-    **dict.fromkeys(("online", "trangthuongmaidientu", "thuongmaidientu", "santhuongmaidientu", "website",
-                     "cuahangtructuyen", "sangiaodich", "tmdt", "ecommerce", "amazon", "shopee", "lazada"),
-                    "ecommerce"),
-    **dict.fromkeys(("hoicho", "hoichotrienlam", "trienlam", "exhibition", "fair", "expo"), "fair"),
-}
-CHANNEL_STATUS_WORDS = {
-    **dict.fromkeys(("moi", "chualienhe", "tiemnang"), "potential"),
-    **dict.fromkeys(("dangtraodoi", "dangdamphan", "lienhe"), "contacted"),
-    **dict.fromkeys(("doitac", "danghoptac", "hoptac", "dangphanphoi"), "partner"),
-    **dict.fromkeys(("ngunghoptac", "tamdung", "dung"), "inactive"),
-}
 _PERSON_ID = re.compile(r"(?:\(\s*)?(?:id|mã|ma)?\s*:?\s*#?(\d+)\s*\)?$", re.IGNORECASE)
 
 
@@ -492,7 +372,7 @@ def clean_products(value, ctx) -> tuple[int | str, ...]:
     text (the channel import keeps it in the notes): a product id or the text as written, per product."""
     table = ctx.lookups.products
     items: list[int | str] = []
-    for part in split_values(value, _LINE_OR_SEMICOLON):
+    for part in split_values(value, LINE_OR_SEMICOLON):
         found = _catalogue_id(part, table)
         if found is not None:
             pieces = [(found, part)]
@@ -503,248 +383,3 @@ def clean_products(value, ctx) -> tuple[int | str, ...]:
             if item not in items:
                 items.append(item)
     return tuple(items)
-
-
-def clean_single_phone(value, ctx) -> str:
-    """One phone number in E.164 (a channel keeps one)."""
-    numbers = clean_phones(value, ctx)
-    if len(numbers) != 1:
-        raise CellError(_("Chỉ ghi một số điện thoại cho mỗi kênh."))
-    return numbers[0][2]
-
-
-def clean_single_email(value, ctx) -> str:
-    emails = clean_emails(value, ctx)
-    if len(emails) != 1:
-        raise CellError(_("Chỉ ghi một địa chỉ email cho mỗi kênh."))
-    return emails[0][2]
-
-
-def clean_website(value, ctx) -> str:
-    """A web address; "vietmart.jp" gets "https://" (as the channel form does)."""
-    text = cell_text(value).strip()
-    if " " in text or "." not in text:
-        raise CellError(_("“%(value)s” không phải địa chỉ trang web.", value=text))
-    if not text.lower().startswith(("http://", "https://")):
-        text = "https://" + text
-    if len(text) > 300:
-        raise CellError(_("Dài quá %(limit)d ký tự.", limit=300))
-    return text
-
-
-# --- contacts ----------------------------------------------------------------------------------------
-
-def _phone(raw: str, region: str | None, numeric: bool):
-    """E.164, or the InvalidContact saying why not."""
-    if numeric and region and len(raw) >= 11 and raw.startswith(str(phonenumbers.country_code_for_region(region))):
-        # A number cell that lost the "+" of the row's own country (4915112345678 in Germany) could
-        # also read as a long national number there: the country code is the likelier reading.
-        try:
-            return normalize_phone("+" + raw, None)
-        except InvalidContact:
-            pass
-    try:
-        return normalize_phone(raw, region)
-    except InvalidContact as problem:
-        if numeric and not raw.startswith("0"):
-            # Excel dropped the "+" of an international number stored as a number: 84912345678.
-            try:
-                return normalize_phone("+" + raw, None)
-            except InvalidContact:
-                pass
-        return problem
-
-
-# An everyday address: a dot-atom of common ASCII characters before the @, a host name after it.
-# email-validator accepts any such local part as written; only its verdict on the domain remains,
-# and that depends on the domain alone, so it is asked once per domain (a list has a few hundred
-# domains for tens of thousands of addresses, and the library takes 40 µs an address).
-_EVERYDAY_EMAIL = re.compile(r"([A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_EMAIL_MAX_LENGTH = 254  # RFC 5321 as email-validator applies it; a longer address goes to the library
-# Domains, as written, whose everyday addresses the library returned as written (lower-cased).
-_ACCEPTED_DOMAINS: set[str] = set()
-_ACCEPTED_DOMAINS_MAX = 100_000
-
-
-def _email(raw: str):
-    everyday = _EVERYDAY_EMAIL.fullmatch(raw) if len(raw) <= _EMAIL_MAX_LENGTH else None
-    if everyday is not None and everyday[2] in _ACCEPTED_DOMAINS:
-        return raw.lower()
-    try:
-        normalized = normalize_email(raw)
-    except InvalidContact as problem:
-        return problem
-    if everyday is not None and normalized == raw.lower():
-        if len(_ACCEPTED_DOMAINS) >= _ACCEPTED_DOMAINS_MAX:
-            _ACCEPTED_DOMAINS.clear()
-        _ACCEPTED_DOMAINS.add(everyday[2])
-    return normalized
-
-
-def _normalised(result) -> str:
-    if isinstance(result, InvalidContact):
-        raise CellError(str(result))
-    return result
-
-
-def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str], ...]:
-    """(kind, value, E.164) per number; numbers without "+" are read in the row's country, then Vietnam."""
-    region = ctx.row.get("country")
-    if value.__class__ is str and _NUMBER_AS_TEXT.fullmatch(value):
-        value = int(value.strip()[:-2])  # "14085550123.0": a number cell written out by a program
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # A number cell lost its leading 0 (912345678) or its "+" (84912345678).
-        raw = str(int(value))
-        return ((kind, raw, _normalised(_phone(raw, region, True))),)
-    text = _PHONE_NOTE.sub(" ", str(value))
-    parts = split_values(text, _PHONE_SEPARATORS)
-    numbers = [_phone(part, region, False) for part in parts]
-    if "/" in text and any(isinstance(number, InvalidContact) for number in numbers):
-        # "0151/12345678": the slash after an area code (German lists), not between two numbers.
-        whole = split_values(text, _PHONE_SEPARATORS_BUT_SLASH)
-        whole_numbers = [_phone(part, region, False) for part in whole]
-        if not any(isinstance(number, InvalidContact) for number in whole_numbers):
-            parts, numbers = whole, whole_numbers
-    return tuple((kind, part, _normalised(number)) for part, number in zip(parts, numbers))
-
-
-def clean_emails(value, ctx) -> tuple[tuple[str, str, str], ...]:
-    return tuple(("email", part, _normalised(_email(part)))
-                 for part in split_values(value, _EMAIL_SEPARATORS))
-
-
-def contact_cleaner(kind: str) -> Callable:
-    """A cleaner for one kind of account (Zalo, Facebook…): several separated by ; or new lines."""
-
-    def clean(value, ctx):
-        if kind in ("zalo", "whatsapp") and isinstance(value, int | float) and not isinstance(value, bool):
-            return clean_phones(value, ctx, kind)
-        contacts = []
-        for part in split_values(value, _LINE_OR_SEMICOLON):
-            try:
-                normalized = normalize_contact(kind, part, ctx.row.get("country"))
-            except InvalidContact as problem:
-                raise CellError(str(problem)) from None
-            contacts.append((kind, part, normalized[:300]))
-        return tuple(contacts)
-
-    return clean
-
-
-_OTHER_CONTACT_KINDS = {
-    "wechat": "wechat", "line": "line", "kakaotalk": "kakaotalk", "kakao": "kakaotalk",
-    "whatsapp": "whatsapp", "web": "website", "website": "website", "trangweb": "website",
-    "diachi": "address", "diachibuudien": "address",
-}
-
-
-def clean_other_contacts(value, ctx) -> tuple[tuple[str, str, str], ...]:
-    """"WeChat: abc; LINE: xyz; Web: example.org" → one contact per "kind: value" part."""
-    contacts = []
-    for part in split_values(value, _LINE_OR_SEMICOLON):
-        label, colon, rest = part.partition(":")
-        kind = _OTHER_CONTACT_KINDS.get(fold_key(label)) if colon else None
-        if kind is None and colon and rest.startswith("//"):
-            kind, rest = "website", part  # a bare URL "https://…"
-        if kind is None:
-            raise CellError(_("“%(value)s”: ghi dạng “loại: giá trị”, loại là một trong "
-                              "WeChat, LINE, KakaoTalk, WhatsApp, Web, Địa chỉ.", value=part))
-        contacts += contact_cleaner(kind)(rest, ctx)
-    return tuple(contacts)
-
-
-# --- renderers ---------------------------------------------------------------------------------------
-
-def render_attribute(key: str, paragraphs: bool = False) -> Callable:
-    """A renderer showing one attribute as text (with its line breaks when `paragraphs`)."""
-
-    def render(person) -> str:
-        value = getattr(person, key)
-        return (clean_paragraphs(value) if paragraphs and isinstance(value, str) else cell_text(value)) or ""
-
-    return render
-
-
-def render_label(key: str, labels: dict) -> Callable:
-    """A renderer showing a coded attribute by its label (Nam, Nữ…), which the cleaner reads back."""
-
-    def render(person) -> str:
-        code = getattr(person, key)
-        return str(labels[code]) if code in labels else ""
-
-    return render
-
-
-def render_birth(person) -> str:
-    if person.birth_date:
-        return person.birth_date.strftime("%d/%m/%Y")
-    return str(person.birth_year) if person.birth_year else ""
-
-
-def render_country(person) -> str:
-    return person.country.name_vi if person.country is not None else (person.country_code or "")
-
-
-def render_hometown(person) -> str:
-    if person.hometown_text:
-        return person.hometown_text
-    return person.hometown_unit.full_name if person.hometown_unit is not None else ""
-
-
-def render_names(relation: str) -> Callable:
-    """A renderer joining the Vietnamese names of a taxonomy relation with "; "."""
-
-    def render(person) -> str:
-        return "; ".join(item.name_vi for item in getattr(person, relation))
-
-    return render
-
-
-def render_organisations(person) -> str:
-    return "; ".join(m.organisation.name for m in person.memberships if m.organisation is not None)
-
-
-def render_contacts(*kinds: str, labelled: bool = False) -> Callable:
-    """A renderer joining a person's contacts of the given kinds with "; " (normalised form)."""
-
-    def render(person) -> str:
-        values = []
-        for contact in person.contacts:
-            if contact.kind in kinds:
-                shown = contact.normalized if contact.kind in ("phone", "email") else contact.value
-                values.append(f"{_OTHER_LABELS[contact.kind]}: {shown}" if labelled else shown)
-        return "; ".join(values)
-
-    return render
-
-
-_OTHER_LABELS = {"wechat": "WeChat", "line": "LINE", "kakaotalk": "KakaoTalk", "whatsapp": "WhatsApp",
-                 "website": "Web", "address": "Địa chỉ"}
-
-
-def render_person_reference(channel) -> str:
-    """The person behind a channel as "Name (ID n)", which the import reads back to the same record."""
-    person = channel.person
-    return f"{person.full_name} (ID {person.id})" if person is not None else ""
-
-
-def render_channel_organisation(channel) -> str:
-    return channel.organisation.name if channel.organisation is not None else ""
-
-
-def render_products(status: str) -> Callable:
-    """A renderer joining the names of a channel's products with the given status."""
-
-    def render(channel) -> str:
-        return "; ".join(link.product.name for link in channel.products if link.status == status)
-
-    return render
-
-
-def render_offers(labels: dict) -> Callable:
-    """A renderer joining the labels of a person's contribution offers with "; "."""
-
-    def render(person) -> str:
-        return "; ".join(str(labels[offer.kind]) for offer in person.offers if offer.kind in labels)
-
-    return render

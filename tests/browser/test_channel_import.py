@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diaspora.extensions import db
-from diaspora.outreach.service import seed_products
+from diaspora.reference.products import seed_products
 from tests.browser.conftest import screenshot
 from tests.browser.test_import_wizard import sign_in
 from tests.conftest import make_user

@@ -1,4 +1,4 @@
-"""The Excel import wizard in headless Chromium: upload, mapping, preview, commit in the background, undo."""
+"""The Excel import wizard in headless Chromium: upload, mapping, preview, commit by the worker, undo."""
 import re
 
 import pytest
@@ -18,9 +18,8 @@ def sign_in(page, email):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_import_a_libreoffice_list_and_undo_it(seeded, app, browser, live_server):
-    app.config["IMPORT_BACKGROUND_ROWS"] = 1  # the commit runs in the background, the result page polls
-    app.config["IMPORT_PARALLEL_ROWS"] = 2  # rows are cleaned by two processes, forked by the server's threads
+def test_import_a_libreoffice_list_and_undo_it(seeded, app, browser, live_server, worker):
+    worker.start()  # the commit is a job: a worker process runs it, the result page follows its state
     with app.app_context():
         make_user("admin", "admin@haiphong.example")
     page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.outreach import service as outreach
-from diaspora.outreach.models import Product
+from diaspora.reference.models import Product
 from diaspora.people import service as people
 from diaspora.reference.models import Field
 from diaspora.text import fold

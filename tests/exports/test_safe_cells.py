@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from diaspora.extensions import db
 from diaspora.people.models import Person
+from diaspora.spreadsheets.raw_cells import TRUNCATION_MARK
 from diaspora.spreadsheets.writers import MAX_CELL_UNITS, csv_text, excel_text
-from diaspora.spreadsheets.read import TRUNCATION_MARK
 from tests.exports.helpers import HEADER_ROW, export_to, header, open_sheet, run_import
 from tests.people.factories import make_person
 

@@ -66,7 +66,7 @@ def test_a_country_column_wins_and_its_empty_cells_take_the_titles_country(seede
     ("Overseas Vietnamese in the United States", {"US"}),
 ])
 def test_countries_are_read_where_a_title_names_a_place(seeded, title, codes):
-    from diaspora.reference.service import countries_named_in
+    from diaspora.reference.countries import countries_named_in
 
     assert countries_named_in(title) == codes
 

@@ -7,9 +7,9 @@ from diaspora.audit.models import AuditEvent
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
 from diaspora.outreach import products as product_service
+from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
 from diaspora.reference.products import PRODUCTS_CSV, seed_products
-from diaspora.reference.service import match_hometown
 from tests.outreach.factories import fresh, make_channel, make_product
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
+from diaspora.bulk import allocate_ids, begin_writing
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.people import service
@@ -13,7 +14,13 @@ from diaspora.people.demo import DEMO_SOURCE, DemoMaker, create_demo_data
 from diaspora.people.models import Person
 from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
-from diaspora.people.search import PeopleQuery, bulk_insert_people, person_search_text, search_people
+from diaspora.people.search import (
+    BULK_INDEX_ROWS,
+    PeopleQuery,
+    person_search_text,
+    search_index_in_bulk,
+    search_people,
+)
 from diaspora.reference.models import Country
 from diaspora.text import fold
 
@@ -97,10 +104,13 @@ def test_demo_data_loads_reference_data_when_missing(app, runner):
 
 def test_a_failed_bulk_insert_leaves_the_search_index_working(seeded):
     connection = db.session.connection()
+    begin_writing(connection)
+    ids = allocate_ids(connection, Person.__table__, BULK_INDEX_ROWS)
     try:
-        with bulk_insert_people(connection):
-            connection.execute(insert(Person.__table__), [{"full_name": "Đỗ Văn Nam", "name_folded": "do van nam",
-                                                           "search_text": "do van nam", "version": 1}])
+        with search_index_in_bulk(connection, ids):
+            connection.execute(insert(Person.__table__), [
+                {"id": person_id, "full_name": "Đỗ Văn Nam", "name_folded": "do van nam", "search_text": "do van nam",
+                 "version": 1} for person_id in ids])
             raise RuntimeError("interrupted")
     except RuntimeError:
         db.session.rollback()

@@ -1,7 +1,7 @@
 """Duplicate matching inside the file and against the register, with reasons; common names alone never match."""
 import pytest
 
-from diaspora.reference.service import import_lookups
+from diaspora.reference.lookups import import_lookups
 from diaspora.organisations import service as organisation_service
 from diaspora.people import service as people_service
 from diaspora.spreadsheets import pipeline

@@ -5,7 +5,6 @@ from sqlalchemy import select
 from diaspora.extensions import db
 from diaspora.organisations import service as organisation_service
 from diaspora.people import service
-from diaspora.people.models import Person
 from diaspora.people.search import PeopleQuery, search_people, search_terms
 from diaspora.reference.models import CommunityRole, Field
 

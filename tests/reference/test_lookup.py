@@ -2,15 +2,10 @@
 import pytest
 
 from diaspora.extensions import db
+from diaspora.reference.countries import country_choices, country_name, find_country
+from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Field
-from diaspora.reference.service import (
-    country_choices,
-    country_name,
-    field_choices,
-    find_country,
-    match_hometown,
-    role_choices,
-)
+from diaspora.reference.taxonomy import field_choices, role_choices
 
 
 @pytest.mark.parametrize("text, code", [

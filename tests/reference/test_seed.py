@@ -2,8 +2,9 @@
 from sqlalchemy import func, select
 
 from diaspora.extensions import db
+from diaspora.reference.countries import find_country
 from diaspora.reference.models import CommunityRole, Country, CountryAlias, Field, LegacyCommune, OldDistrict, Unit
-from diaspora.reference.service import find_country, seed_reference_data
+from diaspora.reference.seed import seed_reference_data
 
 
 def count(model) -> int:

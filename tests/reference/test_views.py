@@ -7,7 +7,7 @@ from sqlalchemy import select
 from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
 from diaspora.reference.models import CommunityRole, Field
-from diaspora.reference.service import field_choices
+from diaspora.reference.taxonomy import field_choices
 
 
 def error_next_to(page: str, field_id: str) -> str:

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from diaspora.reference.service import import_lookups
+from diaspora.reference.lookups import import_lookups
 from diaspora.spreadsheets import pipeline
 from diaspora.people.columns import PEOPLE
 from diaspora.people.duplicates import Match

@@ -9,12 +9,12 @@ from diaspora.config import Config
 from diaspora.spreadsheets.read import (
     Limits,
     SheetInfo,
-    _ErrorCells,
     SpreadsheetRejected,
     default_sheet,
     list_sheets,
     read_sheet,
 )
+from diaspora.spreadsheets.xlsx import _ErrorCells
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LIMITS = Limits()
@@ -382,7 +382,7 @@ def test_cells_start_at_a1_whatever_the_used_range(tmp_path):
 
 
 def test_encrypted_legacy_workbook_is_recognised():
-    from diaspora.spreadsheets.read import _biff_is_encrypted
+    from diaspora.spreadsheets.xls import _biff_is_encrypted
 
     bof = b"\x09\x08\x10\x00" + bytes(16)
     filepass = b"\x2f\x00\x04\x00" + bytes(4)

@@ -1,0 +1,49 @@
+"""What spreadsheets read from the reference lists: the lookups cleaners use and the names templates offer."""
+from sqlalchemy import select
+
+from diaspora.extensions import db
+from diaspora.reference.countries import country_choices, find_country
+from diaspora.reference.hometowns import match_hometown
+from diaspora.reference.models import CommunityRole, Field
+from diaspora.reference.taxonomy import field_choices, role_choices
+from diaspora.spreadsheets.cleaners import Lookups
+from diaspora.text import fold_key
+
+
+def country_names() -> list[str]:
+    """Vietnamese names of the countries, sorted diacritics aside."""
+    return [name for _, name in country_choices("vi")]
+
+
+def field_names() -> list[str]:
+    """Names of the active fields, in taxonomy order."""
+    return [name for _, name in field_choices("vi")]
+
+
+def role_names() -> list[str]:
+    """Names of the active community roles, in taxonomy order."""
+    return [name for _, name in role_choices("vi")]
+
+
+def product_names() -> list[str]:
+    """Names of the active typical products, by name."""
+    from diaspora.reference.models import Product
+
+    return list(db.session.scalars(select(Product.name).where(Product.active).order_by(Product.name_folded)))
+
+
+def import_lookups() -> Lookups:
+    """The reference data cleaners need, read once for the whole file."""
+    from diaspora.reference.models import Product
+
+    lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
+    for model, table, names in ((Field, lookups.fields, lookups.field_names),
+                                (CommunityRole, lookups.roles, lookups.role_names)):
+        for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
+            for text in (item.key, item.name_vi, item.name_en):
+                table.setdefault(fold_key(text), item.id)
+            names.append(item.name_vi)
+    for product in db.session.execute(select(Product.id, Product.name).where(Product.active).order_by(Product.name)):
+        lookups.products.setdefault(fold_key(product.name), product.id)
+        lookups.product_names.append(product.name)
+    return lookups
