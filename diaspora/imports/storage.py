@@ -1,5 +1,8 @@
-"""Uploaded files of imports: stored under their SHA-256, never under a name the client gives."""
+"""Uploaded files of imports, stored under their SHA-256 (never under a name the client gives), and the
+wizard's prepared previews beside them."""
 import hashlib
+import pickle
+import time
 import re
 import threading
 from datetime import datetime, timedelta, timezone
@@ -48,8 +51,37 @@ def upload_path(sha: str) -> Path:
     return path
 
 
+def _preview_path(batch_id: int, key: str) -> Path:
+    return uploads_dir() / f"preview-{int(batch_id)}-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
+def save_preview(batch_id: int, key: str, preparation) -> None:
+    """Keep a draft's preparation for `key` (its file and choices), replacing the ones kept before."""
+    for old in uploads_dir().glob(f"preview-{int(batch_id)}-*"):
+        old.unlink(missing_ok=True)
+    path = _preview_path(batch_id, key)
+    temporary = path.with_name(f"incoming-{path.name}-{threading.get_ident()}")
+    with temporary.open("wb") as target:
+        pickle.dump(preparation, target, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def load_preview(batch_id: int, key: str, max_age: float):
+    """The preparation kept for a draft and `key` if it is younger than `max_age` seconds, else None.
+    The file is the application's own (written by save_preview under the instance folder)."""
+    path = _preview_path(batch_id, key)
+    try:
+        if time.time() - path.stat().st_mtime > max_age:
+            return None
+        with path.open("rb") as source:
+            return pickle.load(source)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
 def remove_unused_files(kept: set[str], now) -> int:
-    """Delete stored files no batch refers to (older than an hour: an upload being stored is newer)."""
+    """Delete stored files no batch refers to, and old previews (older than an hour: an upload being
+    stored is newer)."""
     removed = 0
     for path in uploads_dir().iterdir():
         modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)

@@ -7,6 +7,7 @@ from diaspora.batches.kinds import UndoRefused
 from diaspora.batches.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.extensions import db
 from diaspora.imports import bp, forms, running, wizard
+from diaspora.imports.errors import error_workbook
 from diaspora.imports.kinds import kind_of, registered_kinds
 from diaspora.imports.undo import undo_batch
 from diaspora.permissions import role_required
@@ -166,7 +167,7 @@ def progress(batch_id):
 def errors(batch_id):
     batch = _batch_or_404(batch_id)
     stem = batch.file_name.rsplit(".", 1)[0]
-    return send_file(wizard.error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
+    return send_file(error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

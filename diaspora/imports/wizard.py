@@ -1,8 +1,6 @@
 """The import wizard: a draft batch from upload to preview (sheet, mapping, saved mappings, choices per
 row), and the workbook of the rows that could not be imported. Committing is running.py's."""
-import io
 import json
-import time
 from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
@@ -11,16 +9,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from diaspora.batches.kinds import ChangeSet, Preparation
-from diaspora.batches.models import ImportBatch, ImportRow, SavedMapping
+from diaspora.batches.models import ImportBatch, SavedMapping
 from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
 from diaspora.imports.preparing import build_changes, prepare_import
-from diaspora.imports.storage import remove_unused_files, store_upload, upload_path
+from diaspora.imports.storage import load_preview, remove_unused_files, save_preview, store_upload, upload_path
 from diaspora.outreach.models import Activity
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name
 from diaspora.spreadsheets import pipeline, read
-from diaspora.spreadsheets.errors_workbook import write_error_workbook
 from diaspora.spreadsheets.read import SpreadsheetRejected
 
 
@@ -44,11 +41,9 @@ def update_draft(batch: ImportBatch, **values) -> None:
     db.session.commit()
 
 
-def _int_keys(values: dict | None) -> dict:
+def int_keys(values: dict | None) -> dict:
+    """The wizard's choices with their row or column numbers back as ints (JSON keeps keys as text)."""
     return {int(key): value for key, value in (values or {}).items()}
-
-
-_PREPARED: dict[str, tuple] = {}  # the last preparation shown in the wizard: (key, when, preparation)
 
 
 PREPARED_SECONDS = 600
@@ -57,25 +52,23 @@ PREPARED_SECONDS = 600
 def batch_preparation(batch: ImportBatch, fresh: bool = False) -> Preparation:
     """The batch's plan, recomputed from its stored file and the wizard's choices (deterministic).
 
-    Paging through the preview reuses the last preparation of the same file and mapping for a few
-    minutes (reading and matching 50,000 rows takes seconds); the commit always starts afresh.
+    Paging through the preview reuses the preparation of the same file and mapping for a few minutes
+    (reading and matching 50,000 rows takes seconds): it is kept in a file beside the upload, which
+    every web process of the machine reads. The commit always starts afresh.
     """
-    key = (batch.id, batch.sheet_key, batch.activity_id, batch.file_sha256, batch.sheet_name,
-           json.dumps(batch.mapping_choices, sort_keys=True), json.dumps(batch.defaults, sort_keys=True))
-    cached = _PREPARED.get("last")
-    if not fresh and cached and cached[0] == key and time.monotonic() - cached[1] < PREPARED_SECONDS:
-        preparation = cached[2]
-    else:
-        _PREPARED.clear()
+    key = json.dumps([batch.sheet_key, batch.activity_id, batch.file_sha256, batch.sheet_name,
+                      batch.mapping_choices, batch.defaults], sort_keys=True)
+    preparation = None if fresh else load_preview(batch.id, key, PREPARED_SECONDS)
+    if preparation is None:
         preparation = prepare_import(upload_path(batch.file_sha256), file_name=batch.file_name,
                                      sheet_name=batch.sheet_name, kind=kind_of(batch.sheet_key),
-                                     choices=_int_keys(batch.mapping_choices), defaults=batch.defaults,
+                                     choices=int_keys(batch.mapping_choices), defaults=batch.defaults,
                                      activity_id=batch.activity_id)
         if not fresh:
-            _PREPARED["last"] = (key, time.monotonic(), preparation)
+            save_preview(batch.id, key, replace(preparation, kind=None))
     plans = pipeline.plan_rows(preparation.rows, preparation.duplicates, batch.on_duplicate,
-                               _int_keys(batch.row_actions))
-    return replace(preparation, plans=plans)
+                               int_keys(batch.row_actions))
+    return replace(preparation, plans=plans, kind=kind_of(batch.sheet_key))
 
 
 def purge_uploads(now=None) -> int:
@@ -146,7 +139,7 @@ def draft_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, saved: Saved
     sheet = kind_of(batch.sheet_key).sheet
     if saved is not None:
         return pipeline.map_headers(layout, sheet, saved=saved.entries)
-    return pipeline.map_headers(layout, sheet, choices=_int_keys(batch.mapping_choices))
+    return pipeline.map_headers(layout, sheet, choices=int_keys(batch.mapping_choices))
 
 
 def set_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, choices: dict[int, str],
@@ -214,24 +207,3 @@ def preview_rows(changes: ChangeSet, show: str = "all", page: int = 1, per_page:
         "matches": [(match, people.get(match.person_id)) for match in plan.matches],
     } for plan in shown]
     return rows, len(chosen)
-
-
-def error_workbook(batch: ImportBatch) -> io.BytesIO:
-    """The rows that cannot be (or were not) imported, as a workbook to fix and upload again."""
-    if batch.status == "draft":
-        preparation = batch_preparation(batch)
-        layout = preparation.layout
-        problems = {row.row: [{"index": p.index, "column": p.column, "message": p.message} for p in row.problems]
-                    for row in preparation.rows if row.problems}
-    else:
-        layout = draft_layout(batch)
-        pipeline.convert_legacy(layout, pipeline.map_headers(layout, kind_of(batch.sheet_key).sheet,
-                                                             choices=_int_keys(batch.mapping_choices)))
-        problems = dict(db.session.execute(
-            select(ImportRow.row_number, ImportRow.problems)
-            .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())
-    stream = io.BytesIO()
-    rows = [(number, values, problems[number]) for number, values in layout.data_rows if number in problems]
-    write_error_workbook(stream, layout.headers, rows)
-    stream.seek(0)
-    return stream

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
-from diaspora.outreach import service as outreach
+from diaspora.outreach.channels import create_channel
+from diaspora.outreach.common import today
 from diaspora.reference.models import Product
+from diaspora.reference.products import seed_products
 from diaspora.people import service as people
 from diaspora.reference.models import Field
 from diaspora.text import fold
@@ -37,7 +39,7 @@ def _person(name, country, *, title=None, fields=(), offers=(), email=None, city
 
 def _japan_visit_records() -> dict:
     """Japanese doctors willing to help, a Tokyo importer of Thanh Hà lychee, and records that must not match."""
-    outreach.seed_products()
+    seed_products()
     lychee = db.session.scalar(select(Product).where(Product.name_folded == fold("Vải thiều Thanh Hà")))
     fish_sauce = db.session.scalar(select(Product).where(Product.name_folded == fold("Nước mắm Cát Hải")))
     doctors = [
@@ -55,18 +57,18 @@ def _japan_visit_records() -> dict:
                                country_code="JP")
     db.session.add(association)
     db.session.commit()
-    distributor = outreach.create_channel({
+    distributor = create_channel({
         "name": "Công ty TNHH Nhập khẩu Sao Mai Co., Ltd.", "country": "JP", "city": "Tokyo",
         "channel_type": "importer", "status": "partner", "person_id": importer_owner.id,
         "products": [{"product_id": lychee.id, "status": "distributing"},
                      {"product_id": fish_sauce.id, "status": "interested"}],
     })
-    outreach.create_channel({
+    create_channel({
         "name": "Asia Markt Hồng Hà", "country": "DE", "city": "Berlin", "channel_type": "supermarket",
         "status": "contacted", "products": [{"product_id": lychee.id, "status": "interested"}],
     })
     records = {"doctors": [(person.id, person.full_name) for person in doctors], "distributor": distributor.name,
-               "distributor_id": distributor.id, "association": association.name, "today": outreach.today()}
+               "distributor_id": distributor.id, "association": association.name, "today": today()}
     # The live server writes next: this session must hold no SQLite lock.
     db.session.remove()
     return records

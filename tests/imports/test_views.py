@@ -186,3 +186,24 @@ def test_rows_with_a_note_have_a_tab_of_their_own_in_the_preview_and_the_result(
     page = client.get(f"/imports/{batch_id}?action=notes")
     assert "Cùng số điện thoại với dòng 2" in page.text and "Vũ Văn Long" not in page.text
     assert "Vũ Văn Long" in client.get(f"/imports/{batch_id}").text
+
+
+def test_the_preview_is_prepared_once_and_kept_where_every_web_process_reads_it(seeded, app, client, login, workbook,
+                                                                                monkeypatch):
+    from diaspora.imports import wizard
+    from diaspora.imports.storage import uploads_dir
+
+    login("editor")
+    batch_id = batch_id_of(upload(client, workbook))
+    client.post(f"/imports/{batch_id}/mapping", data=mapping_data())
+    assert client.get(f"/imports/{batch_id}/preview").status_code == 200
+    kept = list(uploads_dir().glob(f"preview-{batch_id}-*"))
+    assert len(kept) == 1
+    prepared = []
+    monkeypatch.setattr(wizard, "prepare_import", lambda *a, **k: prepared.append(1) or pytest.fail("read again"))
+    assert client.get(f"/imports/{batch_id}/preview?show=errors").status_code == 200  # read from the kept file
+    assert prepared == []
+    monkeypatch.undo()
+    client.post(f"/imports/{batch_id}/mapping", data=mapping_data(column_6=""))  # another mapping: prepared again
+    client.get(f"/imports/{batch_id}/preview")
+    assert list(uploads_dir().glob(f"preview-{batch_id}-*")) != kept
