@@ -19,7 +19,7 @@ from diaspora.audit.service import record
 from diaspora.auth.models import User
 from diaspora.batches.kinds import ChangeSet, RecordKind
 from diaspora.batches.models import ImportBatch, ImportRow
-from diaspora.bulk import sqlite_cache
+from diaspora.bulk import begin_writing, sqlite_cache
 from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
 from diaspora.imports.preparing import build_changes, prepare_import, report
@@ -53,9 +53,9 @@ def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
     everything, mark the batch failed and re-raise."""
     try:
         connection = db.session.connection()
-        batches = ImportBatch.__table__
-        # The transaction's first write: on SQLite it takes the write lock, which new ids rely on.
-        connection.execute(update(batches).where(batches.c.id == batch_id).values(progress=batches.c.progress))
+        # On SQLite the one write lock, which new ids rely on. Not a write to the batch's row: on
+        # PostgreSQL its progress is written meanwhile by another connection, which would wait for it.
+        begin_writing(connection)
         with sqlite_cache(connection):
             batch_values = changes.kind.write(changes, batch_id, getattr(user, "id", None),
                                               progress=_writing_progress(batch_id))
