@@ -3,6 +3,7 @@ from flask import render_template, request
 
 from diaspora.audit import bp, service
 from diaspora.audit.forms import AuditFilterForm
+from diaspora.listing import whole_number
 from diaspora.permissions import role_required
 
 bp.add_app_template_filter(service.field_label, "audit_field")
@@ -17,6 +18,6 @@ bp.add_app_template_global(service.record_url, "audit_record_url")
 def index():
     form = AuditFilterForm(request.args)
     form.fill_choices(service.users_for_filter())
-    events = service.search_events(**form.filters(), page=request.args.get("page", 1, type=int))
+    events = service.search_events(**form.filters(), page=whole_number(request.args, "page", 1))
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", form=form, events=events, args=args)

@@ -10,6 +10,7 @@ from diaspora.imports import bp, forms, running, wizard
 from diaspora.imports.errors import error_workbook
 from diaspora.imports.kinds import kind_of, registered_kinds
 from diaspora.imports.undo import undo_batch
+from diaspora.listing import whole_number
 from diaspora.permissions import role_required
 from diaspora.reference.countries import countries_named_in, country_choices, find_country
 from diaspora.spreadsheets import pipeline
@@ -17,7 +18,7 @@ from diaspora.spreadsheets.read import SpreadsheetRejected
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return whole_number(request.args, "page", 1)
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:

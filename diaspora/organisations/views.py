@@ -1,11 +1,11 @@
 """Pages of the organisation register: list, organisation page, create, edit, delete, restore."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora import signals
 from diaspora.audit.service import history
+from diaspora.locale import current_language
 from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
 from diaspora.organisations import bp, service
@@ -31,7 +31,7 @@ def index():
         abort(403)
     return render_template("organisations/index.html", query=query, args=query.to_args(),
                            page=service.search_organisations(query),
-                           countries=service.country_filter_options(get_locale().language))
+                           countries=service.country_filter_options(current_language()))
 
 
 @bp.get("/<int:organisation_id>")

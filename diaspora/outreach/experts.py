@@ -1,9 +1,9 @@
 """The expert finder: people of the register by field, country, academic title and what they offer."""
-from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from diaspora.extensions import db
+from diaspora.locale import current_language
 from diaspora.people.models import CONTRIBUTION_LABELS, Person
 from diaspora.people.search import PeopleQuery, search_people
 from diaspora.reference.countries import country_choices
@@ -21,16 +21,10 @@ def expert_query(args) -> PeopleQuery:
                        offer=query.offer, page=query.page, per_page=50)
 
 
-def get_locale_code() -> str:
-    """The interface language ("vi" or "en") of the current request."""
-    locale = get_locale()
-    return locale.language if locale else "vi"
-
-
 def expert_filter_options() -> dict:
     """The choices of the expert finder's filters."""
     return {
-        "fields": [(field.key, field.name(get_locale_code())) for field in db.session.scalars(
+        "fields": [(field.key, field.name(current_language())) for field in db.session.scalars(
             select(Field).where(Field.active.is_(True)).order_by(Field.sort_order))],
         "countries": country_choices(),
         "titles": ACADEMIC_TITLE_FILTERS,

@@ -7,7 +7,7 @@ stays flat however many people match. The writing itself is the spreadsheet libr
 import re
 from types import SimpleNamespace
 
-from flask_babel import force_locale, get_locale, to_user_timezone
+from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 from sqlalchemy import Integer, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from diaspora.audit.service import record
 from diaspora.contacts import Contact
 from diaspora.extensions import db
-from diaspora.locale import is_english
+from diaspora.locale import current_language, is_english
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.columns import PEOPLE
 from diaspora.people.models import CONTRIBUTION_LABELS, STATUS_LABELS, Person, PersonOffer, person_fields, person_roles
@@ -179,7 +179,7 @@ def describe_query(query: PeopleQuery) -> str:
 def title_lines(query: PeopleQuery, user, now) -> list[str]:
     """The lines above the header of an exported workbook."""
     return [_("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
-            exported_by(user, now, str(get_locale() or "vi"))]
+            exported_by(user, now, current_language())]
 
 
 def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
