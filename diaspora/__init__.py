@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 
 from diaspora import jobs
 from diaspora.config import INSTANCE_DIR, PROJECT_ROOT, config_from_environment
-from diaspora.locale import select_locale
 from diaspora.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from diaspora.locale import select_locale
 
 
 def create_app(config_class=None) -> Flask:
@@ -136,9 +136,9 @@ def register_error_pages(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from diaspora.auth.commands import users_cli
     from diaspora.backup import backup_command
+    from diaspora.cli import register_app_commands
     from diaspora.exports.commands import register_export_commands
     from diaspora.imports.commands import register_import_commands, worker_command
-    from diaspora.cli import register_app_commands
     from diaspora.reference.commands import seed_command
 
     app.cli.add_command(users_cli)

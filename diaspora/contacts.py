@@ -3,10 +3,10 @@ E.164, emails lower-cased) that forms, services, the import and the API share.""
 import re
 
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -13,9 +13,9 @@ from functools import wraps
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import func, select
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from sqlalchemy import func, select
 
 from diaspora.extensions import db
 

@@ -2,8 +2,12 @@
 from diaspora.audit.models import AuditEvent  # noqa: F401
 from diaspora.auth.models import LoginFailure, User  # noqa: F401
 from diaspora.batches.models import ImportBatch, ImportRow, SavedMapping  # noqa: F401
+from diaspora.contacts import Contact  # noqa: F401
 from diaspora.exports.models import ExportFile  # noqa: F401
-from diaspora.organisations.models import Organisation  # noqa: F401
+from diaspora.organisations.models import (
+    Membership,  # noqa: F401
+    Organisation,  # noqa: F401
+)
 from diaspora.outreach.models import (  # noqa: F401
     Activity,
     ActivityParticipant,
@@ -14,8 +18,6 @@ from diaspora.outreach.models import (  # noqa: F401
 )
 from diaspora.people import search  # noqa: F401  (registers the full-text index DDL)
 from diaspora.people.models import Person, PersonOffer  # noqa: F401
-from diaspora.organisations.models import Membership  # noqa: F401
-from diaspora.contacts import Contact  # noqa: F401
 from diaspora.reference.models import (  # noqa: F401
     CommunityRole,
     Country,

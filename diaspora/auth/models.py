@@ -10,7 +10,6 @@ from diaspora.permissions import ROLE_LABELS, ROLE_RANK
 from diaspora.records import utcnow
 
 
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 

@@ -13,8 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from diaspora.audit import service as audit
 from diaspora.audit.models import AuditEvent
 from diaspora.auth.models import LoginFailure, User
-from diaspora.permissions import ROLES
 from diaspora.extensions import db, login_manager
+from diaspora.permissions import ROLES
 from diaspora.records import utcnow
 from diaspora.text import clean_text
 

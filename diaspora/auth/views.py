@@ -1,11 +1,27 @@
 """Sign-in and sign-out, first-run setup, language choice, passwords and user administration."""
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from diaspora.auth import bp, service
-from diaspora.auth.forms import LoginForm, OwnPasswordForm, PasswordResetForm, RoleForm, SetupForm, UserForm
+from diaspora.auth.forms import (
+    LoginForm,
+    OwnPasswordForm,
+    PasswordResetForm,
+    RoleForm,
+    SetupForm,
+    UserForm,
+)
 from diaspora.permissions import role_required
 
 

@@ -5,19 +5,19 @@ import tempfile
 from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from diaspora.locale import select_locale
-from diaspora.permissions import role_required
 from diaspora.exports import bp, files
 from diaspora.exports.models import ExportFile
 from diaspora.extensions import db
-from diaspora.people.search import PeopleQuery
+from diaspora.imports.kinds import sheets
+from diaspora.locale import select_locale
 from diaspora.outreach import exports as outreach_exports
 from diaspora.outreach.activities import get_activity_or_404
 from diaspora.outreach.channels import ChannelQuery
 from diaspora.people import exports as people_exports
-from diaspora.spreadsheets.writers import MIMETYPES
-from diaspora.imports.kinds import sheets
+from diaspora.people.search import PeopleQuery
+from diaspora.permissions import role_required
 from diaspora.spreadsheets.templates import build_template, template_filename
+from diaspora.spreadsheets.writers import MIMETYPES
 
 
 @bp.get("/people.<any(xlsx, csv):fmt>")

@@ -2,9 +2,9 @@
 wizard's prepared previews beside them."""
 import hashlib
 import pickle
-import time
 import re
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

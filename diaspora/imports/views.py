@@ -1,5 +1,15 @@
 """The import wizard (upload → sheet → mapping → preview → commit → result), history and undo."""
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +22,11 @@ from diaspora.imports.kinds import kind_of, registered_kinds
 from diaspora.imports.undo import undo_batch
 from diaspora.listing import whole_number
 from diaspora.permissions import role_required
-from diaspora.reference.countries import countries_named_in, country_choices, find_country
+from diaspora.reference.countries import (
+    countries_named_in,
+    country_choices,
+    find_country,
+)
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
 

@@ -1,8 +1,8 @@
 """The import wizard: a draft batch from upload to preview (sheet, mapping, saved mappings, choices per
 row), and the workbook of the rows that could not be imported. Committing is running.py's."""
 import json
-from datetime import timedelta
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -13,7 +13,13 @@ from diaspora.batches.models import ImportBatch, SavedMapping
 from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
 from diaspora.imports.preparing import build_changes, prepare_import
-from diaspora.imports.storage import load_preview, remove_unused_files, save_preview, store_upload, upload_path
+from diaspora.imports.storage import (
+    load_preview,
+    remove_unused_files,
+    save_preview,
+    store_upload,
+    upload_path,
+)
 from diaspora.outreach.models import Activity
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name

@@ -2,14 +2,21 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from diaspora.forms import ContactRowForm, check_contact_rows
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS as LABELS
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS
 from diaspora.organisations.service import COLUMNS
-from diaspora.forms import ContactRowForm, check_contact_rows
 from diaspora.reference.forms import grouped_country_choices
 
 

@@ -7,11 +7,21 @@ from sqlalchemy import delete, func, select
 
 from diaspora import signals
 from diaspora.audit import tracking
-from diaspora.contacts import apply_contacts, checked_contacts, clean_contacts, describe_contact
 from diaspora.bulk import chunks
+from diaspora.contacts import (
+    apply_contacts,
+    checked_contacts,
+    clean_contacts,
+    describe_contact,
+)
 from diaspora.extensions import db
 from diaspora.listing import ListQuery, Pagination, paginate
-from diaspora.organisations.models import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS, Membership, Organisation
+from diaspora.organisations.models import (
+    ORGANISATION_KIND_LABELS,
+    ORGANISATION_KINDS,
+    Membership,
+    Organisation,
+)
 from diaspora.reference.countries import country_name
 from diaspora.reference.models import Country
 from diaspora.text import clean_paragraphs, clean_text, fold, fold_words

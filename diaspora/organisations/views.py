@@ -5,13 +5,16 @@ from flask_login import current_user
 
 from diaspora import signals
 from diaspora.audit.service import history
+from diaspora.contacts import CONTACT_KIND_LABELS
 from diaspora.locale import current_language
-from diaspora.permissions import role_required
-from diaspora.records import StaleEdit
 from diaspora.organisations import bp, service
 from diaspora.organisations.forms import OrganisationForm
-from diaspora.organisations.models import ORGANISATION_FIELD_LABELS, ORGANISATION_KIND_LABELS
-from diaspora.contacts import CONTACT_KIND_LABELS
+from diaspora.organisations.models import (
+    ORGANISATION_FIELD_LABELS,
+    ORGANISATION_KIND_LABELS,
+)
+from diaspora.permissions import role_required
+from diaspora.records import StaleEdit
 
 
 @bp.context_processor

@@ -4,13 +4,27 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from diaspora.outreach.models import CHANNEL_SCALES, CHANNEL_STATUSES, CHANNEL_TYPES, ActivityParticipant, DistributionChannel
+from diaspora.outreach.models import (
+    CHANNEL_SCALES,
+    CHANNEL_STATUSES,
+    CHANNEL_TYPES,
+    ActivityParticipant,
+    DistributionChannel,
+)
 from diaspora.people.columns import PEOPLE
 from diaspora.reference.lookups import country_names, product_names
 from diaspora.spreadsheets import cleaners as c
 from diaspora.spreadsheets.columns import Column, Sheet, labels_of, text_cleaner_for
-from diaspora.spreadsheets.contact_cleaners import clean_single_email, clean_single_phone, clean_website
-from diaspora.spreadsheets.label_cleaners import CHANNEL_STATUS_WORDS, CHANNEL_TYPE_WORDS, label_cleaner
+from diaspora.spreadsheets.contact_cleaners import (
+    clean_single_email,
+    clean_single_phone,
+    clean_website,
+)
+from diaspora.spreadsheets.label_cleaners import (
+    CHANNEL_STATUS_WORDS,
+    CHANNEL_TYPE_WORDS,
+    label_cleaner,
+)
 from diaspora.spreadsheets.renderers import (
     render_attribute,
     render_channel_organisation,

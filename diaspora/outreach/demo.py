@@ -14,8 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from diaspora.bulk import allocate_ids, begin_writing, insert_rows
+from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
+from diaspora.outreach.common import today
 from diaspora.outreach.models import (
     Activity,
     ActivityParticipant,
@@ -24,12 +26,10 @@ from diaspora.outreach.models import (
     DistributionChannel,
     Product,
 )
-from diaspora.outreach.common import today
-from diaspora.reference.products import seed_products
-from diaspora.contacts import normalize_email, normalize_phone
 from diaspora.people.demo import PhoneMaker
 from diaspora.people.models import Person
 from diaspora.reference.models import Country
+from diaspora.reference.products import seed_products
 from diaspora.text import clean_text, fold, fold_words
 
 DEMO_MARK = "[Dữ liệu mẫu]"

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 
 from diaspora.audit.service import record
 from diaspora.extensions import db
+from diaspora.outreach.channels import ChannelQuery, channels_select
+from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
 from diaspora.outreach.models import (
     CHANNEL_STATUSES,
     CHANNEL_TYPES,
@@ -15,12 +17,11 @@ from diaspora.outreach.models import (
     ActivityParticipant,
     Product,
 )
-from diaspora.outreach.channels import ChannelQuery, channels_select
+from diaspora.people.exports import iter_people_of, people_select_all
 from diaspora.people.models import Person
 from diaspora.records import utcnow
-from diaspora.people.exports import iter_people_of, people_select_all
+from diaspora.reference.countries import country_name
 from diaspora.spreadsheets.writers import exported_by, rendered_records, write_list
-from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
 from diaspora.text import fold
 
 CHUNK = 500
@@ -28,8 +29,6 @@ CHUNK = 500
 
 def describe_channels(query: ChannelQuery) -> str:
     """The list's filters in words: "Quốc gia: Nhật Bản; Trạng thái: Đối tác"."""
-    from diaspora.reference.countries import country_name
-
     parts = []
     if query.deleted:
         parts.append(_("Thùng rác"))

@@ -15,8 +15,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
+from diaspora.contacts import InvalidContact, normalize_email, normalize_phone
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.models import (
@@ -27,7 +35,6 @@ from diaspora.outreach.models import (
     CHANNEL_TYPES,
     CURRENCIES,
 )
-from diaspora.contacts import InvalidContact, normalize_email, normalize_phone
 from diaspora.people.models import Person
 from diaspora.reference.models import OCOP_STARS, PRODUCT_CATEGORIES, Product
 from diaspora.text import clean_text, fold

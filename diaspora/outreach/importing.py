@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select
 
-from diaspora.extensions import db
 from diaspora.audit.service import snapshot
 from diaspora.batches.kinds import (
     ChangeSet,
@@ -26,9 +25,13 @@ from diaspora.batches.kinds import (
     stored_value,
 )
 from diaspora.batches.models import ImportBatch, ImportRow
-from diaspora.organisations.service import existing_organisation_ids, remove_created_organisations
-from diaspora.people.importing import PEOPLE_KIND, build_people_changes, person_names, undo_people, write_people
+from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
+from diaspora.organisations.service import (
+    existing_organisation_ids,
+    remove_created_organisations,
+)
+from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
 from diaspora.outreach.models import (
     Activity,
     ActivityParticipant,
@@ -36,10 +39,16 @@ from diaspora.outreach.models import (
     ChannelStatusChange,
     DistributionChannel,
 )
+from diaspora.people.duplicates import Match
+from diaspora.people.importing import (
+    PEOPLE_KIND,
+    build_people_changes,
+    person_names,
+    undo_people,
+    write_people,
+)
 from diaspora.people.models import Person
 from diaspora.records import utcnow
-from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
-from diaspora.people.duplicates import Match
 from diaspora.spreadsheets.pipeline import Problem, bulk_step
 from diaspora.spreadsheets.read import SpreadsheetRejected
 from diaspora.text import fold

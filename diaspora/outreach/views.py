@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.audit.service import display_value, field_label, history
-from diaspora.permissions import role_required
 from diaspora.outreach import activities as activity_service
 from diaspora.outreach import bp
 from diaspora.outreach import channels as channel_service
@@ -32,6 +31,7 @@ from diaspora.outreach.models import (
     CHANNEL_STATUSES,
     CHANNEL_TYPES,
 )
+from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
 from diaspora.reference.countries import country_choices
 from diaspora.reference.models import PRODUCT_CATEGORIES

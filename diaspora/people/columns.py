@@ -13,7 +13,12 @@ from diaspora.people.models import (
 from diaspora.reference.lookups import country_names, field_names, role_names
 from diaspora.spreadsheets import cleaners as c
 from diaspora.spreadsheets.columns import Column, Sheet, labels_of, text_cleaner_for
-from diaspora.spreadsheets.contact_cleaners import clean_emails, clean_other_contacts, clean_phones, contact_cleaner
+from diaspora.spreadsheets.contact_cleaners import (
+    clean_emails,
+    clean_other_contacts,
+    clean_phones,
+    contact_cleaner,
+)
 from diaspora.spreadsheets.label_cleaners import (
     CONTRIBUTION_WORDS,
     STATUS_WORDS,

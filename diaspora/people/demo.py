@@ -16,11 +16,16 @@ import phonenumbers
 from sqlalchemy import select
 
 from diaspora.bulk import allocate_ids, begin_writing, chunks, insert_rows, sqlite_cache
-from diaspora.extensions import db
-from diaspora.organisations.models import Organisation
-from diaspora.people.models import CONTRIBUTION_KINDS, Person, PersonOffer, person_fields, person_roles
-from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
+from diaspora.extensions import db
+from diaspora.organisations.models import Membership, Organisation
+from diaspora.people.models import (
+    CONTRIBUTION_KINDS,
+    Person,
+    PersonOffer,
+    person_fields,
+    person_roles,
+)
 from diaspora.people.search import search_index_in_bulk, search_words
 from diaspora.reference.models import CommunityRole, Country, Field, LegacyCommune, Unit
 from diaspora.text import fold, fold_words

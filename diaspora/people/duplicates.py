@@ -23,13 +23,11 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Integer, String, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 
+from diaspora.contacts import PHONE_KINDS, Contact
 from diaspora.extensions import db
-from diaspora.organisations.models import Organisation
-from diaspora.contacts import PHONE_KINDS
-from diaspora.people.models import Person
-from diaspora.organisations.models import Membership
-from diaspora.contacts import Contact
+from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.columns import PEOPLE
+from diaspora.people.models import Person
 from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
 from diaspora.text import fold
 

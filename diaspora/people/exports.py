@@ -18,13 +18,26 @@ from diaspora.extensions import db
 from diaspora.locale import current_language, is_english
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.columns import PEOPLE
-from diaspora.people.models import CONTRIBUTION_LABELS, STATUS_LABELS, Person, PersonOffer, person_fields, person_roles
+from diaspora.people.models import (
+    CONTRIBUTION_LABELS,
+    STATUS_LABELS,
+    Person,
+    PersonOffer,
+    person_fields,
+    person_roles,
+)
 from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.columns import Sheet
-from diaspora.spreadsheets.writers import CHUNK, FORMATS, exported_by, rendered_records, write_list
+from diaspora.spreadsheets.writers import (
+    CHUNK,
+    FORMATS,
+    exported_by,
+    rendered_records,
+    write_list,
+)
 
 _PERSON_COLUMNS = [column for column in Person.__table__.c if column.name != "search_text"]
 

@@ -15,22 +15,34 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from diaspora.extensions import db
+from diaspora.forms import ContactRowForm, check_contact_rows
+from diaspora.organisations.service import organisation_choices
 from diaspora.people.models import (
     CONSENT_LABELS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
     NATIONALITY_LABELS,
-    PERSON_FIELD_LABELS as LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
 )
+from diaspora.people.models import (
+    PERSON_FIELD_LABELS as LABELS,
+)
 from diaspora.people.service import PERSON_COLUMNS
-from diaspora.forms import ContactRowForm, check_contact_rows
 from diaspora.reference.forms import grouped_country_choices
+from diaspora.reference.models import Unit
 from diaspora.reference.taxonomy import field_choices, role_choices
+from diaspora.text import fold
 
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YEAR = re.compile(r"\d{4}")
@@ -110,10 +122,6 @@ def _choices(labels: dict, blank=None) -> list:
 
 def unit_choices() -> list[SelectChoice]:
     """Today's communes, wards and special zones of Hải Phòng, grouped by type, by name."""
-    from diaspora.extensions import db
-    from diaspora.reference.models import Unit
-    from diaspora.text import fold
-
     units = sorted(db.session.scalars(db.select(Unit)), key=lambda u: (u.unit_type, fold(u.name)))
     return [SelectChoice("", _("— Chưa xác định —"))] + [
         SelectChoice(unit.code, unit.full_name, optgroup=unit.unit_type) for unit in units
@@ -208,8 +216,6 @@ class MembershipForm(FlaskForm):
     end_date = DMYDateField(_l("Đến ngày"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
-        from diaspora.organisations.service import organisation_choices
-
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [SelectChoice("", _("— Chọn tổ chức —"))] + [
             SelectChoice(str(id_), name) for id_, name in organisation_choices(include_id=self.organisation_id.data)

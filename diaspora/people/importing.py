@@ -25,11 +25,21 @@ from diaspora.batches.kinds import (
     stored_value,
 )
 from diaspora.batches.models import ImportBatch, ImportRow
-from diaspora.bulk import CHUNK, allocate_ids, chunks, execute, insert_rows, prepare_rows
+from diaspora.bulk import (
+    CHUNK,
+    allocate_ids,
+    chunks,
+    execute,
+    insert_rows,
+    prepare_rows,
+)
 from diaspora.contacts import Contact
 from diaspora.extensions import db
 from diaspora.organisations.models import Membership, Organisation
-from diaspora.organisations.service import existing_organisation_ids, remove_created_organisations
+from diaspora.organisations.service import (
+    existing_organisation_ids,
+    remove_created_organisations,
+)
 from diaspora.people.columns import PEOPLE
 from diaspora.people.duplicates import check_ids, find_duplicates
 from diaspora.people.models import Person, PersonOffer, person_fields, person_roles

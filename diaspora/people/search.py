@@ -15,7 +15,18 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, event, func, literal, literal_column, select, table, text, true
+from sqlalchemy import (
+    and_,
+    column,
+    event,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
@@ -23,8 +34,8 @@ from diaspora.bulk import begin_writing, chunks
 from diaspora.contacts import PHONE_KINDS, phone_search_tokens
 from diaspora.extensions import db
 from diaspora.listing import ListQuery, Page, whole_number
-from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
 from diaspora.organisations.models import Membership
+from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
 from diaspora.reference.models import CommunityRole, Field
 from diaspora.text import fold_words
 

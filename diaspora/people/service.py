@@ -7,15 +7,20 @@ from datetime import date
 
 from flask import abort
 from flask_babel import force_locale
-
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import selectinload
 
 from diaspora import signals
 from diaspora.audit import tracking
+from diaspora.contacts import (
+    Contact,
+    apply_contacts,
+    checked_contacts,
+    clean_contacts,
+    describe_contact,
+)
 from diaspora.extensions import db
-from diaspora.organisations.models import Organisation
-from diaspora.contacts import Contact, apply_contacts, checked_contacts, clean_contacts, describe_contact
+from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.models import (
     CONSENT_LABELS,
     CONTRIBUTION_KINDS,
@@ -27,7 +32,6 @@ from diaspora.people.models import (
     Person,
     PersonOffer,
 )
-from diaspora.organisations.models import Membership
 from diaspora.people.search import search_words
 from diaspora.reference.countries import country_name
 from diaspora.reference.hometowns import match_hometown

@@ -7,12 +7,12 @@ from diaspora import signals
 from diaspora.audit.service import history
 from diaspora.contacts import CONTACT_KIND_LABELS
 from diaspora.locale import current_language
-from diaspora.permissions import role_required
-from diaspora.records import StaleEdit
 from diaspora.organisations import service as organisation_service
 from diaspora.people import bp, models, service
 from diaspora.people.forms import MembershipForm, PersonForm
 from diaspora.people.search import PeopleQuery, search_people
+from diaspora.permissions import role_required
+from diaspora.records import StaleEdit
 
 
 @bp.context_processor

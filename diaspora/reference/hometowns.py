@@ -2,7 +2,13 @@
 import re
 from dataclasses import dataclass, field
 
-from diaspora.reference.index import Index, LegacyRef, cached_row, cached_rows, reference_index
+from diaspora.reference.index import (
+    Index,
+    LegacyRef,
+    cached_row,
+    cached_rows,
+    reference_index,
+)
 from diaspora.reference.models import Unit
 from diaspora.text import clean_text, fold
 

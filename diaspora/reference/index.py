@@ -6,7 +6,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from diaspora.extensions import db
-from diaspora.reference.models import Country, CountryAlias, LegacyCommune, OldDistrict, Unit
+from diaspora.reference.models import (
+    Country,
+    CountryAlias,
+    LegacyCommune,
+    OldDistrict,
+    Unit,
+)
 from diaspora.text import fold
 
 # Another process (a second app server, the `seed` command) may change the lists; re-read them

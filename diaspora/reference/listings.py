@@ -4,7 +4,13 @@ from sqlalchemy import func, select
 from diaspora.extensions import db
 from diaspora.locale import current_language
 from diaspora.reference.index import cached_rows
-from diaspora.reference.models import Country, CountryAlias, LegacyCommune, OldDistrict, Unit
+from diaspora.reference.models import (
+    Country,
+    CountryAlias,
+    LegacyCommune,
+    OldDistrict,
+    Unit,
+)
 from diaspora.text import fold, fold_key
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from diaspora.extensions import db
 from diaspora.reference.countries import country_choices, find_country
 from diaspora.reference.hometowns import match_hometown
-from diaspora.reference.models import CommunityRole, Field
+from diaspora.reference.models import CommunityRole, Field, Product
 from diaspora.reference.taxonomy import field_choices, role_choices
 from diaspora.spreadsheets.cleaners import Lookups
 from diaspora.text import fold_key
@@ -27,15 +27,11 @@ def role_names() -> list[str]:
 
 def product_names() -> list[str]:
     """Names of the active typical products, by name."""
-    from diaspora.reference.models import Product
-
     return list(db.session.scalars(select(Product.name).where(Product.active).order_by(Product.name_folded)))
 
 
 def import_lookups() -> Lookups:
     """The reference data cleaners need, read once for the whole file."""
-    from diaspora.reference.models import Product
-
     lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
     for model, table, names in ((Field, lookups.fields, lookups.field_names),
                                 (CommunityRole, lookups.roles, lookups.role_names)):

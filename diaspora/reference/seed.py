@@ -8,7 +8,15 @@ from sqlalchemy import delete, insert, select, update
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
 from diaspora.reference.index import invalidate_cache
-from diaspora.reference.models import CommunityRole, Country, CountryAlias, Field, LegacyCommune, OldDistrict, Unit
+from diaspora.reference.models import (
+    CommunityRole,
+    Country,
+    CountryAlias,
+    Field,
+    LegacyCommune,
+    OldDistrict,
+    Unit,
+)
 from diaspora.text import clean_text, fold, fold_key
 
 DATA_DIR = PROJECT_ROOT / "data"

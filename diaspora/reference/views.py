@@ -7,7 +7,11 @@ from flask_login import current_user
 from diaspora.permissions import role_required
 from diaspora.reference import bp
 from diaspora.reference.forms import TaxonomyItemEditForm, TaxonomyItemForm
-from diaspora.reference.listings import countries_with_aliases, reference_counts, units_with_origins
+from diaspora.reference.listings import (
+    countries_with_aliases,
+    reference_counts,
+    units_with_origins,
+)
 from diaspora.reference.taxonomy import (
     TaxonomyError,
     create_taxonomy_item,

@@ -5,8 +5,18 @@ from typing import Callable
 import phonenumbers
 from flask_babel import gettext as _
 
-from diaspora.contacts import InvalidContact, normalize_contact, normalize_email, normalize_phone
-from diaspora.spreadsheets.cleaners import LINE_OR_SEMICOLON, CellError, cell_text, split_values
+from diaspora.contacts import (
+    InvalidContact,
+    normalize_contact,
+    normalize_email,
+    normalize_phone,
+)
+from diaspora.spreadsheets.cleaners import (
+    LINE_OR_SEMICOLON,
+    CellError,
+    cell_text,
+    split_values,
+)
 from diaspora.text import fold_key
 
 _EMAIL_SEPARATORS = re.compile(r"[;,\s]+")

@@ -6,9 +6,20 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from diaspora.spreadsheets.limits import Limits, corrupt, empty_sheet, too_many_columns, too_many_rows
+from diaspora.spreadsheets.limits import (
+    Limits,
+    corrupt,
+    empty_sheet,
+    too_many_columns,
+    too_many_rows,
+)
 from diaspora.spreadsheets.raw_cells import RawSheet, tidy
-from diaspora.text import count_vietnamese_words, decode_tcvn3, decode_vni, detect_legacy_encoding
+from diaspora.text import (
+    count_vietnamese_words,
+    decode_tcvn3,
+    decode_vni,
+    detect_legacy_encoding,
+)
 
 _TEXT_SAMPLE = 256 * 1024
 

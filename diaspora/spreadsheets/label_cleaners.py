@@ -2,6 +2,8 @@
 import re
 from typing import Callable
 
+from flask_babel import force_locale
+
 from diaspora.spreadsheets.cleaners import cell_text, code_for, split_values
 from diaspora.text import fold_key
 
@@ -13,8 +15,6 @@ def _label_table(labels: dict, words: dict[str, str] | None) -> Callable[[], dic
 
     def get() -> dict[str, str]:
         if not table:
-            from flask_babel import force_locale
-
             for locale in ("en", "vi"):
                 with force_locale(locale):
                     table.update((fold_key(str(label)), code) for code, label in labels.items())

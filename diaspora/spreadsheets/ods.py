@@ -4,7 +4,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import XMLPullParser
 
-from diaspora.spreadsheets.archives import MAX_ZIP_ENTRIES, ZipFacts, local_name, stream_part, xml_parts
+from diaspora.spreadsheets.archives import (
+    MAX_ZIP_ENTRIES,
+    ZipFacts,
+    local_name,
+    stream_part,
+    xml_parts,
+)
 from diaspora.spreadsheets.limits import MAX_ERROR_CELLS, Extent, Limits, check_extent
 from diaspora.spreadsheets.raw_cells import FONT_SAMPLE_ROWS
 

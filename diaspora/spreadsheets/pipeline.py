@@ -13,12 +13,18 @@ from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
+
 from diaspora.spreadsheets import header as header_module
 from diaspora.spreadsheets import read
 from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups, cell_text
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
-from diaspora.text import detect_legacy_encoding, fold_key, legacy_encoding_for_font, to_unicode
+from diaspora.text import (
+    detect_legacy_encoding,
+    fold_key,
+    legacy_encoding_for_font,
+    to_unicode,
+)
 
 ON_DUPLICATE = ("skip", "update", "create")
 LEGACY_SAMPLE = 300  # non-ASCII cells of a column examined to tell TCVN3 or VNI from Unicode

@@ -7,8 +7,20 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from diaspora.spreadsheets.archives import ZipFacts, check_central_directory_size, check_declared_sizes, zip_kind
-from diaspora.spreadsheets.limits import Limits, SpreadsheetRejected, check_extent, corrupt, megabytes, not_spreadsheet
+from diaspora.spreadsheets.archives import (
+    ZipFacts,
+    check_central_directory_size,
+    check_declared_sizes,
+    zip_kind,
+)
+from diaspora.spreadsheets.limits import (
+    Limits,
+    SpreadsheetRejected,
+    check_extent,
+    corrupt,
+    megabytes,
+    not_spreadsheet,
+)
 from diaspora.spreadsheets.ods import scan_ods
 from diaspora.spreadsheets.xls import inspect_ole, xls_extents
 from diaspora.spreadsheets.xlsx import scan_xlsx

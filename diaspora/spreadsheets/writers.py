@@ -21,7 +21,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, Integer
 
 from diaspora.spreadsheets.columns import Column, Sheet
-from diaspora.spreadsheets.raw_cells import FORMULA_GUARD, FORMULA_TRIGGERS, TRUNCATION_MARK
+from diaspora.spreadsheets.raw_cells import (
+    FORMULA_GUARD,
+    FORMULA_TRIGGERS,
+    TRUNCATION_MARK,
+)
 
 FORMATS = ("xlsx", "csv")
 MIMETYPES = {

@@ -8,7 +8,13 @@ import xlrd
 from flask_babel import gettext as _
 from xlrd.compdoc import CompDoc
 
-from diaspora.spreadsheets.limits import MAX_ERROR_CELLS, Extent, corrupt, encrypted, not_spreadsheet
+from diaspora.spreadsheets.limits import (
+    MAX_ERROR_CELLS,
+    Extent,
+    corrupt,
+    encrypted,
+    not_spreadsheet,
+)
 from diaspora.spreadsheets.raw_cells import FONT_SAMPLE_ROWS, majority_fonts
 from diaspora.text import legacy_encoding_for_font
 

@@ -6,7 +6,14 @@ from collections import Counter
 
 from defusedxml.ElementTree import fromstring as parse_xml
 
-from diaspora.spreadsheets.archives import CHUNK, ZipFacts, attribute, local_name, stream_part, xml_parts
+from diaspora.spreadsheets.archives import (
+    CHUNK,
+    ZipFacts,
+    attribute,
+    local_name,
+    stream_part,
+    xml_parts,
+)
 from diaspora.spreadsheets.limits import MAX_ERROR_CELLS, MB, Extent, Limits
 from diaspora.spreadsheets.raw_cells import FONT_SAMPLE_ROWS
 
