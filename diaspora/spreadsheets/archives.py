@@ -4,7 +4,6 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
@@ -19,8 +18,6 @@ from diaspora.spreadsheets.limits import (
     not_spreadsheet,
 )
 
-if TYPE_CHECKING:
-    from diaspora.spreadsheets.ods import OdsTable
 
 MAX_ZIP_ENTRIES = 10_000
 # Deflate reaches about 1000:1 on repeated bytes; real workbook parts stay far below 100:1.
@@ -41,7 +38,7 @@ class ZipFacts:
     extents: dict[str, Extent] = field(default_factory=dict)
     style_samples: dict[str, dict[int, Counter]] = field(default_factory=dict)
     error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
-    ods_tables: dict[str, "OdsTable"] = field(default_factory=dict)
+    ods_tables: dict = field(default_factory=dict)  # sheet name -> ods.OdsTable (what the ODS scan found)
 
 
 def check_central_directory_size(path: Path, size: int) -> None:
