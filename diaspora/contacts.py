@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
@@ -115,6 +116,9 @@ class Contact(db.Model):
     value: Mapped[str] = mapped_column(String(300))
     normalized: Mapped[str] = mapped_column(String(300), index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False for a phone of plausible shape that the numbering plans do not know (an unallocated range,
+    # an unusual length): kept as written, shown "chưa xác minh", found by its digits.
+    verified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
     person = relationship("Person", back_populates="contacts")
     organisation = relationship("Organisation", back_populates="contacts")

@@ -25,5 +25,6 @@ from diaspora.reference.models import (  # noqa: F401
     Field,
     LegacyCommune,
     OldDistrict,
+    Synonym,
     Unit,
 )

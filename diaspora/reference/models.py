@@ -3,7 +3,7 @@ catalogue of the city's typical products."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
@@ -156,3 +156,22 @@ class Product(db.Model):
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.name}>"
+
+
+SYNONYM_CATALOGUES = ("fields", "roles", "offers", "products")
+
+
+class Synonym(db.Model):
+    """Words the office writes for a catalogue item ("Cơ khí - Chế tạo" for the field Kỹ thuật): the
+    import maps them to the item. Seeded with the common ones; admins add more, from an import's result."""
+
+    __tablename__ = "synonyms"
+    __table_args__ = (UniqueConstraint("catalogue", "words_folded", name="uq_synonyms_catalogue_words"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue: Mapped[str] = mapped_column(String(20))  # one of SYNONYM_CATALOGUES
+    item: Mapped[str] = mapped_column(String(60))  # the item's key (fields, roles), code (offers) or id (products)
+    words: Mapped[str] = mapped_column(String(200))  # as written
+    words_folded: Mapped[str] = mapped_column(String(200))  # diaspora.text.fold_key(words)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
