@@ -29,14 +29,52 @@ CONTACT_KIND_LABELS = {
     "address": _l("Địa chỉ bưu chính"),
 }
 _PHONE_JUNK = re.compile(r"[\s\-().\u00a0/]")
+# A phone's shape once spaces, dashes, brackets, dots and slashes are gone: 6 to 15 digits (E.164's
+# longest), "+" or "00" before them for an international number. Anything else is not a phone.
+_PHONE_SHAPE = re.compile(r"\+?\d{6,15}")
 
 
 class InvalidContact(ValueError):
     """A contact value that cannot be stored; the message is for the user, in Vietnamese."""
 
 
-def normalize_phone(value: str, default_region: str | None = None) -> str:
-    """E.164 form of a phone number written in any usual way; region guides numbers without "+"."""
+class UnverifiedPhone(str):
+    """The normalised form of a phone of plausible shape that the numbering plans (phonenumbers) do not
+    accept: an unallocated range ("+81 90-0127-6842"), a length the country does not use.
+
+    Stored with Contact.verified False. The value is "+" and the digits when the number is written with
+    "+" or "00"; written without, it is read in the row's or form's country as phonenumbers reads a
+    national number (its trunk prefix dropped, the country code added: "090-0127-6842" in Japan is
+    "+819001276842", the same contact as "+81 90-0127-6842"), and stays the digits as written
+    ("09001276842") when no country is known or phonenumbers cannot read it at all. A str, so the
+    cleaned (kind, written, normalized) tuples keep their shape; the class carries the mark through
+    the import's steps (and its pickled preparation)."""
+
+    __slots__ = ()
+
+
+def phone_verified(normalized: str) -> bool:
+    """False for the normalised form of an unverified phone (see UnverifiedPhone)."""
+    return not isinstance(normalized, UnverifiedPhone)
+
+
+def _unverified_phone(compact: str, default_region: str | None) -> UnverifiedPhone:
+    if compact.startswith("+") or not default_region:
+        return UnverifiedPhone(compact)
+    try:
+        number = phonenumbers.parse(compact, default_region.upper())
+    except phonenumbers.NumberParseException:
+        return UnverifiedPhone(compact)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return UnverifiedPhone(e164 if _PHONE_SHAPE.fullmatch(e164) else compact)
+
+
+def normalize_phone(value: str, default_region: str | None = None, *, unverified: bool = False) -> str:
+    """E.164 form of a phone number written in any usual way; region guides numbers without "+".
+
+    With `unverified`, a number of plausible shape that the numbering plans do not accept is kept as
+    an UnverifiedPhone instead of refused; only a value that is not a phone at all (letters, fewer than
+    6 digits) raises InvalidContact."""
     raw = clean_text(value) or ""
     compact = _PHONE_JUNK.sub("", raw)
     if compact.startswith("00"):
@@ -54,6 +92,8 @@ def normalize_phone(value: str, default_region: str | None = None) -> str:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if unverified and _PHONE_SHAPE.fullmatch(compact):
+        return _unverified_phone(compact, default_region)
     raise InvalidContact(_l("Số điện thoại “%(value)s” không hợp lệ.", value=raw))
 
 
@@ -68,15 +108,17 @@ def normalize_email(value: str) -> str:
 
 
 def normalize_contact(kind: str, value: str, default_region: str | None = None) -> str:
-    """The normalised form of a contact of the given kind; raises InvalidContact."""
+    """The normalised form of a contact of the given kind; raises InvalidContact.
+
+    A phone the numbering plans do not accept but of plausible shape is an UnverifiedPhone."""
     if kind == "email":
         return normalize_email(value)
     if kind == "phone":
-        return normalize_phone(value, default_region)
+        return normalize_phone(value, default_region, unverified=True)
     if kind in PHONE_KINDS:
         # Zalo and WhatsApp accounts are usually phone numbers, but may be user names.
         try:
-            return normalize_phone(value, default_region)
+            return normalize_phone(value, default_region, unverified=True)
         except InvalidContact:
             pass
     cleaned = clean_text(value)
@@ -92,6 +134,11 @@ def phone_search_tokens(e164: str) -> list[str]:
     starts the digits: no parsing, which would cost as much as normalising the number again (an
     import indexes 50,000 phones)."""
     digits = e164.lstrip("+")
+    if not e164.startswith("+"):
+        # An unverified phone written without "+" in no known country: its digits as written, and
+        # without the leading zeros of a national prefix.
+        national = digits.lstrip("0")
+        return [digits, national] if national and national != digits else [digits]
     for length in (1, 2, 3):
         if digits[:length].isdigit() and int(digits[:length]) in COUNTRY_CODE_TO_REGION_CODE:
             rest = digits[length:]
@@ -135,7 +182,8 @@ class ContactErrors(ValueError):
 def clean_contacts(rows, default_region: str | None) -> tuple[list[dict], dict[int, str]]:
     """Validated, normalised contacts from rows of kind, value, is_primary; blank rows are skipped.
 
-    Phones become E.164 (numbers without "+" read in `default_region`), emails lower-case.
+    Phones become E.164 (numbers without "+" read in `default_region`), emails lower-case; a phone of
+    plausible shape the numbering plans do not know is kept with "verified" False (see UnverifiedPhone).
     Returns the contacts and {row index: message} for rows that cannot be stored. At most one
     primary per kind; when none is chosen, the first contact of a kind is its primary.
     """
@@ -167,7 +215,8 @@ def clean_contacts(rows, default_region: str | None) -> tuple[list[dict], dict[i
                               kind=CONTACT_KIND_LABELS[kind])
             continue
         seen.add((kind, normalized))
-        cleaned.append({"kind": kind, "value": value, "normalized": normalized, "is_primary": primary})
+        cleaned.append({"kind": kind, "value": value, "normalized": normalized, "is_primary": primary,
+                        "verified": phone_verified(normalized)})
     for kind in {c["kind"] for c in cleaned} - {c["kind"] for c in cleaned if c["is_primary"]}:
         next(c for c in cleaned if c["kind"] == kind)["is_primary"] = True
     return cleaned, errors
@@ -181,6 +230,7 @@ def apply_contacts(owner, contacts: list[dict]) -> None:
         contact = existing.pop((item["kind"], item["normalized"]), None) or Contact()
         contact.kind, contact.value = item["kind"], item["value"]
         contact.normalized, contact.is_primary = item["normalized"], item["is_primary"]
+        contact.verified = item.get("verified", phone_verified(item["normalized"]))
         result.append(contact)
     owner.contacts = result
 

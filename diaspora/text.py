@@ -13,6 +13,35 @@ def clean_text(value) -> str | None:
     return " ".join(unicodedata.normalize("NFC", str(value)).split()) or None
 
 
+def title_case(text: str) -> str:
+    """NFC text with the first letter of each word capital and the others small: "ĐẶNG THỊ ĐÀO" → "Đặng Thị Đào".
+
+    A word starts after anything that is neither a letter, a digit nor a combining mark (str.title()
+    starts one after a mark that has no precomposed letter: "J́AN" → "J́An").
+    """
+    text = unicodedata.normalize("NFC", text)
+    letters = []
+    in_word = False
+    for char in text:
+        if char.isalpha():
+            letters.append(char.lower() if in_word else (char.title() if len(char.title()) == 1 else char.upper()))
+            in_word = True
+        else:
+            letters.append(char)
+            in_word = char.isdigit() or (in_word and unicodedata.combining(char) > 0)
+    return unicodedata.normalize("NFC", "".join(letters))
+
+
+def proper_name(value) -> str | None:
+    """A full name as records show it: clean_text, and title case when written all in capitals or all in
+    small letters ("NGUYỄN VĂN AN", "nguyễn văn an" → "Nguyễn Văn An"); a name in mixed case stays as
+    written ("McDonald", "Maria de la Cruz")."""
+    name = clean_text(value)
+    if name and (name.isupper() or name.islower()):
+        return title_case(name)
+    return name
+
+
 # The combining marks of Latin scripts (U+034F, the grapheme joiner, is not one); Vietnamese needs
 # only these, so folding it takes one regex pass instead of a Python loop over characters.
 _LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
@@ -238,3 +267,23 @@ def clean_paragraphs(value) -> str | None:
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") or None
+
+
+LEGACY_ENCODING_NAMES = {"tcvn3": "TCVN3", "tcvn3-upper": "TCVN3", "vni": "VNI"}
+
+
+def cell_legacy_encoding(text) -> str | None:
+    """"tcvn3" or "vni" when one cell on its own is legacy text beyond doubt, else None: some accented word
+    is no Vietnamese as written, every accented word is Vietnamese once decoded, and one encoding only
+    does that ("Lª V¨n §øc" → "tcvn3"); a foreign name ("José Müller", "Søren") decodes to nothing."""
+    if not isinstance(text, str) or text.isascii() or not _is_legacy_view(text):
+        return None
+    words = [word for word in _WORD_SPLIT.split(text) if word and not word.isascii()]
+    if not words or all(map(_is_vietnamese_syllable, words)):
+        return None
+    fitting = []
+    for encoding in ("tcvn3", "vni"):
+        decoded = _non_ascii_words([_decoder(encoding)(text)])
+        if decoded and all(map(_is_vietnamese_syllable, decoded)):
+            fitting.append(encoding)
+    return fitting[0] if len(fitting) == 1 else None

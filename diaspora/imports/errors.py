@@ -26,7 +26,17 @@ def error_workbook(batch: ImportBatch) -> io.BytesIO:
             select(ImportRow.row_number, ImportRow.problems)
             .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())
     stream = io.BytesIO()
-    rows = [(number, values, problems[number]) for number, values in layout.data_rows if number in problems]
+    rows = [(number, _formulas_given_back(layout, number, values), problems[number])
+            for number, values in layout.data_rows if number in problems]
     write_error_workbook(stream, layout.headers, rows)
     stream.seek(0)
     return stream
+
+
+def _formulas_given_back(layout: pipeline.SheetLayout, number: int, values: list) -> list:
+    """The row as read, with the text of each formula that had no computed value ("=HYPERLINK(…)") in its
+    cell instead of a blank: the user sees what to replace (the workbook writes it as text, never runs it)."""
+    if not layout.error_cells:
+        return values
+    return [layout.formula_text(number, index) or value if value is None else value
+            for index, value in enumerate(values)]

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 ON_DUPLICATE_LABELS = {
@@ -58,3 +58,10 @@ def mapping_form(mapping, sheet, country_choices, formdata=None):
 
 class DuplicatesForm(FlaskForm):
     on_duplicate = RadioField(_l("Với mọi dòng trùng"), choices=list(ON_DUPLICATE_LABELS.items()), default="skip")
+
+
+class SynonymFromNoteForm(FlaskForm):
+    """On an import's result: words a row's note names, and the catalogue item ("catalogue:item") they mean."""
+
+    words = StringField(validators=[DataRequired(), Length(max=200)])
+    item = StringField(validators=[DataRequired(), Length(max=100)])

@@ -167,11 +167,14 @@ def fail_dead_batches(now=None) -> int:
     return len(dead)
 
 
-def history(page: int = 1, per_page: int = 50):
-    """Batches newest first (drafts left unfinished are not history)."""
+def history(user, page: int = 1, per_page: int = 50):
+    """The batches a user may open, newest first: an admin's are all, anyone else's their own (drafts left
+    unfinished are not history)."""
     fail_dead_batches()
-    return db.paginate(select(ImportBatch).where(ImportBatch.status != "draft").order_by(ImportBatch.id.desc()),
-                       page=page, per_page=per_page, error_out=False)
+    query = select(ImportBatch).where(ImportBatch.status != "draft")
+    if not user.has_role("admin"):
+        query = query.where(ImportBatch.user_id == user.id)
+    return db.paginate(query.order_by(ImportBatch.id.desc()), page=page, per_page=per_page, error_out=False)
 
 
 def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per_page: int = 100):

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora.audit.service import record
 from diaspora.batches.kinds import UndoRefused
 from diaspora.batches.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.extensions import db
@@ -27,8 +28,15 @@ from diaspora.reference.countries import (
     country_choices,
     find_country,
 )
+from diaspora.people.models import CONTRIBUTION_LABELS
+from diaspora.reference import synonyms
+from diaspora.reference.synonyms import item_choices, register_offer_labels, unmapped_words
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
+
+
+# The offers are people's: the synonyms' pickers (reference, a layer below) learn their labels here.
+register_offer_labels(CONTRIBUTION_LABELS)
 
 
 def _page() -> int:
@@ -36,17 +44,20 @@ def _page() -> int:
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
+    """A batch the current user may see: one rule for every page and file of a batch (its rows hold
+    personal data): the user who uploaded it, or an admin; viewers never (the routes ask for editor)."""
     running.fail_dead_batches()
-    return db.get_or_404(ImportBatch, batch_id)
+    batch = db.get_or_404(ImportBatch, batch_id)
+    if batch.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    return batch
 
 
 def _draft_or_404(batch_id: int) -> ImportBatch:
-    """A draft of the current user (an admin may finish anyone's); a started batch shows its result."""
+    """A draft the current user may see (_batch_or_404); a started batch shows its result."""
     batch = _batch_or_404(batch_id)
     if batch.status != "draft":
         abort(redirect(url_for(".show", batch_id=batch.id)))
-    if batch.user_id != current_user.id and not current_user.has_role("admin"):
-        abort(403)
     return batch
 
 
@@ -58,7 +69,7 @@ def _rejected(batch: ImportBatch, rejected: SpreadsheetRejected):
 @bp.get("/")
 @role_required("editor")
 def index():
-    return render_template("imports/index.html", batches=running.history(_page()), kinds=registered_kinds())
+    return render_template("imports/index.html", batches=running.history(current_user, _page()), kinds=registered_kinds())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -166,8 +177,32 @@ def show(batch_id):
     names = kind.names(
         [row.person_id for row in rows.items if row.person_id]
         + [match["person_id"] for row in rows.items for match in row.matches or [] if "person_id" in match])
+    synonym_items = item_choices() if current_user.has_role("admin") and any(
+        unmapped_words(row.note) for row in rows.items) else None
     return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
-                           names=names, progress=batch.progress or 0, kind=kind)
+                           names=names, progress=batch.progress or 0, kind=kind, unmapped_words=unmapped_words,
+                           synonym_items=synonym_items)
+
+
+@bp.post("/<int:batch_id>/synonym")
+@role_required("admin")
+def add_synonym(batch_id):
+    """Make words a row's note says no catalogue item had a synonym of the item chosen beside them:
+    the next list maps them."""
+    batch = _batch_or_404(batch_id)
+    form = forms.SynonymFromNoteForm()
+    if form.validate_on_submit():
+        catalogue, _sep, item = form.item.data.partition(":")
+        try:
+            synonym = synonyms.add_synonym(catalogue, item, form.words.data, by=current_user)
+        except synonyms.SynonymError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Từ nay “%(words)s” được hiểu là mục đã chọn khi nhập danh sách.", words=synonym.words), "success")
+    else:
+        flash(_("Hãy chọn một mục trong danh mục."), "danger")
+    return redirect(url_for(".show", batch_id=batch.id, action=request.form.get("action") or None))
 
 
 @bp.get("/<int:batch_id>/progress")
@@ -182,7 +217,13 @@ def progress(batch_id):
 def errors(batch_id):
     batch = _batch_or_404(batch_id)
     stem = batch.file_name.rsplit(".", 1)[0]
-    return send_file(error_workbook(batch), as_attachment=True, download_name=f"{stem} - dong loi.xlsx",
+    workbook = error_workbook(batch)
+    name = f"{stem} - dong loi.xlsx"
+    # The rows of the workbook hold personal data: who took them away is on record.
+    record("download", entity_type="import_batches", entity_id=batch.id,
+           summary=_("Tải tệp dòng lỗi %(file)s", file=name))
+    db.session.commit()
+    return send_file(workbook, as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

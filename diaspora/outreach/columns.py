@@ -93,13 +93,15 @@ CHANNELS = Sheet(
                         "Mặt hàng phân phối", "Products"),
                clean=c.clean_products, render=render_products("distributing"), relation="products", multi=True,
                choices=product_names, example="Vải thiều Thanh Hà; Bánh đậu xanh Hải Dương",
-               help_vi="Sản phẩm tiêu biểu trong danh mục, cách nhau bởi dấu chấm phẩy."),
+               help_vi="Sản phẩm tiêu biểu trong danh mục (tên, một phần tên hoặc từ đồng nghĩa), cách nhau bởi dấu "
+                       "chấm phẩy; sản phẩm chưa có trong danh mục không làm hỏng dòng: được ghi vào Ghi chú."),
         Column("products_wanted", "Sản phẩm quan tâm", "Products wanted",
                aliases=("Sản phẩm muốn nhập", "Mặt hàng quan tâm", "Sản phẩm có nhu cầu", "Nhu cầu nhập hàng",
                         "Interested in"),
                clean=c.clean_products, render=render_products("interested"), relation="products", multi=True,
                choices=product_names, example="Gốm Chu Đậu",
-               help_vi="Sản phẩm kênh muốn nhập, cách nhau bởi dấu chấm phẩy."),
+               help_vi="Sản phẩm kênh muốn nhập, cách nhau bởi dấu chấm phẩy; sản phẩm chưa có trong danh mục được "
+                       "ghi vào Ghi chú."),
         Column("scale", "Quy mô", "Scale", aliases=("Quy mô kinh doanh", "Size"),
                clean=label_cleaner(CHANNEL_SCALES), render=render_label("scale", CHANNEL_SCALES),
                choices=labels_of(CHANNEL_SCALES), example="Vừa", help_vi="Nhỏ, Vừa hoặc Lớn."),

@@ -119,7 +119,9 @@ PEOPLE = Sheet(
                clean=c.clean_fields, render=render_names("fields"), relation="fields", multi=True,
                choices=field_names, example="Công nghệ thông tin; Giáo dục – đào tạo",
                help_vi="Một hoặc nhiều lĩnh vực trong danh mục, cách nhau bởi dấu chấm phẩy; có thể ghi một phần tên "
-                       "khi phần đó chỉ khớp một lĩnh vực (“Giáo dục”)."),
+                       "khi phần đó chỉ khớp một lĩnh vực (“Giáo dục”), hoặc từ quen dùng đã có trong “Từ đồng nghĩa” "
+                       "(“Cơ khí - Chế tạo”). Từ không khớp mục nào không làm hỏng dòng: được ghi vào Chuyên môn, "
+                       "kèm ghi chú nêu các mục gần nhất."),
         Column("expertise", "Chuyên môn", "Expertise",
                aliases=("Chuyên ngành", "Trình độ chuyên môn", "Chuyên môn sâu", "Specialty"),
                clean=_people_text("expertise"), render=render_attribute("expertise", paragraphs=True),
@@ -129,13 +131,15 @@ PEOPLE = Sheet(
                clean=c.clean_roles, render=render_names("roles"), relation="roles", multi=True,
                choices=role_names, example="Trí thức",
                help_vi="Một hoặc nhiều vai trò trong danh mục, cách nhau bởi dấu chấm phẩy; có thể ghi một phần tên "
-                       "khi phần đó chỉ khớp một vai trò (“Giảng viên”)."),
+                       "khi phần đó chỉ khớp một vai trò (“Giảng viên”), hoặc từ quen dùng đã có trong “Từ đồng nghĩa”. "
+                       "Từ không khớp mục nào không làm hỏng dòng: được ghi vào Chuyên môn, kèm ghi chú."),
         Column("offers", "Có thể đóng góp", "Willing to contribute",
                aliases=("Khả năng đóng góp", "Hình thức đóng góp", "Sẵn sàng đóng góp", "Đóng góp", "Contribution"),
                clean=labels_cleaner(CONTRIBUTION_LABELS, CONTRIBUTION_WORDS),
                render=render_offers(CONTRIBUTION_LABELS), relation="offers", multi=True,
                choices=labels_of(CONTRIBUTION_LABELS), example="Tư vấn từ xa; Giảng dạy",
-               help_vi="Tư vấn từ xa, Về thăm, làm việc, Đầu tư, Giảng dạy; cách nhau bởi dấu chấm phẩy."),
+               help_vi="Tư vấn từ xa; Về thăm, làm việc; Đầu tư; Giảng dạy; cách nhau bởi dấu chấm phẩy. Từ không khớp "
+                       "mục nào không làm hỏng dòng: được ghi vào Chuyên môn, kèm ghi chú."),
         # An organisation not yet in the register is created by the import (as an association, with
         # the person's country), in the same transaction, and removed again when the import is undone.
         Column("organisations", "Hội đoàn", "Organisations",

@@ -101,7 +101,7 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
     """People as the column renderers read them: the row's columns and their relations, in bulk."""
     ids = [row.id for row in rows]
     contacts = _grouped(connection.execute(
-        select(Contact.person_id, Contact.kind, Contact.value, Contact.normalized)
+        select(Contact.person_id, Contact.kind, Contact.value, Contact.normalized, Contact.verified)
         .where(_among(Contact.person_id, ids)).order_by(Contact.person_id, Contact.id)))
     fields = _grouped(connection.execute(
         select(person_fields.c.person_id, Field.name_vi).join(Field, Field.id == person_fields.c.field_id)

@@ -7,11 +7,12 @@ batch. An attendance list (outreach/importing.py) reuses these steps for its peo
 """
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from diaspora.audit.service import snapshot
+from diaspora.audit.service import insert_events, snapshot
 from diaspora.batches.kinds import (
     ChangeSet,
     ImportConflict,
@@ -33,7 +34,7 @@ from diaspora.bulk import (
     insert_rows,
     prepare_rows,
 )
-from diaspora.contacts import Contact
+from diaspora.contacts import CONTACT_KIND_LABELS, Contact, phone_verified
 from diaspora.extensions import db
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.organisations.service import (
@@ -42,10 +43,22 @@ from diaspora.organisations.service import (
 )
 from diaspora.people.columns import PEOPLE
 from diaspora.people.duplicates import check_ids, find_duplicates
-from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
+from diaspora.people.models import (
+    CONSENT_LABELS,
+    CONTRIBUTION_LABELS,
+    GENDER_LABELS,
+    NATIONALITY_LABELS,
+    PERSON_TYPE_LABELS,
+    STATUS_LABELS,
+    Person,
+    PersonOffer,
+    person_fields,
+    person_roles,
+)
 from diaspora.people.search import search_index_in_bulk
 from diaspora.people.service import derived_columns, refresh_search_text
 from diaspora.records import utcnow
+from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.pipeline import bulk_step
 from diaspora.text import fold
 
@@ -77,7 +90,9 @@ class PersonChange:
     before: dict = field(default_factory=dict)  # values changed, as they were
     after: dict = field(default_factory=dict)  # values changed, as they become
     contacts: set = field(default_factory=set)  # (kind, normalized) known
-    new_contacts: dict = field(default_factory=dict)  # (kind, normalized) -> value as written
+    # (kind, normalized) -> value as written; an unverified phone's normalized is an UnverifiedPhone (a str
+    # that carries the mark to _link_rows, which stores Contact.verified False).
+    new_contacts: dict = field(default_factory=dict)
     fields: set = field(default_factory=set)
     new_fields: list = field(default_factory=list)
     roles: set = field(default_factory=set)
@@ -267,6 +282,7 @@ def _write(changes: ChangeSet, batch_id: int, user_id: int | None, progress) -> 
             execute(connection, prepare_rows(dialect, ROWS_TABLE, chunk))
             done += 1
             progress(45 + 50 * done // steps)
+    _audit_import(connection, changes, batch_id, created_ids, user_id, now)
     return created_organisations
 
 
@@ -293,7 +309,8 @@ def _link_rows(records: list[tuple[int, PersonChange]], organisation_ids: dict) 
         has_primary = {kind for kind, _ in change.contacts.difference(change.new_contacts)}
         for (kind, normalized), written in change.new_contacts.items():
             contacts.append({"person_id": person_id, "organisation_id": None, "kind": kind, "value": written[:300],
-                             "normalized": normalized, "is_primary": kind not in has_primary})
+                             "normalized": str(normalized), "is_primary": kind not in has_primary,
+                             "verified": phone_verified(normalized)})
             has_primary.add(kind)
         fields_ += [{"person_id": person_id, "field_id": item} for item in change.new_fields]
         roles += [{"person_id": person_id, "role_id": item} for item in change.new_roles]
@@ -354,6 +371,7 @@ def undo_people(batch: ImportBatch, user_id: int | None, now) -> tuple[dict, str
     restores = [row for row in rows if row.undo]
     refuse_if_edited(rows, Person, Person.full_name)
     connection = db.session.connection()
+    _audit_undo(connection, batch, restores, user_id, now)
     restored = _restore(connection, restores, user_id, now)
     for chunk in chunks(created):
         for table in (CONTACTS_TABLE, person_fields, person_roles, OFFERS_TABLE, MEMBERSHIPS_TABLE):
@@ -398,6 +416,148 @@ def _restore(connection, rows, user_id, now) -> int:
     for chunk in chunks(person_ids):
         refresh_search_text(select(Person.id).where(Person.id.in_(chunk)))
     return len(rows)
+
+
+class _Readable:
+    """Stored values as the history shows them (as people.service.audit_values writes them: labels,
+    names, dd/mm/yyyy), looked up once per import."""
+
+    CODED = {"gender": GENDER_LABELS, "person_type": PERSON_TYPE_LABELS, "nationality_status": NATIONALITY_LABELS,
+             "consent_status": CONSENT_LABELS, "status": STATUS_LABELS}
+
+    def __init__(self, unit_codes=()):
+        with force_locale("vi"):
+            self.coded = {name: {code: str(label) for code, label in labels.items()}
+                          for name, labels in self.CODED.items()}
+            self.offers = {kind: str(label) for kind, label in CONTRIBUTION_LABELS.items()}
+            self.contact_kinds = {kind: str(label) for kind, label in CONTACT_KIND_LABELS.items()}
+        self.countries = dict(db.session.execute(select(Country.code, Country.name_vi)).all())
+        self.fields = dict(db.session.execute(select(Field.id, Field.name_vi)).all())
+        self.roles = dict(db.session.execute(select(CommunityRole.id, CommunityRole.name_vi)).all())
+        self.units = {}
+        for chunk in chunks(sorted({code for code in unit_codes if code})):
+            self.units.update(db.session.execute(select(Unit.code, Unit.full_name).where(Unit.code.in_(chunk))).all())
+
+        self.converters = {name: labels.get for name, labels in self.coded.items()}
+        self.converters.update(country_code=self.countries.get, hometown_unit_code=self.units.get,
+                               birth_date=_dmy, consent_date=_dmy)
+
+    def value(self, name: str, value):
+        if value is None or value == "":
+            return None
+        convert = self.converters.get(name)
+        return value if convert is None else (convert(value) or value)
+
+    def links(self, contacts, fields_, roles, offers, organisations) -> dict:
+        """{key: [readable item]} of the contacts, fields, roles, offers and memberships given."""
+        return {key: items for key, items in (
+            ("contacts", [f"{self.contact_kinds.get(kind, kind)}: {value}" for kind, value in contacts]),
+            ("fields", [self.fields.get(item, item) for item in fields_]),
+            ("roles", [self.roles.get(item, item) for item in roles]),
+            ("offers", [self.offers.get(item, item) for item in offers]),
+            ("memberships", list(organisations)),
+        ) if items}
+
+
+def _dmy(value) -> str:
+    """dd/mm/yyyy of a date, or of an ISO date kept by the undo data."""
+    if isinstance(value, str):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}" if len(value) == 10 else value
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def _audit_import(connection, changes: ChangeSet, batch_id: int, created_ids: dict, user_id, now) -> None:
+    """One "import" audit event per person created or updated, with its fields before and after and
+    the batch in its summary (the history links it), inserted in bulk in the import's transaction."""
+    if not changes.creates and not changes.updates:
+        return
+    batch = db.session.get(ImportBatch, batch_id)
+    summary = _("Nhập từ tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name if batch else "", batch=batch_id)
+    readable = _Readable([change.current.get("hometown_unit_code")
+                          for change in (*changes.creates.values(), *changes.updates.values())])
+    value, converters = readable.value, tuple(readable.converters.items())
+    rows = []
+    for row, change in changes.creates.items():
+        diff_ = {name: {"before": None, "after": item} for name, item in change.current.items()
+                 if item is not None and item != ""}
+        for name, convert in converters:
+            if name in diff_:
+                entry = diff_[name]
+                entry["after"] = convert(entry["after"]) or entry["after"]
+        added = readable.links(change.new_contacts.items(), change.new_fields, change.new_roles, change.new_offers,
+                               change.new_organisations.values())
+        diff_.update({key: {"before": [], "after": items} for key, items in added.items()})
+        rows.append(_event_row(now, user_id, "import", created_ids[row], summary, diff_))
+        if len(rows) == CHUNK:
+            insert_events(connection, rows)
+            rows = []
+    for person_id, change in changes.updates.items():
+        diff_ = {}
+        for name, item in change.after.items():
+            before, after = value(name, change.before.get(name)), value(name, item)
+            if before != after:
+                diff_[name] = {"before": before, "after": after}
+        added = readable.links(change.new_contacts.items(), change.new_fields, change.new_roles, change.new_offers,
+                               change.new_organisations.values())
+        known = readable.links(
+            sorted(change.contacts.difference(change.new_contacts)),
+            sorted(change.fields.difference(change.new_fields)), sorted(change.roles.difference(change.new_roles)),
+            sorted(change.offers.difference(change.new_offers)),
+            [name for folded, name in change.organisations.items() if folded not in change.new_organisations])
+        diff_.update({key: {"before": known.get(key, []), "after": known.get(key, []) + items}
+                      for key, items in added.items()})
+        rows.append(_event_row(now, user_id, "import", person_id, summary, diff_))
+        if len(rows) == CHUNK:
+            insert_events(connection, rows)
+            rows = []
+    insert_events(connection, rows)
+
+
+def _audit_undo(connection, batch: ImportBatch, rows, user_id, now) -> None:
+    """One "import_undo" audit event per person the undo restores: its fields from what the import
+    wrote back to what they were, and what it removes (the people it deletes have no history left)."""
+    if not rows:
+        return
+    summary = _("Hoàn tác nhập tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name, batch=batch.id)
+    names = sorted({name for row in rows for name in row.undo["attributes"]})
+    stored = {}
+    if names:
+        columns = [PEOPLE_TABLE.c.id, *(PEOPLE_TABLE.c[name] for name in names)]
+        for chunk in chunks([row.person_id for row in rows]):
+            stored.update((values[0], values) for values in
+                          connection.execute(select(*columns).where(PEOPLE_TABLE.c.id.in_(chunk))).all())
+    readable = _Readable([*(values._mapping.get("hometown_unit_code") for values in stored.values()),
+                          *(row.undo["attributes"].get("hometown_unit_code") for row in rows)])
+    value = readable.value
+    organisation_ids = sorted({item for row in rows for item in row.undo.get("organisations") or ()})
+    organisation_names = {}
+    for chunk in chunks(organisation_ids):
+        organisation_names.update(connection.execute(
+            select(ORGANISATIONS_TABLE.c.id, ORGANISATIONS_TABLE.c.name).where(ORGANISATIONS_TABLE.c.id.in_(chunk))
+        ).all())
+    events = []
+    for row in rows:
+        current = stored.get(row.person_id)
+        diff_ = {}
+        for name, restored in row.undo["attributes"].items():
+            before = value(name, current._mapping[name] if current is not None else None)
+            after = value(name, restored)
+            if before != after:
+                diff_[name] = {"before": before, "after": after}
+        contacts = [(kind, normalized) for kind, normalized in row.undo["contacts"]]
+        removed = readable.links(contacts, row.undo.get("fields", ()), row.undo.get("roles", ()),
+                                 row.undo.get("offers", ()), [])
+        if row.undo.get("organisations"):
+            removed["memberships"] = [organisation_names.get(item, str(item)) for item in row.undo["organisations"]]
+        diff_.update({key: {"before": items, "after": []} for key, items in removed.items()})
+        events.append(_event_row(now, user_id, "import_undo", row.person_id, summary, diff_))
+    for chunk in chunks(events):
+        insert_events(connection, chunk)
+
+
+def _event_row(now, user_id, action, person_id, summary, changes_) -> dict:
+    return {"at": now, "user_id": user_id, "action": action, "entity_type": "people", "entity_id": person_id,
+            "summary": summary, "changes": changes_ or None, "address": None}
 
 
 def person_names(person_ids) -> dict[int, str]:

@@ -101,13 +101,14 @@ event.listen(Person.__table__, "before_drop", lambda target, connection, **kw: d
 def search_words(*, full_name, other_names=None, contacts=(), organisation_names=()) -> str:
     """The folded, de-duplicated words under which a person is found.
 
-    `contacts` are (kind, normalized) pairs; phones add their international and national digits.
+    `contacts` are (kind, normalized) pairs; phones add their international and national digits, an
+    unverified phone kept without a country ("09001276842") its digits with and without the leading 0.
     """
     words: list[str] = []
     for text in (full_name, other_names, *organisation_names):
         words += fold_words(text)
     for kind, normalized in contacts:
-        if kind in PHONE_KINDS and normalized.startswith("+"):
+        if kind in PHONE_KINDS and (normalized.startswith("+") or normalized.isdigit()):
             words += phone_search_tokens(normalized)
         else:
             folded = fold_words(normalized)

@@ -36,7 +36,7 @@ from diaspora.people.search import search_words
 from diaspora.reference.countries import country_name
 from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.text import clean_paragraphs, clean_text, fold
+from diaspora.text import clean_paragraphs, clean_text, fold, proper_name
 
 MULTILINE_COLUMNS = ("expertise", "notes")
 TEXT_COLUMNS = (
@@ -272,7 +272,9 @@ def _apply_values(person: Person, values: dict) -> None:
         if column not in values:
             continue
         value = values[column]
-        if column in MULTILINE_COLUMNS:
+        if column == "full_name":
+            value = proper_name(value)  # "NGUYỄN VĂN AN" as the office types it → "Nguyễn Văn An"
+        elif column in MULTILINE_COLUMNS:
             value = clean_paragraphs(value)
         elif column in TEXT_COLUMNS:
             value = clean_text(value)

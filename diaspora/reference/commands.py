@@ -6,6 +6,7 @@ from sqlalchemy import inspect
 from diaspora.extensions import db
 from diaspora.reference.products import seed_products
 from diaspora.reference.seed import seed_reference_data
+from diaspora.reference.synonyms import seed_synonyms
 
 TABLE_NAMES = {
     "countries": "Quốc gia",
@@ -15,6 +16,7 @@ TABLE_NAMES = {
     "old_districts": "Quận, huyện cũ",
     "units": "Phường, xã, đặc khu",
     "legacy_communes": "Xã, phường cũ",
+    "synonyms": "Từ đồng nghĩa của danh mục",
 }
 
 
@@ -35,4 +37,7 @@ def seed_command():
         )
     products = seed_products()
     click.echo(f"Sản phẩm tiêu biểu: thêm {products}")
+    synonyms = seed_synonyms()  # again, for the synonyms of the products just added
+    db.session.commit()
+    click.echo(f"Từ đồng nghĩa của sản phẩm: thêm {synonyms}")
     click.echo("Đã nạp xong dữ liệu danh mục.")

@@ -1,7 +1,7 @@
-"""Forms of the reference feature: taxonomy items (fields, community roles), and the country picker every form uses."""
+"""Forms of the reference feature: taxonomy items (fields, community roles), synonyms, and the country picker every form uses."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -48,3 +48,17 @@ def grouped_country_choices(blank: str) -> list[SelectChoice]:
     for group, items in country_choices(common_first=True).items():
         choices += [SelectChoice(code, name, optgroup=group) for code, name in items]
     return choices
+
+
+class SynonymForm(FlaskForm):
+    """The office's words for a catalogue item: the item ("catalogue:item", grouped by catalogue) and the words."""
+
+    item = SelectField(_l("Mục trong danh mục"), choices=[], validators=[DataRequired(_l("Hãy chọn một mục."))])
+    words = StringField(_l("Từ ngữ văn phòng dùng"), validators=[
+        DataRequired(_l("Vui lòng nhập từ ngữ.")), Length(max=200, message=_MAX)])
+
+    def fill_choices(self, items) -> "SynonymForm":
+        """`items`: (value, name, catalogue title), as reference.synonyms.item_choices gives them."""
+        self.item.choices = [SelectChoice("", "—")] + [SelectChoice(value, name, optgroup=group)
+                                                       for value, name, group in items]
+        return self

@@ -1,6 +1,8 @@
 """Hometown matching: a written address ("xã Thanh Hải, huyện Thanh Hà, Hải Dương") to today's administrative unit."""
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from diaspora.reference.index import (
     Index,
@@ -19,7 +21,8 @@ class HometownMatch:
 
     unit: Unit | None
     candidates: list[Unit]
-    # unit | old_commune | old_commune_split | old_district | ambiguous | not_found | empty
+    # unit | old_commune | old_commune_split | abolished_commune | old_district | ambiguous | not_found | empty
+    # (abolished_commune: a commune merged away before our list's snapshot, known from vietnamadminunits)
     reason: str
 
 
@@ -155,7 +158,15 @@ def _resolve_hometown(index: Index, pieces: list[_Piece]) -> tuple[str | None, l
         there = [code for code in units if any(code in index.units_of_district.get(d, ()) for d in district_codes)]
         if len(there) == 1:
             return there[0], [], "unit"
+        if not there:
+            found = _from_library(index, name, kind, district_codes, province)
+            if found:
+                return found
         return None, _district_units(index, district_codes, district.name), "old_district"
+    if not units and not legacy:
+        found = _from_library(index, name, kind, [], province)
+        if found:
+            return found
     if kind is not None:
         if len(units) == 1:
             return units[0], [], "unit"
@@ -186,3 +197,116 @@ def _district_units(index: Index, district_codes: list[str], name: str) -> list[
     codes = dict.fromkeys(code for d in district_codes for code in index.units_of_district.get(d, ()))
     units = cached_rows(Unit)
     return sorted(codes, key=lambda code: fold(units[code].name) != name if code in units else True)
+
+
+# Communes abolished before our list's snapshot (xã Thủy Triều and thị trấn Núi Đèo, merged into
+# Thủy Nguyên's wards on 1/1/2025; the 2019–2020 mergers of Hải Dương) come from the vietnamadminunits
+# package: its 63-province table names, for each commune of early 2025, the older communes merged
+# into it ("wardAlias"). Our list then says where that commune went on 1/7/2025. Only the package's
+# offline data is read: never `convert_address`, which asks an online geocoder (ArcGIS) when an old
+# commune was split and a street is written. A split commune gives candidates instead.
+_LIBRARY_PROVINCES = {"Hải Phòng": "hai phong", "Hải Dương": "hai duong"}
+_ALIAS_KINDS = (("thitran", "thi tran"), ("phuong", "phuong"), ("tt", "thi tran"), ("xa", "xa"))
+
+
+@dataclass(frozen=True)
+class _LibraryAlias:
+    kind: str | None  # folded type of the abolished commune when the package gives it
+    commune_code: str  # the early-2025 commune it was merged into (GSO code, as in our list)
+    district_code: str
+    province: str
+
+
+@dataclass(frozen=True)
+class _LibraryData:
+    aliases: dict[str, tuple[_LibraryAlias, ...]]  # name folded without spaces -> aliases
+    converted: dict[str, tuple[str, ...]]  # early-2025 commune code -> 2025 unit codes (the package's)
+
+
+@lru_cache(maxsize=1)
+def _library_data() -> _LibraryData:
+    """The package's aliases of abolished Hải Phòng and Hải Dương communes; empty when not installed."""
+    try:
+        from vietnamadminunits.converter import converter_2025
+        from vietnamadminunits.database import query
+    except ImportError:  # pragma: no cover - the package is pinned in requirements.txt
+        return _LibraryData({}, {})
+    provinces = ", ".join(f"'{name}'" for name in _LIBRARY_PROVINCES)
+    rows = query("SELECT provinceShort, districtCode, wardCode, wardAlias "
+                 f"FROM admin_units_legacy WHERE provinceShort IN ({provinces}) AND wardCode IS NOT NULL")
+    aliases: dict[str, list[_LibraryAlias]] = {}
+    for row in rows:
+        words = set(_json_list(row["wardAlias"]))
+        for word in words:
+            kind, bare = next(((kind, word[len(prefix):]) for prefix, kind in _ALIAS_KINDS
+                               if word.startswith(prefix) and word[len(prefix):] in words), (None, word))
+            if kind is None and any(f"{prefix}{word}" in words for prefix, _ in _ALIAS_KINDS):
+                continue  # the bare name of a typed alias: recorded with its type
+            alias = _LibraryAlias(kind, row["wardCode"], row["districtCode"],
+                                  _LIBRARY_PROVINCES[row["provinceShort"]])
+            aliases.setdefault(bare, []).append(alias)
+    return _LibraryData({name: tuple(found) for name, found in aliases.items()},
+                        _library_conversion(converter_2025, query))
+
+
+def _library_conversion(converter_2025, query) -> dict[str, tuple[str, ...]]:
+    """Early-2025 commune code -> the 2025 unit codes the package converts it to (its offline tables)."""
+    new_codes = {row["wardKey"]: row["wardCode"] for row in query(
+        "SELECT wardKey, wardCode FROM admin_units WHERE provinceShort = 'Hải Phòng'")}
+    old_codes = {f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}": row["wardCode"] for row in query(
+        "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy "
+        "WHERE provinceShort IN ('Hải Phòng', 'Hải Dương') AND wardCode IS NOT NULL")}
+    converted: dict[str, list[str]] = {}
+    for new_key, old_keys in converter_2025.DICT_PROVINCE_WARD_NO_DIVIDED.get("thanhphohaiphong", {}).items():
+        for old_key in old_keys:
+            if old_key in old_codes and new_key in new_codes:
+                converted.setdefault(old_codes[old_key], []).append(new_codes[new_key])
+    for old_key, wards in converter_2025.DICT_PROVINCE_WARD_DIVIDED.get("thanhphohaiphong", {}).items():
+        if old_key in old_codes:
+            converted.setdefault(old_codes[old_key], []).extend(
+                new_codes[ward["newWardKey"]] for ward in wards if ward["newWardKey"] in new_codes)
+    return {code: tuple(dict.fromkeys(codes)) for code, codes in converted.items()}
+
+
+def _json_list(value: str | None) -> list[str]:
+    return [word for word in json.loads(value) if isinstance(word, str)] if value else []
+
+
+def _from_library(index: Index, name: str, kind: str | None, district_codes: list[str],
+                  province: str | None) -> tuple[str | None, list[str], str] | None:
+    """Today's unit(s) of a commune abolished before our list's snapshot, or None when unknown."""
+    found = list(_library_data().aliases.get(name.replace(" ", ""), ()))
+    if district_codes:
+        found = [alias for alias in found if alias.district_code in district_codes]
+    if province:
+        found = [alias for alias in found if alias.province == province] or found
+    found = [alias for alias in found if alias.kind == kind] or found
+    if not found:
+        return None
+    ours = _legacy_by_code(index)
+    targets: list[str] = []
+    split = False
+    for alias in found:
+        ref = ours.get(alias.commune_code)
+        codes = ref.targets if ref else _library_data().converted.get(alias.commune_code, ())
+        split = split or len(codes) > 1
+        targets.extend(codes)
+    targets = list(dict.fromkeys(targets))
+    if len(targets) == 1:
+        return targets[0], [], "abolished_commune"
+    if not targets:
+        return None
+    communes = {alias.commune_code for alias in found}
+    return None, targets, "old_commune_split" if len(communes) == 1 and split else "ambiguous"
+
+
+_BY_CODE: dict[int, tuple[Index, dict[str, LegacyRef]]] = {}
+
+
+def _legacy_by_code(index: Index) -> dict[str, LegacyRef]:
+    cached = _BY_CODE.get(id(index))
+    if cached is None or cached[0] is not index:
+        _BY_CODE.clear()
+        cached = (index, {ref.code: ref for refs in index.legacy_by_name.values() for ref in refs})
+        _BY_CODE[id(index)] = cached
+    return cached[1]

@@ -5,6 +5,7 @@ from diaspora.extensions import db
 from diaspora.reference.countries import country_choices, find_country
 from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Field, Product
+from diaspora.reference.synonyms import synonym_tables
 from diaspora.reference.taxonomy import field_choices, role_choices
 from diaspora.spreadsheets.cleaners import Lookups
 from diaspora.text import fold_key
@@ -31,15 +32,27 @@ def product_names() -> list[str]:
 
 
 def import_lookups() -> Lookups:
-    """The reference data cleaners need, read once for the whole file."""
+    """The reference data cleaners need, read once for the whole file: names, keys and the office's
+    synonyms of each catalogue (a label wins over a synonym folding to the same words)."""
     lookups = Lookups(find_country=find_country, match_hometown=match_hometown)
-    for model, table, names in ((Field, lookups.fields, lookups.field_names),
-                                (CommunityRole, lookups.roles, lookups.role_names)):
+    synonyms = synonym_tables()
+    for model, table, names, catalogue in ((Field, lookups.fields, lookups.field_names, "fields"),
+                                           (CommunityRole, lookups.roles, lookups.role_names, "roles")):
+        ids = {}
         for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
             for text in (item.key, item.name_vi, item.name_en):
                 table.setdefault(fold_key(text), item.id)
             names.append(item.name_vi)
+            ids[item.key] = item.id
+        for words, key in synonyms[catalogue].items():
+            if key in ids:
+                table.setdefault(words, ids[key])
     for product in db.session.execute(select(Product.id, Product.name).where(Product.active).order_by(Product.name)):
         lookups.products.setdefault(fold_key(product.name), product.id)
         lookups.product_names.append(product.name)
+    active = set(lookups.products.values())
+    for words, item in synonyms["products"].items():
+        if item.isdigit() and int(item) in active:
+            lookups.products.setdefault(words, int(item))
+    lookups.offers.update(synonyms["offers"])
     return lookups

@@ -3,7 +3,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import db
@@ -15,8 +15,10 @@ from diaspora.reference.models import (
     Field,
     LegacyCommune,
     OldDistrict,
+    Synonym,
     Unit,
 )
+from diaspora.reference.synonyms import seed_synonyms
 from diaspora.text import clean_text, fold, fold_key
 
 DATA_DIR = PROJECT_ROOT / "data"
@@ -122,6 +124,10 @@ def seed_reference_data(data_dir: Path = DATA_DIR) -> dict[str, dict[str, int]]:
         "units": _sync(Unit, data["units"]),
         "legacy_communes": _sync(LegacyCommune, data["legacy_communes"]),
     }
+    # The office's words for catalogue items: only those not yet present are added (admins edit them).
+    added = seed_synonyms(data_dir / "synonyms.csv")
+    total = db.session.scalar(select(func.count()).select_from(Synonym))
+    counts["synonyms"] = {"added": added, "updated": 0, "removed": 0, "total": total}
     db.session.commit()
     invalidate_cache()
     return counts

@@ -1,4 +1,4 @@
-"""Reference lists: taxonomies admins maintain, read-only countries and administrative units."""
+"""Reference lists: taxonomies and synonyms admins maintain, read-only countries and administrative units."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -6,12 +6,16 @@ from flask_login import current_user
 
 from diaspora.permissions import role_required
 from diaspora.reference import bp
-from diaspora.reference.forms import TaxonomyItemEditForm, TaxonomyItemForm
+from diaspora.extensions import db
+from diaspora.reference import synonyms as synonyms_service
+from diaspora.reference.forms import SynonymForm, TaxonomyItemEditForm, TaxonomyItemForm
 from diaspora.reference.listings import (
     countries_with_aliases,
     reference_counts,
     units_with_origins,
 )
+from diaspora.reference.models import Synonym
+from diaspora.reference.synonyms import item_choices, list_synonyms
 from diaspora.reference.taxonomy import (
     TaxonomyError,
     create_taxonomy_item,
@@ -105,3 +109,37 @@ def countries():
 def units():
     query = request.args.get("q", "").strip()
     return render_template("reference/units.html", rows=units_with_origins(query), q=query)
+
+
+@bp.get("/synonyms")
+@role_required("viewer")
+def synonyms():
+    form = SynonymForm().fill_choices(item_choices())
+    return render_template("reference/synonyms.html", rows=list_synonyms(), form=form)
+
+
+@bp.post("/synonyms")
+@role_required("admin")
+def add_synonym():
+    form = SynonymForm().fill_choices(item_choices())
+    if form.validate_on_submit():
+        catalogue, _sep, item = form.item.data.partition(":")
+        try:
+            synonym = synonyms_service.add_synonym(catalogue, item, form.words.data, by=current_user)
+        except synonyms_service.SynonymError as error:
+            form.words.errors = [*form.words.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Đã thêm từ đồng nghĩa “%(words)s”.", words=synonym.words), "success")
+            return redirect(url_for("reference.synonyms"))
+    return render_template("reference/synonyms.html", rows=list_synonyms(), form=form), 422
+
+
+@bp.post("/synonyms/<int:synonym_id>/delete")
+@role_required("admin")
+def delete_synonym(synonym_id):
+    synonym = db.get_or_404(Synonym, synonym_id)
+    synonyms_service.delete_synonym(synonym, by=current_user)
+    db.session.commit()
+    flash(_("Đã xoá từ đồng nghĩa “%(words)s”.", words=synonym.words), "info")
+    return redirect(url_for("reference.synonyms"))

@@ -6,7 +6,7 @@ from typing import Callable
 
 from flask_babel import gettext as _
 
-from diaspora.text import clean_paragraphs, clean_text, fold_key
+from diaspora.text import clean_paragraphs, clean_text, fold, fold_key, fold_words, proper_name
 
 # A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as the reader gives
 # it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese
@@ -42,8 +42,10 @@ class Lookups:
     field_names: list[str] = field(default_factory=list)
     roles: dict[str, int] = field(default_factory=dict)
     role_names: list[str] = field(default_factory=list)
-    products: dict[str, int] = field(default_factory=dict)  # fold_key of the name -> id
+    products: dict[str, int] = field(default_factory=dict)  # fold_key of the name or a synonym -> id
     product_names: list[str] = field(default_factory=list)
+    # The office's own words for a contribution offer (synonyms), fold_key -> code; the labels are the cleaner's.
+    offers: dict[str, str] = field(default_factory=dict)
 
     def country_code(self, text: str) -> str | None:
         country = self.find_country(text)
@@ -61,6 +63,9 @@ class CleanContext:
 
     lookups: Lookups
     row: dict = field(default_factory=dict)
+    # What a cleaner did with a value it kept, for the row's note ("Số điện thoại … chưa xác minh được");
+    # emptied for each row. Only cleaners that read the row (never memoised) may add to it.
+    notes: list = field(default_factory=list)
 
 
 # --- generic text -----------------------------------------------------------------------------------
@@ -108,12 +113,38 @@ _name_text = text_cleaner(200)
 _hometown_text = text_cleaner(300)
 
 
-def split_values(value, separators=_MULTI_SEPARATORS) -> list[str]:
-    """The non-empty parts of a multi-valued cell, de-duplicated in order."""
+def split_values(value, separators=_MULTI_SEPARATORS, known=None) -> list[str]:
+    """The non-empty parts of a multi-valued cell, de-duplicated in order. With `known` (folded labels
+    of a catalogue), parts that together spell a label are one value: the export writes “Về thăm, làm
+    việc” and “Giáo viên / giảng viên” whole."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    parts = (clean_text(part) for part in separators.split(str(_visible(value))))
+    text = str(_visible(value))
+    pieces = _joined_labels(text, separators, known) if known else separators.split(text)
+    parts = (clean_text(part) for part in pieces)
     return list(dict.fromkeys(part for part in parts if part))
+
+
+_MOST_JOINED = 4  # a label spans at most this many parts ("A, B / C, D")
+
+
+def _joined_labels(text: str, separators, known) -> list[str]:
+    """The parts of `text` between separators, a run of parts that spells a known label kept whole."""
+    spans, start = [], 0
+    for match in separators.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    parts, i = [], 0
+    while i < len(spans):
+        end = i
+        for j in range(min(len(spans) - 1, i + _MOST_JOINED - 1), i, -1):
+            if fold_key(text[spans[i][0]:spans[j][1]]) in known:
+                end = j
+                break
+        parts.append(text[spans[i][0]:spans[end][1]])
+        i = end + 1
+    return parts
 
 
 def code_for(value, table: dict[str, str], valid: str):
@@ -175,7 +206,7 @@ def clean_full_name(value, ctx) -> str:
     name = _name_text(value, ctx)
     if not name or not any(ch.isalpha() for ch in name):
         raise CellError(_("Họ tên “%(value)s” không chứa chữ cái.", value=name or ""))
-    return name.title() if name.isupper() or name.islower() else name
+    return proper_name(name)
 
 
 # "Mỹ - bang California", "Đức, Berlin": the country first, then a place in it.
@@ -228,6 +259,26 @@ def _four_digit_year(text: str) -> int:
     if len(text) == 2 and year > date.today().year % 100:
         return 1900 + year
     raise CellError(_("Năm “%(value)s” không rõ thế kỷ; hãy ghi đủ bốn chữ số.", value=text))
+
+
+_DATE_WORDS = {"ngày", "ngay", "tháng", "thang", "date", "day", "month", "dob", "birthday"}
+
+
+def is_year_header(header: str | None) -> bool:
+    """True for a birth column whose header speaks of the year alone ("Năm sinh", "Sinh năm", "Year of
+    birth", "Năm sinh / Nam"), not of a whole date ("Ngày tháng năm sinh", "Date of birth")."""
+    words = set(re.findall(r"\w+", (clean_text(header) or "").lower()))
+    if words & _DATE_WORDS:
+        return False
+    return bool(words & {"năm", "year", "yob"}) or fold_words(header)[:2] in (["nam", "sinh"], ["sinh", "nam"])
+
+
+def year_cell(value):
+    """A whole number in a year column as the year it is written ("2035"), so that clean_birth reads it
+    as a year (refused when in the future or before 1900), never as an Excel serial day."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value))
+    return value
 
 
 def clean_birth(value, ctx) -> tuple[date | None, int | None]:
@@ -296,38 +347,80 @@ def clean_past_date(value, ctx) -> date:
 
 # --- taxonomies and organisations --------------------------------------------------------------------
 
+class Unmapped(str):
+    """Words of a catalogue cell that name no item of the catalogue: the import keeps them as text (in
+    the record's `keep_in` attribute, or, for a channel's products, in its notes) and tells the row so,
+    naming the `nearest` items. Never a reason to refuse the row."""
+
+    keep_in: str | None = None
+    nearest: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, words: str, names, keep_in: str | None) -> "Unmapped":
+        item = cls(words)
+        item.keep_in, item.nearest = keep_in, nearest_names(words, names)
+        return item
+
+
+# Where the words of a field, role or offer the catalogues lack go: the person's free-text expertise.
+KEPT_IN = "expertise"
+_NEAR_SPELLING = 90  # RapidFuzz ratio (0–100) of folded texts from which a word is a misspelt label
+_NEAREST = 50  # ... from which an item is worth naming in a note
+
+
+def nearest_names(words: str, names, limit: int = 3) -> tuple[str, ...]:
+    """The catalogue names closest to `words` (diacritics and case aside), best first."""
+    from rapidfuzz import fuzz, process
+
+    choices = {name: fold(name) for name in names}
+    found = process.extract(fold(words), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=_NEAREST)
+    return tuple(name for _folded, _score, name in found)
+
+
 def _catalogue_id(text: str, table: dict[str, int]) -> int | None:
-    """The catalogue item a name means: the whole name (Vietnamese, English or key), or a part that fits
-    one item alone ("Giáo dục" → "Giáo dục – đào tạo", "Vải thiều" → "Vải thiều Thanh Hà")."""
+    """The catalogue item a name means: the whole name (Vietnamese, English, key or a synonym of the
+    office), a part that fits one item alone ("Giáo dục" → "Giáo dục – đào tạo", "Vải thiều" → "Vải thiều
+    Thanh Hà"), or a near spelling of one item alone ("Cong nghe thong tn")."""
     key = fold_key(text)
     found = table.get(key)
     if found is None and len(key) >= 4:
         candidates = {item_id for name, item_id in table.items() if key in name}
-        found = candidates.pop() if len(candidates) == 1 else None
+        if len(candidates) > 1:
+            return None  # a part of several items: the user must say which
+        found = candidates.pop() if candidates else None
+    if found is None and len(key) >= 6:
+        found = near_spelling(key, table)
     return found
 
 
-def _taxonomy_ids(value, table: dict[str, int], names: list[str]) -> tuple[int, ...]:
-    """Ids of fields or roles by name; a name may be written in part when it fits one item alone."""
-    ids, unknown = [], []
-    for part in split_values(value):
+def near_spelling(key: str, table: dict):
+    """The item of `table` whose folded name `key` misspells, when only one item is that close."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, list(table), scorer=fuzz.ratio, limit=None, score_cutoff=_NEAR_SPELLING)
+    items = {table[name] for name, _score, _index in found}
+    return items.pop() if len(items) == 1 else None
+
+
+def _taxonomy_ids(value, table: dict[str, int], names: list[str]) -> tuple:
+    """Ids of fields or roles by name, a synonym, a part or a near spelling; words that name no item
+    come as Unmapped (kept in the person's expertise by the import, with a note)."""
+    items: list = []
+    for part in split_values(value, known=table):
         found = _catalogue_id(part, table)
-        if found is None:
-            unknown.append(part)
-        elif found not in ids:
-            ids.append(found)
-    if unknown:
-        raise CellError(_("Không có “%(value)s” trong danh mục; giá trị hợp lệ: %(valid)s.",
-                          value="; ".join(unknown), valid="; ".join(names)))
-    return tuple(ids)
+        item = Unmapped.of(part, names, KEPT_IN) if found is None else found
+        if item not in items:
+            items.append(item)
+    return tuple(items)
 
 
-def clean_fields(value, ctx) -> tuple[int, ...]:
-    """Field ids from names or keys separated by ; , / or new lines."""
+def clean_fields(value, ctx) -> tuple:
+    """Field ids from names, keys or synonyms separated by ; , / or new lines (a label holding one of
+    them stays whole); words of no field are Unmapped."""
     return _taxonomy_ids(value, ctx.lookups.fields, ctx.lookups.field_names)
 
 
-def clean_roles(value, ctx) -> tuple[int, ...]:
+def clean_roles(value, ctx) -> tuple:
     return _taxonomy_ids(value, ctx.lookups.roles, ctx.lookups.role_names)
 
 
@@ -366,20 +459,23 @@ def clean_person_reference(value, ctx) -> tuple[str, object, str]:
 
 
 def clean_products(value, ctx) -> tuple[int | str, ...]:
-    """Typical products of the catalogue by name, separated by ; or new lines, or by commas when the
-    whole part is no product name (two names hold commas); a name may be written in part when it fits
-    one product alone ("Vải thiều" → "Vải thiều Thanh Hà"). A product the catalogue lacks stays as its
-    text (the channel import keeps it in the notes): a product id or the text as written, per product."""
+    """Typical products of the catalogue by name or synonym, separated by ; or new lines, or by commas
+    when the whole part is no product name (two names hold commas); a name may be written in part when
+    it fits one product alone ("Vải thiều" → "Vải thiều Thanh Hà"), or misspelt. A product the catalogue
+    lacks stays as its text, Unmapped (the channel import keeps it in the notes): a product id or the
+    text as written, per product."""
     table = ctx.lookups.products
+    names = ctx.lookups.product_names
     items: list[int | str] = []
-    for part in split_values(value, LINE_OR_SEMICOLON):
+    for part in split_values(value, LINE_OR_SEMICOLON, known=table):
         found = _catalogue_id(part, table)
         if found is not None:
             pieces = [(found, part)]
         else:
-            pieces = [(_catalogue_id(piece, table), piece) for piece in split_values(part, _COMMAS)] or [(None, part)]
+            pieces = [(_catalogue_id(piece, table), piece)
+                      for piece in split_values(part, _COMMAS, known=table)] or [(None, part)]
         for product_id, text in pieces:
-            item = text if product_id is None else product_id
+            item = Unmapped.of(text, names, None) if product_id is None else product_id
             if item not in items:
                 items.append(item)
     return tuple(items)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from diaspora.contacts import (
     InvalidContact,
+    UnverifiedPhone,
     normalize_contact,
     normalize_email,
     normalize_phone,
@@ -28,6 +29,18 @@ _NUMBER_AS_TEXT = re.compile(r"\s*\d{6,}\.0\s*")
 
 
 def _phone(raw: str, region: str | None, numeric: bool):
+    """E.164; an UnverifiedPhone for a number of plausible shape that no reading makes valid; else the
+    InvalidContact saying why it is not a phone."""
+    number = _verified_phone(raw, region, numeric)
+    if not isinstance(number, InvalidContact):
+        return number
+    try:
+        return normalize_phone(raw, region, unverified=True)
+    except InvalidContact as problem:
+        return problem
+
+
+def _verified_phone(raw: str, region: str | None, numeric: bool):
     """E.164, or the InvalidContact saying why not."""
     if numeric and region and len(raw) >= 11 and raw.startswith(str(phonenumbers.country_code_for_region(region))):
         # A number cell that lost the "+" of the row's own country (4915112345678 in Germany) could
@@ -80,25 +93,47 @@ def _normalised(result) -> str:
     return result
 
 
+def _note_unverified(ctx, written: str, normalized: str) -> None:
+    """The row's note for a phone kept unverified (the import shows it; the row is not refused)."""
+    notes = getattr(ctx, "notes", None)
+    if isinstance(normalized, UnverifiedPhone) and notes is not None:
+        notes.append(_("Số điện thoại “%(value)s” chưa xác minh được (không thuộc dải số nào đã biết): "
+                       "đã giữ như đã ghi, đánh dấu “chưa xác minh”.", value=written))
+
+
+def _score(numbers: list) -> tuple[int, int]:
+    """(numbers refused, numbers unverified): the lower, the better the reading of a cell."""
+    return (sum(isinstance(number, InvalidContact) for number in numbers),
+            sum(isinstance(number, UnverifiedPhone) for number in numbers))
+
+
 def clean_phones(value, ctx, kind: str = "phone") -> tuple[tuple[str, str, str], ...]:
-    """(kind, value, E.164) per number; numbers without "+" are read in the row's country, then Vietnam."""
+    """(kind, value, E.164) per number; numbers without "+" are read in the row's country, then Vietnam.
+
+    A number of plausible shape that the numbering plans do not accept is kept, its normalised form an
+    UnverifiedPhone, and the row says so in its note; only a value that is not a phone is refused."""
     region = ctx.row.get("country")
     if value.__class__ is str and _NUMBER_AS_TEXT.fullmatch(value):
         value = int(value.strip()[:-2])  # "14085550123.0": a number cell written out by a program
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A number cell lost its leading 0 (912345678) or its "+" (84912345678).
         raw = str(int(value))
-        return ((kind, raw, _normalised(_phone(raw, region, True))),)
+        normalized = _normalised(_phone(raw, region, True))
+        _note_unverified(ctx, raw, normalized)
+        return ((kind, raw, normalized),)
     text = _PHONE_NOTE.sub(" ", str(value))
     parts = split_values(text, _PHONE_SEPARATORS)
     numbers = [_phone(part, region, False) for part in parts]
-    if "/" in text and any(isinstance(number, InvalidContact) for number in numbers):
+    if "/" in text and any(isinstance(number, InvalidContact | UnverifiedPhone) for number in numbers):
         # "0151/12345678": the slash after an area code (German lists), not between two numbers.
         whole = split_values(text, _PHONE_SEPARATORS_BUT_SLASH)
         whole_numbers = [_phone(part, region, False) for part in whole]
-        if not any(isinstance(number, InvalidContact) for number in whole_numbers):
+        if _score(whole_numbers) < _score(numbers):
             parts, numbers = whole, whole_numbers
-    return tuple((kind, part, _normalised(number)) for part, number in zip(parts, numbers))
+    contacts = tuple((kind, part, _normalised(number)) for part, number in zip(parts, numbers))
+    for _kind, part, normalized in contacts:
+        _note_unverified(ctx, part, normalized)
+    return contacts
 
 
 def clean_emails(value, ctx) -> tuple[tuple[str, str, str], ...]:
@@ -118,7 +153,11 @@ def contact_cleaner(kind: str) -> Callable:
                 normalized = normalize_contact(kind, part, ctx.row.get("country"))
             except InvalidContact as problem:
                 raise CellError(str(problem)) from None
-            contacts.append((kind, part, normalized[:300]))
+            if isinstance(normalized, UnverifiedPhone):
+                _note_unverified(ctx, part, normalized)  # short: no cut, which would lose the mark
+            else:
+                normalized = normalized[:300]
+            contacts.append((kind, part, normalized))
         return tuple(contacts)
 
     return clean
@@ -147,7 +186,8 @@ def clean_other_contacts(value, ctx) -> tuple[tuple[str, str, str], ...]:
 
 
 def clean_single_phone(value, ctx) -> str:
-    """One phone number in E.164 (a channel keeps one)."""
+    """One phone number in E.164 (a channel keeps one); an unverified number is kept as for people (the
+    row's note says so), in its normalised form: a channel has no verified mark."""
     numbers = clean_phones(value, ctx)
     if len(numbers) != 1:
         raise CellError(_("Chỉ ghi một số điện thoại cho mỗi kênh."))

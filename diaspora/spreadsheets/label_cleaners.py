@@ -4,7 +4,7 @@ from typing import Callable
 
 from flask_babel import force_locale
 
-from diaspora.spreadsheets.cleaners import cell_text, code_for, split_values
+from diaspora.spreadsheets.cleaners import KEPT_IN, Unmapped, cell_text, code_for, near_spelling, split_values
 from diaspora.text import fold_key
 
 
@@ -43,13 +43,23 @@ def label_cleaner(labels: dict, words: dict[str, str] | None = None, contains: b
 
 
 def labels_cleaner(labels: dict, words: dict[str, str] | None = None) -> Callable:
-    """label_cleaner for a cell holding several values separated by ; , / or new lines: a tuple of codes."""
+    """label_cleaner for a cell holding several values separated by ; , / or new lines (a label holding
+    one of them, “Về thăm, làm việc”, stays whole): a tuple of codes. A value is also read by a synonym
+    the office keeps (Lookups.offers, for these labels' codes), or a near spelling; words naming no code
+    come as Unmapped (kept in the person's expertise by the import, with a note): never refused."""
     table = _label_table(labels, words)
 
     def clean(value, ctx):
+        known = dict(table())
+        known.update((word, code) for word, code in ctx.lookups.offers.items() if code in labels)
         codes = []
-        for part in split_values(value):
-            code = code_for(part, table(), ", ".join(str(label) for label in labels.values()))
+        for part in split_values(value, known=known):
+            key = fold_key(part)
+            code = known.get(key)
+            if code is None and len(key) >= 6:
+                code = near_spelling(key, known)
+            if code is None:
+                code = Unmapped.of(part, [str(label) for label in labels.values()], KEPT_IN)
             if code not in codes:
                 codes.append(code)
         return tuple(codes)

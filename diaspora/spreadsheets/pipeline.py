@@ -16,10 +16,20 @@ from flask_babel import gettext as _
 
 from diaspora.spreadsheets import header as header_module
 from diaspora.spreadsheets import read
-from diaspora.spreadsheets.cleaners import CellError, CleanContext, Lookups, cell_text
+from diaspora.spreadsheets.cleaners import (
+    CellError,
+    CleanContext,
+    Lookups,
+    Unmapped,
+    cell_text,
+    is_year_header,
+    year_cell,
+)
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
 from diaspora.text import (
+    LEGACY_ENCODING_NAMES,
+    cell_legacy_encoding,
     detect_legacy_encoding,
     fold_key,
     legacy_encoding_for_font,
@@ -97,7 +107,16 @@ class SheetLayout:
     column_fonts: dict[int, str]
     skipped_rows: list[tuple[int, str]]
     titles: list[str] = field(default_factory=list)  # the texts above the header ("DANH SÁCH … TẠI NHẬT BẢN")
-    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, column): "#N/A"
+    # (Excel row, column): what a cell the reader gives as empty shows: an Excel error ("#N/A"), or a
+    # formula without a computed value ("=HYPERLINK(…)"), as programs write them
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (Excel row, column): the legacy encoding a lone cell of a Unicode column was converted from
+    converted_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def formula_text(self, row: int, column: int) -> str | None:
+        """The formula of a cell that holds one without a computed value ("=HYPERLINK(…)"), else None."""
+        text = self.error_cells.get((row, column))
+        return text if text and text.startswith("=") else None
 
 
 def reading_limits() -> read.Limits:
@@ -130,6 +149,9 @@ def read_layout(path, sheet: Sheet, sheet_name: str | None = None, file_name: st
     if not any(layout.headers):
         raise read.SpreadsheetRejected("no_header", _("Không tìm thấy dòng tiêu đề trong trang “%(name)s”.",
                                                       name=raw.name))
+    if not layout.data_rows:
+        raise read.SpreadsheetRejected("empty", _("Tệp không có dòng dữ liệu nào: trang “%(name)s” chỉ có dòng "
+                                                  "tiêu đề.", name=raw.name))
     first = layout.header_row_index
     header_rows = [(number + 1, raw.rows[number]) for number in range(first, first + layout.header_rows)]
     titles = [value for values in raw.rows[:first] for value in values if isinstance(value, str) and value.strip()]
@@ -173,7 +195,9 @@ def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
     """Convert TCVN3/VNI text to Unicode in place, per mapped column; {column index: encoding}.
 
     The cell font says it when the reader saw one (.VnTime, VNI-Times); otherwise the column's text
-    is examined as a whole, since one cell is too little to tell.
+    is examined as a whole, since one cell is too little to tell. In a Unicode column, a lone cell is
+    converted when it is no Vietnamese as written and reads as Vietnamese in one encoding only (a name
+    pasted from an old .VnTime list): layout.converted_cells records it, for the row's note.
     """
     encodings = {}
     for column in mapping.columns:
@@ -190,12 +214,28 @@ def convert_legacy(layout: SheetLayout, mapping: Mapping) -> dict[int, str]:
                         break
             encoding = detect_legacy_encoding(texts) if texts else None
         if encoding is None:
+            if texts:
+                _convert_lone_cells(layout, index)
             continue
         encodings[index] = encoding
         for _, values in layout.data_rows:
             if index < len(values) and isinstance(values[index], str):
                 values[index] = to_unicode(values[index], encoding)
     return encodings
+
+
+def _convert_lone_cells(layout: SheetLayout, index: int) -> None:
+    """Convert the cells of a Unicode column that are, each on its own, legacy text beyond doubt."""
+    seen: dict[str, str | None] = {}
+    for number, values in layout.data_rows:
+        value = values[index] if index < len(values) else None
+        if value.__class__ is not str or value.isascii():
+            continue
+        if value not in seen:
+            seen[value] = cell_legacy_encoding(value)
+        if seen[value]:
+            values[index] = to_unicode(value, seen[value])
+            layout.converted_cells[number, index] = seen[value]
 
 
 _MISSING = object()
@@ -319,7 +359,12 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
     keeps_notes = any(column.key == "notes" for column in sheet.columns)
+    unmapped_keys = [column.key for column in sheet.columns if column.multi]
     error_cells = _mapped_error_cells(layout, sources_of)
+    # A number under "Năm sinh" is a year (2035 is refused), never an Excel serial day (27/07/1905).
+    years = set() if date_parts else {index for index, header in sources_of.get("birth_date", [])
+                                      if is_year_header(header)}
+    converted = _converted_cells(layout, sources_of)
 
     def clean_part(data_rows: list) -> list[CleanRow]:
         cleaned_rows = []
@@ -333,6 +378,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             extra: list[tuple] = []
             row_errors = dict(error_cells[number]) if error_cells and number in error_cells else None
             context.row = row
+            context.notes = []
             width = len(values)
             for column, key, clean, results, multi, sources, default in plan:
                 failed = False
@@ -342,6 +388,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                         continue
                     if marks and key == "gender" and header in marks:
                         value = marks[header]
+                    elif years and index in years:
+                        value = year_cell(value)
                     cleaned = _MISSING if results is None else results.get((value.__class__, value), _MISSING)
                     if cleaned is _MISSING:
                         cleaned = clean(value, context)
@@ -368,20 +416,43 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                 elif column.required:
                     header = sources[0][1] if sources else column.header_vi
                     error = row_errors.pop(header, None) if row_errors else None
-                    message = _("Thiếu %(column)s.", column=column.header_vi) if error is None else _(
-                        "Thiếu %(column)s: ô này hiện lỗi công thức %(error)s.",
-                        column=column.header_vi, error=error)
+                    if error is None:
+                        message = _("Thiếu %(column)s.", column=column.header_vi)
+                    elif error.startswith("="):
+                        message = _("Thiếu %(column)s: ô này chứa công thức %(formula)s nhưng không có giá trị đã "
+                                    "tính (tệp do một chương trình ghi ra). Hãy mở tệp bằng Excel rồi lưu lại, "
+                                    "hoặc ghi thẳng giá trị vào ô.", column=column.header_vi, formula=error)
+                    else:
+                        message = _("Thiếu %(column)s: ô này hiện lỗi công thức %(error)s.",
+                                    column=column.header_vi, error=error)
                     problems.append(Problem(number, header, message, sources[0][0] if sources else None))
             if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
                 problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
-            notes = _keep_in_notes(row, extra, keeps_notes)
+            notes = _keep_in_notes(row, extra, keeps_notes) + context.notes
+            if unmapped_keys:
+                notes += keep_unmapped(row, unmapped_keys, sheet)
             if row_errors:
-                notes += [_("Ô %(header)s hiện lỗi công thức %(error)s: coi là để trống.",
-                            header=header, error=text) for header, text in row_errors.items()]
+                notes += [_("Ô %(header)s hiện lỗi công thức %(error)s: coi là để trống.", header=header, error=text)
+                          if not text.startswith("=") else
+                          _("Ô %(header)s chứa công thức %(formula)s nhưng không có giá trị đã tính: coi là để trống.",
+                            header=header, formula=text) for header, text in row_errors.items()]
+            if converted and number in converted:
+                notes += [_("Ô %(header)s viết bằng mã %(encoding)s, đã chuyển sang Unicode.", header=header,
+                            encoding=encoding) for header, encoding in converted[number]]
             cleaned_rows.append(CleanRow(number, row, problems, notes))
         return cleaned_rows
 
     return clean_part(layout.data_rows)
+
+
+def _converted_cells(layout: SheetLayout, sources_of: dict) -> dict[int, list[tuple[str, str]]]:
+    """{Excel row: [(header, encoding name)]} of the lone legacy cells convert_legacy converted."""
+    headers = {index: header for sources in sources_of.values() for index, header in sources}
+    found: dict[int, list[tuple[str, str]]] = {}
+    for (row, column), encoding in sorted(layout.converted_cells.items()):
+        if column in headers:
+            found.setdefault(row, []).append((headers[column], LEGACY_ENCODING_NAMES.get(encoding, encoding)))
+    return found
 
 
 def _mapped_error_cells(layout: SheetLayout, sources_of: dict) -> dict[int, dict[str, str]]:
@@ -415,6 +486,39 @@ def _adds_nothing(other, taken) -> bool:
         return True
     return (isinstance(other, tuple) and isinstance(taken, tuple) and len(other) == len(taken)
             and all(part is None or part == known for part, known in zip(other, taken)))
+
+
+def keep_unmapped(row: dict, keys: list[str], sheet: Sheet) -> list[str]:
+    """Take the words no catalogue item names (cleaners.Unmapped) out of the row's catalogue values and
+    keep them as text in the attribute they name (a person's expertise); a note per word, naming the
+    nearest items. Words kept elsewhere by the record kind (a channel's products) only get the nearest
+    items named."""
+    notes = []
+    for key in keys:
+        value = row.get(key)
+        if value.__class__ is not tuple or not any(item.__class__ is Unmapped for item in value):
+            continue
+        column = sheet.column(key)
+        unmapped = [item for item in value if item.__class__ is Unmapped]
+        kept = [item for item in unmapped if item.keep_in and any(c.key == item.keep_in for c in sheet.columns)]
+        if kept:
+            row[key] = tuple(item for item in value if item.__class__ is not Unmapped or item.keep_in is None)
+        for item in unmapped:
+            if item in kept:
+                target = item.keep_in
+                if fold_key(item) not in fold_key(row.get(target) or ""):
+                    row[target] = "; ".join(filter(None, [row.get(target), str(item)]))
+                message = _("%(column)s: “%(words)s” chưa có trong danh mục, đã ghi vào %(target)s.",
+                            column=column.header_vi, words=str(item), target=sheet.column(target).header_vi)
+                if item.nearest:
+                    message += " " + _("Gần nhất: %(names)s.", names="; ".join(item.nearest))
+            elif item.nearest:
+                message = _("%(column)s: “%(words)s” chưa có trong danh mục; gần nhất: %(names)s.",
+                            column=column.header_vi, words=str(item), names="; ".join(item.nearest))
+            else:
+                continue
+            notes.append(message)
+    return notes
 
 
 def _keep_in_notes(row: dict, extra: list[tuple], keeps_notes: bool) -> list[str]:

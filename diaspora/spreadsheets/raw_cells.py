@@ -32,8 +32,9 @@ class RawSheet:
     most sampled non-empty cells of a column (xlsx/xlsm, ods; xls only when the workbook uses a
     legacy Vietnamese font). `merged` lists merged ranges as 0-based inclusive (first_row,
     first_col, last_row, last_col). `kind` is the real file type; `encoding` how a CSV was decoded.
-    `error_cells` are the cells showing a formula error (#N/A, #REF!…): their value is None, and
-    the import says why.
+    `error_cells` are the cells showing a formula error (#N/A, #REF!…), and, in an .xlsx written by a
+    program that does not calculate, the cells holding a formula without a computed value
+    ("=HYPERLINK(…)"): their value is None, and the import says why.
     """
 
     name: str

@@ -55,19 +55,25 @@ def render_organisations(person) -> str:
 
 
 def render_contacts(*kinds: str, labelled: bool = False) -> Callable:
-    """A renderer joining a person's contacts of the given kinds with "; " (normalised form)."""
+    """A renderer joining a person's contacts of the given kinds with "; " (normalised form).
+
+    An unverified phone is followed by "(chưa xác minh)": the phone cleaner drops a bracketed note
+    without digits, so the export imports back unchanged (the number is still unverified then)."""
 
     def render(person) -> str:
         values = []
         for contact in person.contacts:
             if contact.kind in kinds:
                 shown = contact.normalized if contact.kind in ("phone", "email") else contact.value
+                if contact.kind == "phone" and getattr(contact, "verified", True) is False:
+                    shown = f"{shown} ({UNVERIFIED_MARK})"
                 values.append(f"{_OTHER_LABELS[contact.kind]}: {shown}" if labelled else shown)
         return "; ".join(values)
 
     return render
 
 
+UNVERIFIED_MARK = "chưa xác minh"  # the file's language (Vietnamese), as its headers
 _OTHER_LABELS = {"wechat": "WeChat", "line": "LINE", "kakaotalk": "KakaoTalk", "whatsapp": "WhatsApp",
                  "website": "Web", "address": "Địa chỉ"}
 

@@ -1,4 +1,6 @@
-"""Scanning the parts of an .xlsx/.xlsm: the reach of each worksheet, sampled cell fonts and formula errors."""
+"""Scanning the parts of an .xlsx/.xlsm: the reach of each worksheet, sampled cell fonts, formula errors and
+formulas without a computed value."""
+import html
 import os
 import re
 import zipfile
@@ -201,6 +203,48 @@ class _ErrorCells:
             position = chunk.find(b't="e"', cell.end())
 
 
+class _ValuelessFormulas:
+    """The cells of a worksheet part holding a formula with no computed value, which the cell reader gives
+    as empty: a workbook written by a program that does not calculate (openpyxl and most libraries write
+    `<f>HYPERLINK(…)</f><v/>`). Adds {(row, column) 0-based: "=FORMULA"} to `cells` (the error cells).
+
+    A formula whose value is an empty text (Excel writes t="str" and an empty <v>) has its value, and a
+    formula shared from another cell (no text of its own) is left as the reader gives it.
+    """
+
+    _formula = re.compile(rb'<(?:\w+:)?f[\s>/]')
+    _cell = re.compile(rb'<(?:\w+:)?c\b([^>]*)(?<!/)>\s*<(?:\w+:)?f\b[^>]*(?<!/)>([^<]*)</(?:\w+:)?f>\s*'
+                       rb'(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>', re.S)
+    _reference = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+
+    def __init__(self, cells: dict[tuple[int, int], str]):
+        self.cells = cells
+        self._carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if self._carry:
+            chunk, self._carry = self._carry + chunk, b""
+        found = self._formula.search(chunk)
+        while found and len(self.cells) < MAX_ERROR_CELLS:
+            start = chunk.rfind(b"<", 0, found.start())  # the cell tag the formula is in
+            if start < 0:
+                found = self._formula.search(chunk, found.end())
+                continue
+            cell = self._cell.match(chunk, start)
+            if cell is None:
+                if chunk.find(b"c>", found.end()) < 0 and len(chunk) - start < CHUNK:
+                    self._carry = chunk[start:]  # the cell goes on in the next chunk
+                    return
+                found = self._formula.search(chunk, found.end())
+                continue
+            attributes, formula, empty_value = cell.groups()
+            reference = self._reference.search(attributes)
+            if reference and formula.strip() and not (empty_value and b't="str"' in attributes):
+                row, column = int(reference.group(2)) - 1, _column_index(reference.group(1).decode()) - 1
+                self.cells.setdefault((row, column), "=" + html.unescape(formula.decode("utf-8", "replace")))
+            found = self._formula.search(chunk, cell.end())
+
+
 def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part name, from the workbook and its relationships."""
     workbook = parse_xml(archive.read("xl/workbook.xml"))
@@ -244,7 +288,7 @@ def scan_xlsx(archive: zipfile.ZipFile, facts: ZipFacts, limits: Limits) -> None
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             scanner, sampler, errors = _ExtentScanner(limits), _FontSampler(), _ErrorCells()
             worksheets[info.filename] = (scanner, sampler, errors)
-            consumers = [scanner.feed, sampler.feed, errors.feed]
+            consumers = [scanner.feed, sampler.feed, errors.feed, _ValuelessFormulas(errors.cells).feed]
         stream_part(archive, info, consumers)
     facts.sheet_parts = _xlsx_sheet_parts(archive)
     fonts = _xlsx_fonts(archive)

@@ -1,4 +1,6 @@
 """The import template: headers with required marks, the guide, drop-down lists on a hidden sheet."""
+import json
+
 import openpyxl
 import pytest
 
@@ -88,9 +90,12 @@ def test_coded_columns_have_drop_downs_from_the_lists_sheet(template):
     assert validations[f"{letters['gender']}2"].showErrorMessage
 
 
-def test_unedited_template_imports_no_row(template, runner):
-    outcome = run_import(runner, template)
-    assert (outcome["sheet"], outcome["rows_total"], outcome["created"], outcome["errors"]) == ("Kiều bào", 0, 0, [])
+def test_unedited_template_is_refused_as_it_has_no_data_row(template, runner):
+    result = runner.invoke(args=["import-people", str(template), "--json"])
+    outcome = json.loads(result.output)
+    assert result.exit_code != 0
+    assert (outcome["status"], outcome["reason"]) == ("rejected", "empty")
+    assert "Tệp không có dòng dữ liệu nào" in outcome["message"]
 
 
 def test_filled_template_imports(template, runner):

@@ -56,7 +56,7 @@ def test_commit_creates_people_with_contacts_fields_and_memberships(seeded):
     assert [(r.row_number, r.action, r.version_after) for r in rows] == [(2, "created", 1), (3, "created", 1),
                                                                           (4, "error", None)]
     assert rows[2].problems[0]["column"] == "Họ và tên"
-    events = db.session.scalars(select(AuditEvent)).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "import_batches")).all()
     assert [(e.action, e.entity_id) for e in events] == [("import", batch.id)]
     assert events[0].changes["counts"]["created"] == 2
 

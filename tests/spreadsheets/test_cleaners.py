@@ -113,9 +113,10 @@ def test_emails_are_lower_cased_and_split(ctx):
 
 def test_fields_by_name_or_key_and_unknown_lists_valid_values(ctx):
     assert c.clean_fields("Y tế; IT, công nghệ thông tin", ctx) == (3, 2)
-    with pytest.raises(CellError, match="Không có “Thiên văn” trong danh mục; "
-                                        "giá trị hợp lệ: Công nghệ thông tin; Y tế"):
-        c.clean_fields("Y tế; Thiên văn", ctx)
+    # Words of no field never refuse the row: they come Unmapped, for the import to keep as text.
+    cleaned = c.clean_fields("Y tế; Thiên văn", ctx)
+    assert cleaned[0] == 3 and cleaned[1] == "Thiên văn" and isinstance(cleaned[1], c.Unmapped)
+    assert cleaned[1].keep_in == "expertise"
 
 
 def test_a_field_or_role_written_in_part_is_found_when_it_fits_one_alone(seeded):
@@ -128,11 +129,11 @@ def test_a_field_or_role_written_in_part_is_found_when_it_fits_one_alone(seeded)
         assert [fields[i] for i in c.clean_fields("Giáo dục; Văn hóa, thương mại; Education", context)] == [
             "education", "culture_arts", "business_trade"]
         assert [roles[i] for i in c.clean_roles("Giảng viên; Bác sĩ", context)] == ["teacher", "doctor"]
-        # "Công nghệ" fits two fields ("Khoa học – công nghệ", "Công nghệ thông tin"): the user must say which.
-        with pytest.raises(CellError, match="Không có “Công nghệ” trong danh mục"):
-            c.clean_fields("Công nghệ", context)
-        with pytest.raises(CellError, match="Không có “Văn” trong danh mục"):
-            c.clean_fields("Văn", context)  # too short to be read as a part
+        # "Công nghệ" fits two fields ("Khoa học – công nghệ", "Công nghệ thông tin"): kept as words, both named.
+        (words,) = c.clean_fields("Công nghệ", context)
+        assert isinstance(words, c.Unmapped) and {"Khoa học – công nghệ", "Công nghệ thông tin"} <= set(words.nearest)
+        (words,) = c.clean_fields("Văn", context)  # too short to be read as a part
+        assert isinstance(words, c.Unmapped)
 
 
 def test_organisations_split_on_semicolons_only(ctx):

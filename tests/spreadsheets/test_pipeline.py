@@ -31,8 +31,10 @@ def test_valid_rows_are_cleaned_and_bad_cells_reported_by_row_and_header(seeded)
     assert rows[0].values["country"] == "JP"
     assert rows[0].values["phones"] == (("phone", "9012345678", "+819012345678"),)
     assert [(p.row, p.column) for p in rows[1].problems] == [
-        (3, "Năm sinh"), (3, "Nước cư trú"), (3, "SĐT"), (3, "Lĩnh vực"), (3, "Email")]
-    assert "Thiên văn" in rows[1].problems[3].message
+        (3, "Năm sinh"), (3, "Nước cư trú"), (3, "SĐT"), (3, "Email")]
+    # A field the catalogue lacks is no problem: kept in the expertise, with a note naming the nearest fields.
+    assert rows[1].values["fields"] == () and rows[1].values["expertise"] == "Thiên văn"
+    assert any("“Thiên văn” chưa có trong danh mục, đã ghi vào Chuyên môn" in note for note in rows[1].notes)
     assert [(p.row, p.column, p.message) for p in rows[2].problems] == [(4, "Họ và tên", "Thiếu Họ và tên.")]
     assert rows[3].values["birth_date"] == (None, 1960)
 
