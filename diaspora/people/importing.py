@@ -6,6 +6,7 @@ bulk statements (tens of thousands of rows: ids allocated ahead, COPY on Postgre
 batch. An attendance list (outreach/importing.py) reuses these steps for its people.
 """
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -467,30 +468,16 @@ def _dmy(value) -> str:
 
 
 def _audit_import(connection, changes: ChangeSet, batch_id: int, created_ids: dict, user_id, now) -> None:
-    """One "import" audit event per person created or updated, with its fields before and after and
-    the batch in its summary (the history links it), inserted in bulk in the import's transaction."""
-    if not changes.creates and not changes.updates:
+    """One "import" audit event per person the import updated, with its fields before and after and the
+    batch in its summary (the history links it), inserted in bulk in the import's transaction. A person
+    it created needs none: the batch's row result records the creation (creation_by_import)."""
+    if not changes.updates:
         return
     batch = db.session.get(ImportBatch, batch_id)
     summary = _("Nhập từ tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name if batch else "", batch=batch_id)
-    readable = _Readable([change.current.get("hometown_unit_code")
-                          for change in (*changes.creates.values(), *changes.updates.values())])
+    readable = _Readable([change.current.get("hometown_unit_code") for change in changes.updates.values()])
     value, converters = readable.value, tuple(readable.converters.items())
     rows = []
-    for row, change in changes.creates.items():
-        diff_ = {name: {"before": None, "after": item} for name, item in change.current.items()
-                 if item is not None and item != ""}
-        for name, convert in converters:
-            if name in diff_:
-                entry = diff_[name]
-                entry["after"] = convert(entry["after"]) or entry["after"]
-        added = readable.links(change.new_contacts.items(), change.new_fields, change.new_roles, change.new_offers,
-                               change.new_organisations.values())
-        diff_.update({key: {"before": [], "after": items} for key, items in added.items()})
-        rows.append(_event_row(now, user_id, "import", created_ids[row], summary, diff_))
-        if len(rows) == CHUNK:
-            insert_events(connection, rows)
-            rows = []
     for person_id, change in changes.updates.items():
         diff_ = {}
         for name, item in change.after.items():
@@ -553,6 +540,24 @@ def _audit_undo(connection, batch: ImportBatch, rows, user_id, now) -> None:
         events.append(_event_row(now, user_id, "import_undo", row.person_id, summary, diff_))
     for chunk in chunks(events):
         insert_events(connection, chunk)
+
+
+def creation_by_import(person_id: int):
+    """The import that created a person, as the first event of its history, or None: read from the
+    batch's row result (the 50,000 people of a list write no event each)."""
+    found = db.session.execute(
+        select(ImportRow.row_number, ImportBatch)
+        .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
+        .where(ImportRow.person_id == person_id, ImportRow.action == "created", ImportBatch.status == "committed")
+        .order_by(ImportRow.id).limit(1)).first()
+    if found is None:
+        return None
+    row_number, batch = found
+    return SimpleNamespace(
+        action="import", entity_type="people", entity_id=person_id, at=batch.finished_at or batch.created_at,
+        user=batch.user, address=None, changes=None,
+        summary=_("Tạo mới từ dòng %(row)d của tệp %(file)s, lượt nhập #%(batch)d", row=row_number,
+                  file=batch.file_name, batch=batch.id))
 
 
 def _event_row(now, user_id, action, person_id, summary, changes_) -> dict:

@@ -10,6 +10,7 @@ from diaspora.locale import current_language
 from diaspora.organisations import service as organisation_service
 from diaspora.people import bp, models, service
 from diaspora.people.forms import MembershipForm, PersonForm
+from diaspora.people.importing import creation_by_import
 from diaspora.people.search import PeopleQuery, search_people
 from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
@@ -56,8 +57,12 @@ def index():
 @role_required("viewer")
 def show(person_id):
     person = service.get_person_or_404(person_id, include_deleted=current_user.has_role("admin"))
+    events = list(history("people", person.id))
+    created = creation_by_import(person.id)
+    if created is not None and not any(event.action == "create" for event in events):
+        events.append(created)  # the oldest: the import that created the person
     return render_template(
-        "people/show.html", person=person, events=history("people", person.id),
+        "people/show.html", person=person, events=events,
         hometown_candidates=service.hometown_candidates(person),
         panels=signals.panels(signals.person_panels, person),
     )
