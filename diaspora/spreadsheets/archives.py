@@ -18,7 +18,6 @@ from diaspora.spreadsheets.limits import (
     not_spreadsheet,
 )
 
-
 MAX_ZIP_ENTRIES = 10_000
 # Deflate reaches about 1000:1 on repeated bytes; real workbook parts stay far below 100:1.
 _MAX_COMPRESSION_RATIO = 100

@@ -6,7 +6,14 @@ from typing import Callable
 
 from flask_babel import gettext as _
 
-from diaspora.text import clean_paragraphs, clean_text, fold, fold_key, fold_words, proper_name
+from diaspora.text import (
+    clean_paragraphs,
+    clean_text,
+    fold,
+    fold_key,
+    fold_words,
+    proper_name,
+)
 
 # A cleaner takes one non-empty cell (str, int, float, date, datetime or bool, as the reader gives
 # it) and a CleanContext, and returns the cleaned value or raises CellError with a Vietnamese

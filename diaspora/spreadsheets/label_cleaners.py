@@ -4,7 +4,14 @@ from typing import Callable
 
 from flask_babel import force_locale
 
-from diaspora.spreadsheets.cleaners import KEPT_IN, Unmapped, cell_text, code_for, near_spelling, split_values
+from diaspora.spreadsheets.cleaners import (
+    KEPT_IN,
+    Unmapped,
+    cell_text,
+    code_for,
+    near_spelling,
+    split_values,
+)
 from diaspora.text import fold_key
 
 

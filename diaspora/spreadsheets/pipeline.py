@@ -5,7 +5,6 @@ validate every cell → (the record kind: duplicates) → plan one action per ro
 need (countries, fields…) are passed in; writing the plan is the import engine's job.
 """
 import gc
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
@@ -26,6 +25,13 @@ from diaspora.spreadsheets.cleaners import (
     year_cell,
 )
 from diaspora.spreadsheets.columns import Sheet
+from diaspora.spreadsheets.joined_columns import (
+    date_part_columns,
+    gender_columns,
+    name_part_columns,
+    with_joined_date,
+    with_joined_name,
+)
 from diaspora.spreadsheets.mapping import Mapping, apply_choices, auto_map
 from diaspora.text import (
     LEGACY_ENCODING_NAMES,
@@ -271,72 +277,6 @@ class _Memoised:
 # "Năm sinh" over two columns "Nam" | "Nữ", a classic form: the column holding the year gives the gender
 # (and "Giới tính" over "Nam" | "Nữ": the column holding the mark).
 # Compared with their diacritics: "Năm" (year) under "Ngày tháng năm sinh" is no "Nam".
-_GENDER_SUBHEADERS = {"nam": "male", "nữ": "female", "nu": "female"}
-_DATE_SUBHEADERS = ("ngày", "tháng", "năm")
-_SUBHEADER = re.compile(r"(?:\s/\s*|\(\s*)([^/()]+?)\s*\)?$")
-
-
-def _sub_header(header: str) -> tuple[str, str]:
-    """(upper part, sub-header) of "Năm sinh / Nam" or "Năm sinh (Nữ)", lower-cased; ("", "") otherwise."""
-    match = _SUBHEADER.search(header)
-    if not match:
-        return "", ""
-    return (cell_text(header[:match.start()]) or "").lower(), (cell_text(match.group(1)) or "").lower()
-
-
-def _gender_columns(sources: list[tuple[int, str]]) -> dict[str, str]:
-    """{header: gender} for columns headed "… / Nam" or "… (Nữ)" (not a gender column "Nam / Nữ")."""
-    genders = {}
-    for _, header in sources:
-        upper, sub = _sub_header(header)
-        if sub in _GENDER_SUBHEADERS and upper not in _GENDER_SUBHEADERS:
-            genders[header] = _GENDER_SUBHEADERS[sub]
-    return genders
-
-
-def _date_part_columns(sources: list[tuple[int, str]]) -> list[int]:
-    """The day, month and year columns of a birth date over "Ngày" | "Tháng" | "Năm", else []."""
-    parts = {_sub_header(header)[1]: index for index, header in sources}
-    return [parts[part] for part in _DATE_SUBHEADERS] if all(part in parts for part in _DATE_SUBHEADERS) else []
-
-
-def _with_joined_date(values: list, parts: list[int]) -> list:
-    """A copy of the row with the day, month and year columns joined "d/m/yyyy" in the first."""
-    texts = [cell_text(values[index]) if index < len(values) else None for index in parts]
-    values = list(values)
-    for index in parts:
-        if index < len(values):
-            values[index] = None
-    values[parts[0]] = "/".join(text for text in texts if text) or None
-    return values
-
-
-# A name split over "Họ (và tên) đệm" | "Tên" columns is joined; "Họ và tên" over "Chồng" | "Vợ" holds two.
-_NAME_PARTS = {"ho", "hodem", "hovadem", "hovatendem", "hotendem", "tendem", "dem", "chudem", "hovachudem", "ten"}
-
-
-def _name_part_columns(sources: list[tuple[int, str]]) -> list[int]:
-    """The columns of a name split in parts, left to right, else []."""
-    parts = [index for index, header in sources if fold_key(header.rpartition(" / ")[2]) in _NAME_PARTS]
-    return parts if 1 < len(parts) == len(sources) else []
-
-
-def _with_joined_name(values: list, parts: list[int]) -> list:
-    """A copy of the row with a name split over columns ("Họ đệm" | "Tên") joined, left to right, in the
-    first; a part the name already ends with is a copy ("Họ và tên" beside "Tên")."""
-    name = ""
-    for index in parts:
-        text = cell_text(values[index]) if index < len(values) else None
-        if text and not name.endswith(text):
-            name = f"{name} {text}".strip()
-    values = list(values)
-    for index in parts:
-        if index < len(values):
-            values[index] = None
-    values[parts[0]] = name or None
-    return values
-
-
 @bulk_step
 def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Lookups,
                defaults: dict | None = None) -> list[CleanRow]:
@@ -353,10 +293,10 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             plan.append((column, column.key, memoised, None if column.reads_row else memoised.results, column.multi,
                          sources, defaults.get(column.key)))
     sources_of = {key: sources for _, key, _, _, _, sources, _ in plan}
-    name_parts = _name_part_columns(sources_of.get("full_name", []))
-    date_parts = _date_part_columns(sources_of.get("birth_date", []))
-    genders = _gender_columns(sources_of.get("birth_date", []))
-    marks = _gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
+    name_parts = name_part_columns(sources_of.get("full_name", []))
+    date_parts = date_part_columns(sources_of.get("birth_date", []))
+    genders = gender_columns(sources_of.get("birth_date", []))
+    marks = gender_columns(sources_of.get("gender", []))  # "Giới tính" over "Nam" | "Nữ", ticked "x"
     context = CleanContext(lookups)
     keeps_notes = any(column.key == "notes" for column in sheet.columns)
     unmapped_keys = [column.key for column in sheet.columns if column.multi]
@@ -370,9 +310,9 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
         cleaned_rows = []
         for number, values in data_rows:
             if name_parts:
-                values = _with_joined_name(values, name_parts)
+                values = with_joined_name(values, name_parts)
             if date_parts:
-                values = _with_joined_date(values, date_parts)
+                values = with_joined_date(values, date_parts)
             row: dict = {}
             problems: list[Problem] = []
             extra: list[tuple] = []

@@ -231,7 +231,7 @@ def test_a_mark_under_nam_or_nu_gives_the_gender(seeded, runner):
 
 
 def test_only_a_sub_header_nam_or_nu_tells_the_gender():
-    from diaspora.spreadsheets.pipeline import _gender_columns
+    from diaspora.spreadsheets.joined_columns import gender_columns as _gender_columns
 
     headers = ["Nam/Nữ", "Nam / Nữ", "Giới tính (Nam/Nữ)", "Năm sinh / Nam", "Năm sinh (Nữ)", "Giới tính / Nữ",
                "Sinh năm", "Ngày sinh (dd/mm/yyyy)"]
