@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from flask import Flask, render_template
+from werkzeug.routing import IntegerConverter
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -18,6 +19,8 @@ def create_app(config_class=None) -> Flask:
     config_class.resolve()
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_class)
+    # Record ids in URLs fit the database's integer: a larger number names no record (404), never an error.
+    app.url_map.converters["int"] = RecordIdConverter
     if app.config.get("PROXY_HOPS"):
         # Behind a reverse proxy the client address (used by login throttling) is in X-Forwarded-For.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +36,14 @@ def create_app(config_class=None) -> Flask:
     register_error_pages(app)
     register_commands(app)
     return app
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in routes: a whole number up to the largest id a table holds (2^31 − 1)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

@@ -70,3 +70,11 @@ def test_lists_take_any_page_number(client, login, seeded, url):
     for args in (f"?page={HUGE}&per_page=-5", "?page=-1&per_page=99999", "?page=x&per_page=", f"?person={HUGE}"
                  f"&organisation={HUGE}&product={HUGE}&year={HUGE}"):
         assert client.get(url + args).status_code == 200, args
+
+
+@pytest.mark.parametrize("url", [f"/people/{HUGE}", f"/organisations/{HUGE}", f"/imports/{HUGE}",
+                                 f"/imports/{HUGE}/errors.xlsx", f"/exports/{HUGE}", f"/exports/{HUGE}/download",
+                                 f"/outreach/channels/{HUGE}", f"/outreach/activities/{HUGE}"])
+def test_an_id_larger_than_any_record_is_not_found(client, login, url):
+    login("admin")
+    assert client.get(url).status_code == 404
