@@ -15,20 +15,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vietnamadminunits.database import query  # noqa: E402
-
-from diaspora.reference.hometowns import _library_data  # noqa: E402
+from diaspora.reference.hometowns import _library_data, _library_files, _query  # noqa: E402
 from diaspora.text import fold  # noqa: E402
 
 
 def main() -> int:
     with open(ROOT / "data" / "legacy_communes.csv", encoding="utf-8", newline="") as handle:
         ours = {row["old_code"]: row for row in csv.DictReader(handle)}
-    theirs = {row["wardCode"]: row for row in query(
-        "SELECT provinceShort, districtShort, ward, wardShort, wardCode FROM admin_units_legacy "
+    folder = _library_files()
+    theirs = {row["wardCode"]: row for row in _query(
+        folder, "SELECT provinceShort, districtShort, ward, wardShort, wardCode FROM admin_units_legacy "
         "WHERE provinceShort IN ('Hải Phòng', 'Hải Dương') AND wardCode IS NOT NULL")}
-    new_names = {row["wardCode"]: row["ward"] for row in query(
-        "SELECT ward, wardCode FROM admin_units WHERE provinceShort = 'Hải Phòng'")}
+    new_names = {row["wardCode"]: row["ward"] for row in _query(
+        folder, "SELECT ward, wardCode FROM admin_units WHERE provinceShort = 'Hải Phòng'")}
     converted = _library_data().converted
 
     both = sorted(set(ours) & set(theirs))

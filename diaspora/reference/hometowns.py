@@ -1,8 +1,12 @@
 """Hometown matching: a written address ("xã Thanh Hải, huyện Thanh Hà, Hải Dương") to today's administrative unit."""
+import importlib.util
 import json
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from diaspora.reference.index import (
     Index,
@@ -201,7 +205,7 @@ def _district_units(index: Index, district_codes: list[str], name: str) -> list[
 
 # Communes abolished before our list's snapshot (xã Thủy Triều and thị trấn Núi Đèo, merged into
 # Thủy Nguyên's wards on 1/1/2025; the 2019–2020 mergers of Hải Dương) come from the vietnamadminunits
-# package: its 63-province table names, for each commune of early 2025, the older communes merged
+# package's data files (read directly; importing the package would load geopy, shapely and numpy): its 63-province table names, for each commune of early 2025, the older communes merged
 # into it ("wardAlias"). Our list then says where that commune went on 1/7/2025. Only the package's
 # offline data is read: never `convert_address`, which asks an online geocoder (ArcGIS) when an old
 # commune was split and a street is written. A split commune gives candidates instead.
@@ -223,17 +227,30 @@ class _LibraryData:
     converted: dict[str, tuple[str, ...]]  # early-2025 commune code -> 2025 unit codes (the package's)
 
 
+def _library_files() -> Path | None:
+    """The package's data folder, found without importing the package: its __init__ imports geopy,
+    shapely and numpy (about 55 MB and 0.3 s) for the online parts we never use."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - pinned in requirements.txt
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return folder if (folder / "dataset.db").is_file() else None
+
+
+def _query(folder: Path, sql: str, *params) -> list[sqlite3.Row]:
+    with closing(sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute(sql, params).fetchall()
+
+
 @lru_cache(maxsize=1)
 def _library_data() -> _LibraryData:
     """The package's aliases of abolished Hải Phòng and Hải Dương communes; empty when not installed."""
-    try:
-        from vietnamadminunits.converter import converter_2025
-        from vietnamadminunits.database import query
-    except ImportError:  # pragma: no cover - the package is pinned in requirements.txt
+    folder = _library_files()
+    if folder is None:  # pragma: no cover - the package is pinned in requirements.txt
         return _LibraryData({}, {})
-    provinces = ", ".join(f"'{name}'" for name in _LIBRARY_PROVINCES)
-    rows = query("SELECT provinceShort, districtCode, wardCode, wardAlias "
-                 f"FROM admin_units_legacy WHERE provinceShort IN ({provinces}) AND wardCode IS NOT NULL")
+    rows = _query(folder, "SELECT provinceShort, districtCode, wardCode, wardAlias FROM admin_units_legacy "
+                          "WHERE provinceShort IN (?, ?) AND wardCode IS NOT NULL", *_LIBRARY_PROVINCES)
     aliases: dict[str, list[_LibraryAlias]] = {}
     for row in rows:
         words = set(_json_list(row["wardAlias"]))
@@ -245,23 +262,24 @@ def _library_data() -> _LibraryData:
             alias = _LibraryAlias(kind, row["wardCode"], row["districtCode"],
                                   _LIBRARY_PROVINCES[row["provinceShort"]])
             aliases.setdefault(bare, []).append(alias)
-    return _LibraryData({name: tuple(found) for name, found in aliases.items()},
-                        _library_conversion(converter_2025, query))
+    return _LibraryData({name: tuple(found) for name, found in aliases.items()}, _library_conversion(folder))
 
 
-def _library_conversion(converter_2025, query) -> dict[str, tuple[str, ...]]:
+def _library_conversion(folder: Path) -> dict[str, tuple[str, ...]]:
     """Early-2025 commune code -> the 2025 unit codes the package converts it to (its offline tables)."""
-    new_codes = {row["wardKey"]: row["wardCode"] for row in query(
-        "SELECT wardKey, wardCode FROM admin_units WHERE provinceShort = 'Hải Phòng'")}
-    old_codes = {f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}": row["wardCode"] for row in query(
-        "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy "
-        "WHERE provinceShort IN ('Hải Phòng', 'Hải Dương') AND wardCode IS NOT NULL")}
+    new_codes = {row["wardKey"]: row["wardCode"] for row in _query(
+        folder, "SELECT wardKey, wardCode FROM admin_units WHERE provinceShort = ?", "Hải Phòng")}
+    old_codes = {f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}": row["wardCode"] for row in _query(
+        folder, "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy "
+                "WHERE provinceShort IN (?, ?) AND wardCode IS NOT NULL", *_LIBRARY_PROVINCES)}
+    with open(folder / "converter_2025.json", encoding="utf-8") as handle:
+        conversion = json.load(handle)
     converted: dict[str, list[str]] = {}
-    for new_key, old_keys in converter_2025.DICT_PROVINCE_WARD_NO_DIVIDED.get("thanhphohaiphong", {}).items():
+    for new_key, old_keys in conversion["DICT_PROVINCE_WARD_NO_DIVIDED"].get("thanhphohaiphong", {}).items():
         for old_key in old_keys:
             if old_key in old_codes and new_key in new_codes:
                 converted.setdefault(old_codes[old_key], []).append(new_codes[new_key])
-    for old_key, wards in converter_2025.DICT_PROVINCE_WARD_DIVIDED.get("thanhphohaiphong", {}).items():
+    for old_key, wards in conversion["DICT_PROVINCE_WARD_DIVIDED"].get("thanhphohaiphong", {}).items():
         if old_key in old_codes:
             converted.setdefault(old_codes[old_key], []).extend(
                 new_codes[ward["newWardKey"]] for ward in wards if ward["newWardKey"] in new_codes)
