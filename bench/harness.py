@@ -20,8 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from diaspora import create_app
+from diaspora.auth import sessions
+from diaspora.auth.models import User
 from diaspora.config import Config
 from diaspora.extensions import db
 from diaspora.people.demo import analyze, create_demo_data
@@ -159,6 +162,37 @@ def timed():
     started, cpu = time.perf_counter(), cpu_seconds()
     yield timing
     timing.seconds, timing.cpu = time.perf_counter() - started, cpu_seconds() - cpu
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value `share` of the way up the sorted values (nearest rank): 0.5 the median, 0.95 the p95."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# --- a signed-in viewer requesting pages -----------------------------------------------------------------
+
+BENCH_VIEWER = "bench-viewer@example.org"
+
+
+def bench_viewer():
+    """The benchmarks' viewer account, created the first time (it cannot sign in with a password)."""
+    user = db.session.scalar(select(User).where(User.email == BENCH_VIEWER))
+    if user is None:
+        user = User(email=BENCH_VIEWER, name="Benchmark", role="viewer", active=True,
+                    password_hash=generate_password_hash("bench-only-not-for-login"))
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def viewer_client(app):
+    """A test client of the app signed in as the benchmarks' viewer, as a sign-in through the form leaves it."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = bench_viewer().get_id(), True
+        sessions.stamp(session)
+    return client
 
 
 def ratio(measured: float, baseline: float) -> float:

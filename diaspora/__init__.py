@@ -1,4 +1,5 @@
 """Kiều bào Hải Phòng: the register of Hải Phòng's community abroad."""
+import os
 from datetime import date, datetime
 
 from flask import Flask, render_template
@@ -7,14 +8,19 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
-from diaspora import jobs
+from diaspora import jobs, security
 from diaspora.config import INSTANCE_DIR, PROJECT_ROOT, config_from_environment
 from diaspora.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from diaspora.locale import select_locale
+from diaspora.records import StaleEdit
 
 
 def create_app(config_class=None) -> Flask:
+    # What the app and its worker write (instance folder, database, key, uploads, exports, backups, the job
+    # queue) is for their own user only; files made without an explicit mode follow this umask.
+    os.umask(0o077)
     config_class = config_class or config_from_environment()
     config_class.resolve()
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
@@ -28,6 +34,7 @@ def create_app(config_class=None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
+    security.init_app(app)
     register_models()
     register_blueprints(app)
     register_import_kinds()
@@ -99,9 +106,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_audit_labels() -> None:
     """Each feature's labels for the shared history views (the people's first: theirs name most fields)."""
-    from diaspora import organisations, outreach, people, reference
+    from diaspora import auth, organisations, outreach, people, reference, reports
 
-    for feature in (people, organisations, outreach, reference):
+    for feature in (people, organisations, outreach, reference, auth, reports):
         feature.register_audit_labels()
 
 
@@ -143,19 +150,33 @@ def register_error_pages(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
+    def saved_meanwhile(error):
+        """A save that lost the race with another save of the same record (a form's own conflict page
+        covers the usual case): nothing was written."""
+        db.session.rollback()
+        return render_template("errors/error.html", code=409), 409
+
+    app.register_error_handler(StaleEdit, saved_meanwhile)
+    app.register_error_handler(StaleDataError, saved_meanwhile)
+
 
 def register_commands(app: Flask) -> None:
     from diaspora.auth.commands import users_cli
-    from diaspora.backup import backup_command
+    from diaspora.backup import backup_command, restore_command
     from diaspora.cli import register_app_commands
     from diaspora.exports.commands import register_export_commands
     from diaspora.imports.commands import register_import_commands, worker_command
+    from diaspora.people.commands import person_cli
     from diaspora.reference.commands import seed_command
+    from diaspora.reports.commands import report_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(person_cli)
+    app.cli.add_command(report_cli)
     register_app_commands(app)
     register_import_commands(app)
     register_export_commands(app)

@@ -7,23 +7,60 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("DIASPORA_INSTANCE", PROJECT_ROOT / "instance"))
 
 
+SECRET_KEY_FILE = "secret_key"  # in the instance folder, when SECRET_KEY is not in the environment
+
+
+def private_folder(path) -> Path:
+    """The folder, made with its parents when missing: a folder the app makes only its user may open (0700).
+    One that exists is left as it is (it may be the operator's, shared on purpose)."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_file(path, mode: str = "wb", **options):
+    """Open a file for writing that only the app's user may read (0600), whatever the process umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file that already existed keeps its mode otherwise
+    return os.fdopen(descriptor, mode, **options)
+
+
+def _close_to_others(path: Path) -> None:
+    """Take group and others' access away from a file of the app its user owns (one written by an older
+    version of the app, before the modes were restricted)."""
+    status = path.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        path.chmod(0o600)
+
+
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    """SECRET_KEY from the environment, else one generated once and kept in instance/secret_key (0600)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = private_folder(INSTANCE_DIR) / SECRET_KEY_FILE
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        temporary = key_file.with_name(f".{SECRET_KEY_FILE}-{os.getpid()}")
+        with private_file(temporary, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, key_file)  # whole at once, and never over a key another process wrote first
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    _close_to_others(key_file)
     return key_file.read_text().strip()
 
 
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{INSTANCE_DIR / 'diaspora.db'}"
+        database = private_folder(INSTANCE_DIR) / "diaspora.db"
+        if not database.exists():
+            # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files this mode.
+            private_file(database).close()
+        _close_to_others(database)
+        return f"sqlite:///{database}"
     # Hosting platforms hand out postgres:// URLs; we always talk psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -49,6 +86,14 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _int_env("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_MINUTES = _int_env("LOGIN_THROTTLE_MINUTES", 15)
+    # A session ends after this long without a request, and this long after its sign-in whatever happens.
+    SESSION_IDLE_MINUTES = _int_env("SESSION_IDLE_MINUTES", 60)
+    SESSION_MAX_HOURS = _int_env("SESSION_MAX_HOURS", 12)
+    # Administrators must sign in with a second factor (an authenticator app); they enrol before anything else.
+    REQUIRE_ADMIN_2FA = os.environ.get("REQUIRE_ADMIN_2FA", "true").strip().lower() not in ("0", "false", "no", "off")
+    # Bulk browsing: the people a user may be shown in an hour (lists, the expert finder, person pages)
+    # before those pages answer 429 and the admins' dashboard says so; 0 = no ceiling.
+    BROWSE_MAX_PEOPLE_PER_HOUR = _int_env("BROWSE_MAX_PEOPLE_PER_HOUR", 5000)
     # Upload and spreadsheet limits protect the server from hostile files.
     MAX_CONTENT_LENGTH = _int_env("MAX_UPLOAD_MB", 20) * 1024 * 1024
     IMPORT_MAX_ROWS = _int_env("IMPORT_MAX_ROWS", 200_000)
@@ -67,8 +112,13 @@ class Config:
     EXPORT_BACKGROUND_ROWS = _int_env("EXPORT_BACKGROUND_ROWS", 5000)
     EXPORT_KEEP_HOURS = _int_env("EXPORT_KEEP_HOURS", 24)
     EXPORTS_DIR = os.environ.get("EXPORTS_DIR")
+    # Annual reports (the Word document and its Excel annex) written by the worker; kept until deleted by hand.
+    REPORTS_DIR = os.environ.get("REPORTS_DIR")  # default: instance/reports
     # Files of wizard drafts left unfinished this long are deleted, with the draft.
     IMPORT_DRAFT_DAYS = _int_env("IMPORT_DRAFT_DAYS", 7)
+    # Uploaded import files (and their previews) hold every row's personal data: deleted this long after their
+    # upload by the worker's daily purge; the batch keeps its results and rebuilds its error workbook from them.
+    IMPORT_FILE_KEEP_DAYS = _int_env("IMPORT_FILE_KEEP_DAYS", 90)
     IMPORT_UPLOADS_DIR = os.environ.get("IMPORT_UPLOADS_DIR")  # default: instance/uploads
     # SQLite: how long a writer waits for another's transaction (a large import holds it for seconds).
     SQLITE_BUSY_TIMEOUT_SECONDS = _int_env("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
@@ -76,6 +126,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    # Strict-Transport-Security max-age in seconds (0: no header); production serves HTTPS only.
+    HSTS_SECONDS = 0
 
     @classmethod
     def resolve(cls) -> None:
@@ -94,6 +146,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = _int_env("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 class TestConfig(Config):
@@ -101,6 +154,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     LOGIN_THROTTLE_MINUTES = 15
+    REQUIRE_ADMIN_2FA = False  # the tests of two-factor sign-in turn it on
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     JOB_QUEUE_URL = "immediate"
 

@@ -17,6 +17,7 @@ from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import func, select
 
+from diaspora.config import private_file, private_folder
 from diaspora.extensions import db
 
 queue = Huey("diaspora", results=False, utc=True, storage_class=MemoryStorage)  # until init_app
@@ -34,7 +35,9 @@ def init_app(app: Flask) -> None:
             queue.storage = RedisStorage(queue.name, url=url)
         else:
             path = Path(url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
+            if not path.exists():
+                private_file(path).close()  # an empty file is an empty SQLite database, readable by us only
             queue.storage = SqliteStorage(queue.name, filename=str(path))
     _apps[:] = [app]
     app.extensions["jobs"] = queue
@@ -51,6 +54,22 @@ def job(function):
             return function(*args, **kwargs)
 
     return run
+
+
+def periodic(schedule):
+    """A function the worker runs on a schedule (a huey crontab), inside the app's context."""
+    def decorate(function):
+        @queue.periodic_task(schedule, name=function.__name__)
+        @wraps(function)
+        def run():
+            if has_app_context():
+                return function()
+            with _apps[0].app_context():
+                return function()
+
+        return run
+
+    return decorate
 
 
 def worker_name() -> str:

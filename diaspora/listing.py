@@ -8,6 +8,7 @@ pages, has_prev, has_next…): `paginate` runs a select's count and page, `Page`
 its own way (the people list counts from its indexes).
 """
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -21,12 +22,36 @@ MAX_PER_PAGE = 500
 LARGEST = 2**31 - 1
 
 
+def record_id(value) -> int | None:
+    """An id taken from a URL or a form: a whole number from 1 to LARGEST (the largest a table holds),
+    else None; a larger one names no record and must not reach the database, which would refuse it."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdecimal() or len(text) > len(str(LARGEST)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= LARGEST else None
+
+
 def whole_number(args, name: str, default=None, *, maximum: int = LARGEST):
     """A whole number ≥ 1 from request arguments, at most `maximum`; `default` when missing or malformed."""
     try:
         return min(max(1, int(args.get(name))), maximum)
     except (TypeError, ValueError):
         return default
+
+
+def month_argument(args, name: str) -> date | None:
+    """The first day of the month a request argument names as YYYY-MM (2026-03), a list's month filter;
+    None when missing or malformed."""
+    year, dash, month = (args.get(name) or "").strip().partition("-")
+    if not (dash and len(year) == 4 and year.isdecimal() and len(month) == 2 and month.isdecimal()):
+        return None
+    return date(int(year), int(month), 1) if 1900 <= int(year) <= 2100 and 1 <= int(month) <= 12 else None
+
+
+def month_after(month: date) -> date:
+    """The first day of the month after the one `month` is in (a month filter's end, excluded)."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 @dataclass
@@ -82,6 +107,13 @@ class ListQuery:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
+    def keep_within(self, total: int) -> bool:
+        """Move a page number beyond the last page of `total` rows to the last (the first when there are
+        none), as a bookmarked or typed URL may ask; whether it moved."""
+        last = max(1, -(-total // self.per_page))
+        moved, self.page = self.page > last, min(self.page, last)
+        return moved
+
 
 class Page(Pagination):
     """A page of a list whose items and total were found by the list itself, with the attributes of
@@ -108,7 +140,20 @@ class _RowsPage(SelectPagination):
 
 def paginate(statement, query: ListQuery, *, rows: bool = False) -> Pagination:
     """The query's page of a select, with the number of all its rows (db.paginate, never a 404: a page
-    beyond the last is empty). Items are the select's first column, or with `rows` its whole rows."""
+    beyond the last shows the last, and the query says so). Items are the select's first column, or with
+    `rows` its whole rows."""
+    page = _fetch_page(statement, query, rows)
+    if not page.items and query.keep_within(page.total):
+        page = _fetch_page(statement, query, rows)
+    return page
+
+
+def page_of(statement, page: int, per_page: int) -> Pagination:
+    """paginate for a list with no filters of its own: the page of that number (the last when beyond it)."""
+    return paginate(statement, ListQuery(page=max(page, 1), per_page=per_page))
+
+
+def _fetch_page(statement, query: ListQuery, rows: bool) -> Pagination:
     if rows:
         return _RowsPage(select=statement, session=db.session(), page=query.page, per_page=query.per_page,
                          max_per_page=None, error_out=False)

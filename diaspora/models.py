@@ -1,6 +1,6 @@
 """Every model, imported in one place so metadata and migrations see all tables."""
 from diaspora.audit.models import AuditEvent  # noqa: F401
-from diaspora.auth.models import LoginFailure, User  # noqa: F401
+from diaspora.auth.models import LoginFailure, RecoveryCode, User  # noqa: F401
 from diaspora.batches.models import ImportBatch, ImportRow, SavedMapping  # noqa: F401
 from diaspora.contacts import Contact  # noqa: F401
 from diaspora.exports.models import ExportFile  # noqa: F401
@@ -28,3 +28,4 @@ from diaspora.reference.models import (  # noqa: F401
     Synonym,
     Unit,
 )
+from diaspora.reports.models import AnnualReport  # noqa: F401

@@ -1,4 +1,5 @@
-"""Columns every main record carries: who and when, a version for optimistic locking, soft delete."""
+"""Columns every main record carries: who and when, a version for optimistic locking, soft delete; the
+version alone for the other records edited through forms."""
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer
@@ -9,12 +10,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class TrackedRecord:
+class Versioned:
+    """Mixin: a version counter for optimistic locking, on any record edited through a form."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        # SQLAlchemy bumps `version` on every UPDATE and refuses one based on a stale row.
+        return {"version_id_col": cls.version}
+
+
+class TrackedRecord(Versioned):
     """Mixin: created/updated stamps, version counter (optimistic locking), soft delete."""
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @declared_attr
@@ -24,11 +35,6 @@ class TrackedRecord:
     @declared_attr
     def updated_by_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    @declared_attr.directive
-    def __mapper_args__(cls):
-        # SQLAlchemy bumps `version` on every UPDATE and refuses one based on a stale row.
-        return {"version_id_col": cls.version}
 
     @property
     def is_deleted(self) -> bool:

@@ -17,6 +17,16 @@ organisation_renamed = _signals.signal("organisation-renamed")
 # page (channels, activities), so the person's page needs no import of the features that answer.
 person_panels = _signals.signal("person-panels")
 
+# sender: a person. Each receiver returns a DataSection (or None): what its feature holds about the person
+# (activities, channels), for the subject access workbook and JSON, so people need no import of it.
+person_data = _signals.signal("person-data")
+
+# sender: a person being erased (its row already a tombstone, in the erase's transaction), scrub=people.privacy's
+# Scrubber (the person's strings and how to wipe them from a text or a JSON value). Each receiver removes what
+# its feature keeps of the person (import rows and uploaded files, export files, notes) and returns
+# {what: how many}, which the erase adds up and reports.
+person_erased = _signals.signal("person-erased")
+
 # sender: an organisation. Each receiver returns (order, title, template, context) for a panel of the
 # organisation's page (activities, channels), or None when it has nothing to show.
 organisation_panels = _signals.signal("organisation-panels")
@@ -24,6 +34,13 @@ organisation_panels = _signals.signal("organisation-panels")
 # sender: None, ids=[organisation ids]. Each receiver returns the ids among them that its records
 # still point to (channels, participants), so an import's undo leaves those organisations in place.
 organisations_in_use = _signals.signal("organisations-in-use")
+
+# sender: the period of a report (reports.figures.Period: start, end = the data cut-off). Each receiver returns a
+# QualityFigure, a list of them or None: a count of the register's data quality its feature keeps, for the
+# annual report's table of data quality. The duplicate review queue answers DUPLICATES_PENDING (the pairs of
+# probable duplicates waiting for review); until one answers, the report says that line is not reviewed yet.
+data_quality_figures = _signals.signal("data-quality-figures")
+DUPLICATES_PENDING = "duplicates_pending"
 
 
 class Panel(NamedTuple):
@@ -34,6 +51,49 @@ class Panel(NamedTuple):
     title: str
     template: str
     context: dict
+
+
+class DataSection(NamedTuple):
+    """One part of a person's data for subject access: a sheet of the workbook and a key of the JSON.
+    `columns` are (key, header) pairs; each row is a dict by those keys (text, number, date or datetime)."""
+
+    order: int
+    key: str
+    title: str
+    columns: list
+    rows: list
+
+
+def data_sections(sender) -> list[DataSection]:
+    """The sections the receivers of person_data answer for a person, by their order."""
+    answers = [DataSection(*answer) for _receiver, answer in person_data.send(sender) if answer]
+    return sorted(answers, key=lambda section: section.order)
+
+
+def erased_counts(sender, **kwargs) -> dict:
+    """Send person_erased and add up what its receivers removed: {what: how many}."""
+    counts: dict = {}
+    for _receiver, answer in person_erased.send(sender, **kwargs):
+        for key, count in (answer or {}).items():
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+class QualityFigure(NamedTuple):
+    """A line of the annual report's data quality table: a stable key, its label, a count."""
+
+    key: str
+    label: str
+    count: int
+
+
+def quality_figures(sender) -> list[QualityFigure]:
+    """The figures the receivers of data_quality_figures answer for a period."""
+    figures = []
+    for _receiver, answer in data_quality_figures.send(sender):
+        answers = answer if isinstance(answer, list) else [answer] if answer else []
+        figures += [QualityFigure(*figure) for figure in answers]
+    return figures
 
 
 def panels(signal, sender) -> list[Panel]:

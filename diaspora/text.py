@@ -269,6 +269,18 @@ def clean_paragraphs(value) -> str | None:
     return text.strip("\n") or None
 
 
+# Control characters (C0, DEL, C1) and lone surrogates: no one types them, PostgreSQL refuses NUL in text,
+# spreadsheets cannot hold them and a terminal or another program may act on them. A multi-line text keeps
+# its tabs and line breaks.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_PARAGRAPHS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """Whether a text holds a character no one types (NUL, other controls); `multiline` allows tab, CR, LF."""
+    return (_CONTROL_IN_PARAGRAPHS if multiline else _CONTROL).search(value) is not None
+
+
 LEGACY_ENCODING_NAMES = {"tcvn3": "TCVN3", "tcvn3-upper": "TCVN3", "vni": "VNI"}
 
 

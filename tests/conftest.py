@@ -58,6 +58,7 @@ def app(tmp_path, postgres_schema):
         SQLALCHEMY_DATABASE_URI = postgres_schema or f"sqlite:///{tmp_path / 'test.db'}"
         IMPORT_UPLOADS_DIR = str(tmp_path / "uploads")  # never the instance's own uploads
         EXPORTS_DIR = str(tmp_path / "exports")
+        REPORTS_DIR = str(tmp_path / "reports")
 
     app = create_app(PerTestConfig)
     with app.app_context():
@@ -98,19 +99,27 @@ def make_user(role: str = "editor", email: str | None = None, password: str = "m
     return user
 
 
+def sign_in_client(client, user: User) -> None:
+    """Open a session for `user` in the test client as a sign-in does: its session id and sign-in time."""
+    from flask import g
+
+    from diaspora.auth import sessions
+
+    # The test's app context outlives requests; drop Flask-Login's cached user.
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        sessions.stamp(session)
+
+
 @pytest.fixture
 def login(client):
     """login("editor") signs the test client in as a new user of that role and returns the user."""
 
     def sign_in(role: str = "editor", email: str | None = None) -> User:
-        from flask import g
-
-        # The test's app context outlives requests; drop Flask-Login's cached anonymous user.
-        g.pop("_login_user", None)
         user = make_user(role, email)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in_client(client, user)
         return user
 
     return sign_in
@@ -137,7 +146,8 @@ class WorkerProcess:
         environment = {**os.environ, "DATABASE_URL": self.app.config["SQLALCHEMY_DATABASE_URI"],
                        "JOB_QUEUE_URL": f"sqlite:///{self.queue_file}",
                        "IMPORT_UPLOADS_DIR": self.app.config["IMPORT_UPLOADS_DIR"],
-                       "EXPORTS_DIR": self.app.config["EXPORTS_DIR"], "SECRET_KEY": "worker-test"}
+                       "EXPORTS_DIR": self.app.config["EXPORTS_DIR"], "REPORTS_DIR": self.app.config["REPORTS_DIR"],
+                       "SECRET_KEY": "worker-test"}
         with self.log.open("ab") as output:
             self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
                                             cwd=Path(__file__).resolve().parents[1], env=environment,

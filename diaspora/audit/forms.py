@@ -2,10 +2,12 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from diaspora.audit import service
+from diaspora.forms import PlainForm
+from diaspora.listing import record_id
 
 
 def parse_day(text: str | None) -> date | None:
@@ -21,8 +23,20 @@ def _day(form, field) -> None:
         raise ValidationError(_l("Ngày phải có dạng dd/mm/yyyy."))
 
 
-class AuditFilterForm(Form):
+def parse_record_id(text: str | None) -> int | None:
+    """A record's id typed as a whole number (a leading "#" allowed), or None when it is not one."""
+    text = (text or "").strip().removeprefix("#")
+    return record_id(text)
+
+
+def _record_id(form, field) -> None:
+    if parse_record_id(field.data) is None:
+        raise ValidationError(_l("Mã hồ sơ phải là một số nguyên dương."))
+
+
+class AuditFilterForm(PlainForm):
     user = SelectField(_l("Người thực hiện"), validate_choice=False)
+    person = StringField(_l("Mã hồ sơ kiều bào"), validators=[Optional(), _record_id], render_kw={"placeholder": "ID"})
     action = SelectField(_l("Thao tác"), validate_choice=False)
     entity_type = SelectField(_l("Loại bản ghi"), validate_choice=False)
     date_from = StringField(_l("Từ ngày"), validators=[Optional(), _day], render_kw={"placeholder": "dd/mm/yyyy"})
@@ -40,7 +54,8 @@ class AuditFilterForm(Form):
         self.validate()
         user = self.user.data or ""
         return {
-            "user_id": int(user) if user.isdigit() else None,
+            "user_id": record_id(user),
+            "person_id": None if self.person.errors else parse_record_id(self.person.data),
             "action": self.action.data or None,
             "entity_type": self.entity_type.data or None,
             "date_from": None if self.date_from.errors else parse_day(self.date_from.data),

@@ -11,9 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from diaspora.audit.access import ACCESS_ACTIONS, events_of_person
 from diaspora.audit.models import AuditEvent
 from diaspora.bulk import Prepared, execute, prepare_rows
 from diaspora.extensions import db
+from diaspora.listing import page_of
 from diaspora.permissions import ROLE_LABELS
 
 
@@ -83,10 +85,11 @@ def insert_events(connection, rows: list[dict]) -> None:
 
 
 def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
-    """The audit events of one record, newest first."""
+    """The changes of one record, newest first (its reads are the access log's, see access.person_access)."""
     return db.session.scalars(
         db.select(AuditEvent)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id,
+               AuditEvent.action.not_in(ACCESS_ACTIONS))
         .order_by(AuditEvent.id.desc())
     ).all()
 
@@ -118,6 +121,13 @@ ACTION_LABELS = {
     "import_undo": _l("Hoàn tác nhập Excel"),
     "export": _l("Xuất dữ liệu"),
     "download": _l("Tải tệp"),
+    "view": _l("Xem hồ sơ"),
+    "view_form": _l("Mở biểu mẫu sửa"),
+    "list": _l("Xem danh sách"),
+    "browse_limit": _l("Vượt ngưỡng xem hồ sơ"),
+    "restrict": _l("Hạn chế xử lý dữ liệu"),
+    "unrestrict": _l("Bỏ hạn chế xử lý dữ liệu"),
+    "erase": _l("Xoá vĩnh viễn theo yêu cầu"),
     "login": _l("Đăng nhập"),
     "login_failed": _l("Đăng nhập thất bại"),
     "logout": _l("Đăng xuất"),
@@ -128,6 +138,7 @@ ACTION_LABELS = {
 ENTITY_LABELS = {
     "users": _l("Tài khoản"),
     "import_batches": _l("Lượt nhập Excel"),
+    "export_files": _l("Tệp xuất dữ liệu"),
 }
 
 # Labels of coded values, per field: VALUE_LABELS["consent_status"] = {"given": _l("Đã đồng ý"), ...}.
@@ -219,12 +230,16 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def search_events(*, user_id: int | None = None, action: str | None = None, entity_type: str | None = None,
-                  date_from: date | None = None, date_to: date | None = None, page: int = 1):
-    """One page of events, newest first; dates are whole days in the office's time zone."""
+def search_events(*, user_id: int | None = None, person_id: int | None = None, action: str | None = None,
+                  entity_type: str | None = None, date_from: date | None = None, date_to: date | None = None,
+                  page: int = 1):
+    """One page of events, newest first; dates are whole days in the office's time zone. A person's are
+    the changes of the record and every read that covered it (access.events_of_person)."""
     query = db.select(AuditEvent)
     if user_id is not None:
         query = query.where(AuditEvent.user_id == user_id)
+    if person_id is not None:
+        query = query.where(AuditEvent.id.in_(events_of_person(person_id)))
     if action:
         query = query.where(AuditEvent.action == action)
     if entity_type:
@@ -233,8 +248,7 @@ def search_events(*, user_id: int | None = None, action: str | None = None, enti
         query = query.where(AuditEvent.at >= _local_midnight_utc(date_from))
     if date_to:
         query = query.where(AuditEvent.at < _local_midnight_utc(date_to + timedelta(days=1)))
-    return db.paginate(query.order_by(AuditEvent.id.desc()), page=max(page, 1), per_page=EVENTS_PER_PAGE,
-                       error_out=False)
+    return page_of(query.order_by(AuditEvent.id.desc()), page, EVENTS_PER_PAGE)
 
 
 def users_for_filter() -> list:

@@ -19,10 +19,13 @@ def user_id(by) -> int | None:
 
 
 def touch(record_, by) -> None:
-    """Stamp who changed a tracked record and when."""
-    # Setting updated_at always issues an UPDATE, so each save bumps the version exactly once.
-    record_.updated_at = utcnow()
-    record_.updated_by_id = user_id(by)
+    """Stamp who changed a record and when, on the records that carry these stamps."""
+    # Setting updated_at always issues an UPDATE, so each save bumps the version exactly once (a record
+    # without it is saved only when an audited column changed, which issues the UPDATE).
+    if hasattr(type(record_), "updated_at"):
+        record_.updated_at = utcnow()
+    if hasattr(type(record_), "updated_by_id"):
+        record_.updated_by_id = user_id(by)
 
 
 def refuse_stale(record_, expected_version: int | None, submitted: dict | None = None) -> None:

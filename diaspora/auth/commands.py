@@ -1,4 +1,4 @@
-"""`flask users ...` commands: create and list staff accounts."""
+"""`flask users ...` commands: create and list staff accounts, and let a locked-out one in again."""
 import sys
 
 import click
@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from diaspora.auth import service
+from diaspora.auth import service, two_factor
 from diaspora.permissions import ROLES
 
 users_cli = AppGroup("users", help="Quản lý tài khoản cán bộ.")
@@ -41,6 +41,38 @@ def create_command(email: str, role: str | None, name: str | None) -> None:
     except service.AccountError as error:
         _fail(error.message)
     click.echo(_("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=user.role))
+
+
+def _user_by_email(email: str):
+    user = service.find_user(email)
+    if user is None:
+        _fail(_("Không có tài khoản %(email)s.", email=email))
+    return user
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Tắt xác thực hai bước của tài khoản (mất điện thoại) và kết thúc các phiên đăng nhập của nó."""
+    user = _user_by_email(email)
+    try:
+        two_factor.reset(user)
+    except service.AccountError as error:
+        _fail(error.message)
+    click.echo(_("Đã đặt lại xác thực hai bước của %(email)s.", email=user.email))
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Đặt mật khẩu mới (dòng đầu của stdin, hoặc nhập từ bàn phím), gỡ khóa đăng nhập sai và kết thúc các phiên."""
+    user = _user_by_email(email)
+    password = _read_password()
+    try:
+        service.reset_password(user, password)
+    except service.AccountError as error:
+        _fail(error.message)
+    click.echo(_("Đã đặt lại mật khẩu của %(email)s.", email=user.email))
 
 
 @users_cli.command("list")

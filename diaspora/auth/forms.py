@@ -1,10 +1,10 @@
-"""Forms of the auth feature: sign-in, first-run setup, accounts and passwords."""
+"""Forms of the auth feature: sign-in and its second factor, first-run setup, accounts and passwords."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
 from diaspora.auth import service
+from diaspora.forms import AppForm, VersionedForm
 from diaspora.permissions import ROLE_LABELS, ROLES
 
 
@@ -48,7 +48,7 @@ def _role_field():
                        validators=[AnyOf(ROLES, message=_l("Vai trò không hợp lệ."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = StringField(_l("Email"), validators=[
         DataRequired(_l("Vui lòng nhập email.")), Length(max=254, message=_l("Tối đa %(max)d ký tự."))],
         render_kw={"type": "email", "autocomplete": "username", "autofocus": True})
@@ -58,28 +58,48 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class SetupForm(FlaskForm):
+class SetupForm(AppForm):
     name = _name_field()
     email = _email_field()
     password, confirm = _new_password_fields()
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     name = _name_field()
     email = _email_field()
     role = _role_field()
     password, confirm = _new_password_fields(_l("Mật khẩu ban đầu"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(VersionedForm):
     role = _role_field()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(AppForm):
     password, confirm = _new_password_fields(_l("Mật khẩu mới"))
 
 
-class OwnPasswordForm(FlaskForm):
+class OwnPasswordForm(AppForm):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
         DataRequired(_l("Vui lòng nhập mật khẩu hiện tại."))], render_kw={"autocomplete": "current-password"})
     password, confirm = _new_password_fields(_l("Mật khẩu mới"))
+
+
+class LoginCodeForm(AppForm):
+    code = StringField(_l("Mã xác thực hoặc mã khôi phục"), validators=[
+        DataRequired(_l("Vui lòng nhập mã.")), Length(max=64, message=_l("Tối đa %(max)d ký tự."))],
+        render_kw={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
+                   "spellcheck": "false"})
+
+
+class EnrolForm(AppForm):
+    code = StringField(_l("Mã 6 số trong ứng dụng"), validators=[
+        DataRequired(_l("Vui lòng nhập mã.")), Length(max=64, message=_l("Tối đa %(max)d ký tự."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+
+
+class ConfirmPasswordForm(AppForm):
+    password = PasswordField(_l("Mật khẩu của bạn"), validators=[
+        DataRequired(_l("Vui lòng nhập mật khẩu.")),
+        Length(max=service.MAX_PASSWORD_LENGTH, message=_l("Tối đa %(max)d ký tự."))],
+        render_kw={"autocomplete": "current-password"})

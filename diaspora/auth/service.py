@@ -1,4 +1,8 @@
-"""Staff accounts: sign-in with throttling, first-run setup and user administration."""
+"""Staff accounts: sign-in with throttling, first-run setup and user administration.
+
+Every change that must end a user's sessions (logout, password, role, deactivation) rotates the
+account's session token (`sessions.rotate`) in the same transaction.
+"""
 from datetime import timedelta
 from functools import cache
 from urllib.parse import urlsplit
@@ -11,11 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from diaspora.audit import service as audit
+from diaspora.audit import tracking
 from diaspora.audit.models import AuditEvent
+from diaspora.auth import sessions
 from diaspora.auth.models import LoginFailure, User
-from diaspora.extensions import db, login_manager
+from diaspora.extensions import db
 from diaspora.permissions import ROLES
-from diaspora.records import utcnow
+from diaspora.records import StaleEdit, utcnow
 from diaspora.text import clean_text
 
 MIN_PASSWORD_LENGTH = 10
@@ -42,15 +48,6 @@ class LoginThrottled(Exception):
 
 class SetupClosed(Exception):
     """Someone already has an account, so the first-run setup is over."""
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The signed-in user; a deactivated account loses its open sessions at once."""
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def safe_next_path(target: str | None) -> str | None:
@@ -90,7 +87,8 @@ def _dummy_hash() -> str:
     return generate_password_hash("không-phải-mật-khẩu-của-ai")
 
 
-def _throttled(email_key: str, address: str) -> bool:
+def is_throttled(email_key: str, address: str) -> bool:
+    """True when this account or this address has failed to sign in too often lately (password or code)."""
     config = current_app.config
     since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
     recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
@@ -102,10 +100,11 @@ def _throttled(email_key: str, address: str) -> bool:
 
 
 def authenticate(email: str, password: str, address: str | None) -> User:
-    """The active user with these credentials; every failure is recorded and throttles later attempts."""
+    """The active user with these credentials (the first factor; `complete_login` finishes the sign-in);
+    every failure is recorded and throttles later attempts."""
     key = _login_key(email)
     address = (address or "unknown")[:64]
-    if _throttled(key, address):
+    if is_throttled(key, address):
         raise LoginThrottled
     user = db.session.scalar(select(User).where(User.email == key))
     # Hash even for unknown emails so the response time does not reveal which addresses exist.
@@ -113,31 +112,63 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     if user is None or not password_ok or not user.active:
         reason = (_("email không tồn tại") if user is None
                   else _("sai mật khẩu") if not password_ok else _("tài khoản đã bị khóa"))
-        _record_failure(key, address, user, reason)
+        summary = _("Đăng nhập thất bại (%(email)s): %(reason)s", email=key, reason=reason)
+        record_failure(key, address, user, "login_failed", summary)
         raise LoginRefused
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == key))
-    user.failed_logins = 0
-    user.last_login_at = utcnow()
-    audit.record("login", user, user=user)
-    db.session.commit()
     return user
 
 
-def _record_failure(key: str, address: str, user: User | None, reason: str) -> None:
+def complete_login(user: User, summary: str | None = None) -> None:
+    """Finish a sign-in whose every factor is right: the account's failures are forgotten, the login audited.
+
+    Failures are cleared only here, so a right password cannot lift the throttle on guessing the code.
+    """
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    audit.record("login", user, user=user, summary=summary)
+    db.session.commit()
+
+
+def record_failure(key: str, address: str, user: User | None, action: str, summary: str) -> None:
+    """Count a failed sign-in step (password or code) towards the throttle and audit it as `action`."""
+    address = (address or "unknown")[:64]
     cutoff = utcnow() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
     # Rows older than the window no longer count; pruning here keeps the table small.
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))
     db.session.add(LoginFailure(email=key, address=address))
     if user is not None:
         user.failed_logins = (user.failed_logins or 0) + 1
-    summary = _("Đăng nhập thất bại (%(email)s): %(reason)s", email=key, reason=reason)
-    audit.record("login_failed", user, entity_type="users", summary=summary)
+    audit.record(action, user, entity_type="users", summary=summary)
     db.session.commit()
 
 
-def record_logout(user: User) -> None:
-    """Note in the audit log that `user` signed out."""
+def confirm_password(user: User, password: str | None, address: str | None) -> None:
+    """AccountError unless `password` is the signed-in user's own, for a change that needs it (the second
+    factor); wrong guesses count towards the login throttle like any other."""
+    address = (address or "unknown")[:64]
+    if is_throttled(user.email, address):
+        minutes = current_app.config["LOGIN_THROTTLE_MINUTES"]
+        raise AccountError(_("Nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)d phút.", n=minutes), "password")
+    if not check_password_hash(user.password_hash, password or ""):
+        summary = _("Xác nhận mật khẩu thất bại (%(email)s)", email=user.email)
+        record_failure(user.email, address, user, "login_failed", summary)
+        raise AccountError(_("Mật khẩu không đúng."), "password")
+
+
+def sign_out(user: User) -> None:
+    """End every session of `user`, in this browser and all others, and note it in the audit log."""
+    sessions.rotate(user)
     audit.record("logout", user, user=user)
+    db.session.commit()
+
+
+def end_session(user: User, reason: str) -> None:
+    """Note in the audit log that a session of `user` ran out (`reason`: "idle" or "lifetime")."""
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    summary = (_("Phiên làm việc hết hạn sau %(n)d phút không hoạt động", n=minutes) if reason == "idle"
+               else _("Phiên làm việc hết thời hạn %(n)d giờ", n=current_app.config["SESSION_MAX_HOURS"]))
+    audit.record("session_expired", user, user=user, summary=summary)
     db.session.commit()
 
 
@@ -216,14 +247,22 @@ def _active_admins_besides(user: User) -> int:
     )
 
 
-def _update_user(user: User, values: dict, by, summary: str) -> None:
-    """Apply `values` under the users lock, refusing any change that leaves no active administrator."""
+def _update_user(user: User, values: dict, by, summary: str, expected_version: int | None = None) -> None:
+    """Apply `values` under the users lock, refusing any change that leaves no active administrator, and
+    one made on a page older than the account's last change (StaleEdit)."""
     _lock_users()
     db.session.refresh(user)
+    try:
+        tracking.refuse_stale(user, expected_version)
+    except StaleEdit:
+        db.session.rollback()
+        raise
     before = _audited(user)
     for key, value in values.items():
         setattr(user, key, value)
     after = _audited(user)
+    if before["role"] != after["role"] or not after["active"]:
+        sessions.rotate(user)
     was_admin = before["role"] == "admin" and before["active"]
     stays_admin = after["role"] == "admin" and after["active"]
     if was_admin and not stays_admin and _active_admins_besides(user) == 0:
@@ -231,43 +270,47 @@ def _update_user(user: User, values: dict, by, summary: str) -> None:
         raise AccountError(_("Không thể hạ quyền hoặc khóa quản trị viên đang hoạt động cuối cùng."))
     changes = audit.diff(before, after)
     if changes:
+        user.version += 1  # the version counts these edits only (see User.version)
         audit.record("update", user, user=by, changes=changes, summary=summary)
     db.session.commit()
 
 
-def change_role(user: User, role: str, *, by=None) -> None:
-    """Give `user` another role."""
+def change_role(user: User, role: str, *, by=None, expected_version: int | None = None) -> None:
+    """Give `user` another role; their sessions end, so the new role applies from their next sign-in."""
     if role not in ROLES:
         raise AccountError(_("Vai trò không hợp lệ: hãy chọn admin, editor hoặc viewer."), "role")
-    _update_user(user, {"role": role}, by, _("Đổi vai trò"))
+    _update_user(user, {"role": role}, by, _("Đổi vai trò"), expected_version)
 
 
-def deactivate(user: User, *, by=None) -> None:
+def deactivate(user: User, *, by=None, expected_version: int | None = None) -> None:
     """Lock the account: no new sign-in, and its open sessions end."""
-    _update_user(user, {"active": False}, by, _("Khóa tài khoản"))
+    _update_user(user, {"active": False}, by, _("Khóa tài khoản"), expected_version)
 
 
-def reactivate(user: User, *, by=None) -> None:
+def reactivate(user: User, *, by=None, expected_version: int | None = None) -> None:
     """Let a locked account sign in again."""
-    _update_user(user, {"active": True}, by, _("Mở lại tài khoản"))
+    _update_user(user, {"active": True}, by, _("Mở lại tài khoản"), expected_version)
 
 
 def reset_password(user: User, password: str, *, by=None) -> None:
-    """Set a new password chosen by an administrator; it also lifts the account's login throttle."""
+    """Set a new password chosen by an administrator; it ends the account's sessions and lifts its login throttle."""
     check_password_rules(password)
     user.password_hash = generate_password_hash(password)
     user.failed_logins = 0
+    sessions.rotate(user)
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     audit.record("password_reset", user, user=by, summary=_("Đặt lại mật khẩu"))
     db.session.commit()
 
 
 def change_own_password(user: User, current_password: str, new_password: str) -> None:
-    """Let a signed-in user replace their password after proving they know the current one."""
+    """Let a signed-in user replace their password after proving they know the current one; their other
+    sessions end (the caller renews the current one)."""
     if not check_password_hash(user.password_hash, current_password or ""):
         raise AccountError(_("Mật khẩu hiện tại không đúng."), "current_password")
     check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
+    sessions.rotate(user)
     audit.record("password_change", user, user=user, summary=_("Tự đổi mật khẩu"))
     db.session.commit()
 
@@ -277,17 +320,22 @@ def get_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
+def find_user(email: str | None) -> User | None:
+    """The account with this email (as typed: any case, spaces around), or None."""
+    return db.session.scalar(select(User).where(User.email == _login_key(email)))
+
+
 def list_users() -> list[User]:
     """Every account, active ones first, by name."""
     return db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)).all()
 
 
 def account_history(user: User) -> list[AuditEvent]:
-    """The latest changes to an account, newest first; sign-ins and sign-outs are left to the audit log."""
+    """The latest changes to an account, newest first; sign-ins, sign-outs and timeouts are left to the audit log."""
     return db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity_type == "users", AuditEvent.entity_id == user.id,
-               AuditEvent.action.not_in(("login", "logout")))
+               AuditEvent.action.not_in(("login", "logout", "session_expired")))
         .order_by(AuditEvent.id.desc())
         .limit(ACCOUNT_HISTORY_LENGTH)
     ).all()

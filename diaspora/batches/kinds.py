@@ -45,6 +45,8 @@ class RecordKind:
     endpoint: str  # the page of one record
     id_argument: str  # the endpoint's argument naming the record
     needs_activity: bool = False
+    # Its rows' person_id names people (a channel import's names channels): an erased person's rows are wiped.
+    people_rows: bool = True
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ from diaspora.extensions import db
 from diaspora.outreach.channels import ChannelQuery
 from diaspora.outreach.exports import export_channels, export_participants
 from diaspora.outreach.models import Activity
-from diaspora.people.exports import export_people
+from diaspora.people.exports import export_people, left_out_note
 from diaspora.people.search import PeopleQuery
 from diaspora.reference.countries import find_country
 from diaspora.reference.models import CommunityRole, Field
@@ -51,15 +51,21 @@ def _taxonomy_key(model, key: str | None, option: str) -> str | None:
 @click.option("--q", "text", help="Tìm theo tên, điện thoại, email, tổ chức.")
 @click.option("--locale", type=click.Choice(("vi", "en")), default="vi", show_default=True,
               help="Ngôn ngữ của tiêu đề cột.")
+@click.option("--include-refused", is_flag=True,
+              help="Gồm cả người đã từ chối hoặc rút lại đồng ý (được ghi vào nhật ký). Người bị hạn chế xử lý "
+                   "không bao giờ được xuất.")
 @with_appcontext
-def export_people_command(out, country, field, role, text, locale):
+def export_people_command(out, country, field, role, text, locale, include_refused):
     """Xuất danh sách kiều bào ra tệp .xlsx hoặc .csv (theo đuôi tệp); in số dòng đã ghi."""
     fmt = _format_of(out)
     query = PeopleQuery(q=(text or "").strip(), country=_country_code(country),
                         field=_taxonomy_key(Field, field, "--field"), role=_taxonomy_key(CommunityRole, role, "--role"))
-    count = export_people(query, out, fmt=fmt, user=None, locale=locale)
+    note = left_out_note(query, include_refused)
+    count = export_people(query, out, fmt=fmt, user=None, locale=locale, include_refused=include_refused)
     click.echo(count)
     click.echo(_("Đã xuất %(count)d hồ sơ vào %(path)s.", count=count, path=out), err=True)
+    if note:
+        click.echo(note, err=True)
 
 
 def _format_of(out: str) -> str:

@@ -15,8 +15,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from diaspora import jobs
+from diaspora import jobs, signals
+from diaspora.audit.access import events_recorded
 from diaspora.auth.models import User
+from diaspora.config import private_file, private_folder
 from diaspora.exports.models import ExportFile
 from diaspora.extensions import db
 from diaspora.outreach import exports as outreach_exports
@@ -32,22 +34,25 @@ class ExportableList:
 
     query: Callable  # (args) -> query
     statement: Callable  # (query) -> the SELECT of its rows, to count them
-    export: Callable  # (query, out, fmt=, user=, locale=) -> rows
+    export: Callable  # (query, out, fmt=, user=, locale=, **options) -> rows
     file_name: Callable  # (query, fmt) -> download name
+    options: Callable = lambda args: {}  # (args) -> the export's own keyword arguments (people: consent=all)
+    note: Callable = lambda query, **options: None  # (query, **options) -> what its page says beside the rows
 
 
 LISTS = {
     "people": ExportableList(PeopleQuery.from_args, filtered_people_select, people_exports.export_people,
-                             people_exports.export_filename),
+                             people_exports.export_filename, people_exports.export_options,
+                             people_exports.left_out_note),
     "channels": ExportableList(ChannelQuery.from_args, channels_select, outreach_exports.export_channels,
                                outreach_exports.channels_filename),
 }
 
 
 def exports_dir() -> Path:
-    folder = Path(current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """Where the worker writes long exports (readable by the app's user only): EXPORTS_DIR, by default
+    instance/exports."""
+    return private_folder(current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports")
 
 
 def file_path(export: ExportFile) -> Path:
@@ -65,10 +70,11 @@ def is_long(list_key: str, query) -> bool:
     return row_count(list_key, query) > current_app.config.get("EXPORT_BACKGROUND_ROWS", 5000)
 
 
-def queue_export(list_key: str, query, fmt: str, user, locale: str) -> ExportFile:
-    """Record the export and hand it to the job queue; its page follows it."""
-    export = ExportFile(list_key=list_key, args=query.to_args(), fmt=fmt, locale=locale, user_id=user.id,
-                        download_name=LISTS[list_key].file_name(query, fmt))
+def queue_export(list_key: str, query, fmt: str, user, locale: str, options_args: dict | None = None) -> ExportFile:
+    """Record the export (the list's arguments, and `options_args`, the export's own: see ExportableList.options)
+    and hand it to the job queue; its page follows it."""
+    export = ExportFile(list_key=list_key, args={**query.to_args(), **(options_args or {})}, fmt=fmt, locale=locale,
+                        user_id=user.id, download_name=LISTS[list_key].file_name(query, fmt))
     db.session.add(export)
     db.session.commit()
     run_export(export.id)
@@ -85,11 +91,14 @@ def run_export(export_id: int) -> None:
     export.heartbeat_at = export.started_at
     db.session.commit()
     exportable = LISTS[export.list_key]
+    query, options = exportable.query(export.args or {}), exportable.options(export.args or {})
     target = file_path(export)
     partial = target.with_suffix(".part")
     try:
-        rows = exportable.export(exportable.query(export.args or {}), str(partial), fmt=export.fmt,
-                                 user=db.session.get(User, export.user_id), locale=export.locale)
+        private_file(partial).close()  # the writer truncates it and writes: the file keeps this mode
+        with events_recorded() as events:
+            rows = exportable.export(query, str(partial), fmt=export.fmt, user=db.session.get(User, export.user_id),
+                                     locale=export.locale, **options)
         partial.replace(target)
     except Exception as failure:
         db.session.rollback()
@@ -101,6 +110,8 @@ def run_export(export_id: int) -> None:
         return
     export = db.session.get(ExportFile, export_id)
     export.status, export.finished_at, export.rows = "done", utcnow(), rows
+    export.message = exportable.note(query, **options)
+    export.event_id = events[-1] if events else None
     db.session.commit()
 
 
@@ -129,6 +140,20 @@ def purge_exports(now=None) -> int:
     if old:
         db.session.commit()
     return len(old)
+
+
+@signals.person_erased.connect
+def forget_export_files(person, **_) -> dict:
+    """An erased person may be in any list written lately: every kept export file goes (they are temporary),
+    with its row."""
+    kept = db.session.scalars(select(ExportFile).where(ExportFile.status.in_(("done", "failed")))).all()
+    removed = 0
+    for export in kept:
+        path = file_path(export)
+        removed += path.is_file()
+        path.unlink(missing_ok=True)
+        db.session.delete(export)
+    return {"erased_files": removed}
 
 
 def recent_exports(user, limit: int = 20) -> list[ExportFile]:

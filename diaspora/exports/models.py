@@ -36,7 +36,9 @@ class ExportFile(db.Model):
     # The worker writing it (host:pid) and its last sign of life: a file whose worker is gone is failed.
     worker: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    message: Mapped[str | None] = mapped_column(Text)  # why it failed
+    message: Mapped[str | None] = mapped_column(Text)  # why it failed; for a finished one, whom it left out
+    # The access event of its writing (the people it holds): each download of the file links them again.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_events.id", ondelete="SET NULL"))
 
     user = relationship("User", lazy="joined")
 

@@ -1,10 +1,13 @@
 """Export and template downloads; the work is in the features' exports and diaspora.spreadsheets.templates.
 A long list is written by the worker (exports.files) and downloaded from its page when ready."""
 import tempfile
+from functools import partial
 
-from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora.audit.access import record_access
 from diaspora.exports import bp, files
 from diaspora.exports.models import ExportFile
 from diaspora.extensions import db
@@ -25,15 +28,21 @@ from diaspora.spreadsheets.writers import MIMETYPES
 def people(fmt):
     """The people list as filtered by the same URL arguments as the list page."""
     query = PeopleQuery.from_args(request.args)
-    if not people_exports.may_export(current_user, query):
+    options = people_exports.export_options(request.args)
+    if not people_exports.may_export(current_user, query, **options):
         abort(403)
     if files.is_long("people", query):
-        return _queued("people", query, fmt)
-    return _download(people_exports.export_people, query, fmt, people_exports.export_filename(query, fmt))
+        return _queued("people", query, fmt, {"consent": "all"} if options["include_refused"] else None)
+    note = people_exports.left_out_note(query, **options)
+    if note:
+        flash(note, "info")  # shown on the next page: the browser stays on the list while the file downloads
+    return _download(partial(people_exports.export_people, **options), query, fmt,
+                     people_exports.export_filename(query, fmt))
 
 
-def _queued(list_key: str, query, fmt: str):
-    export = files.queue_export(list_key, query, fmt, current_user._get_current_object(), select_locale())
+def _queued(list_key: str, query, fmt: str, options_args: dict | None = None):
+    export = files.queue_export(list_key, query, fmt, current_user._get_current_object(), select_locale(),
+                                options_args)
     return redirect(url_for(".show", export_id=export.id))
 
 
@@ -115,5 +124,7 @@ def download(export_id):
     path = files.file_path(export)
     if export.status != "done" or not path.is_file():
         abort(404)
+    record_access("download", entity_type="export_files", entity_id=export.id, people_of_event=export.event_id,
+                  summary=_("Tải tệp xuất %(file)s", file=export.download_name))
     return send_file(path, mimetype=MIMETYPES[export.fmt], as_attachment=True, download_name=export.download_name,
                      max_age=0)

@@ -11,6 +11,7 @@ from diaspora import jobs
 from diaspora.auth.models import User
 from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
+from diaspora.imports.retention import purge_import_files
 from diaspora.imports.running import fail_dead_batches, import_file
 from diaspora.outreach.models import Activity
 from diaspora.reference.countries import country_name
@@ -22,7 +23,7 @@ SHOWN = 50  # errors and duplicates listed in the readable summary
 
 def register_import_commands(app) -> None:
     """Attach the import commands to the app's CLI."""
-    for command in (import_people_command, import_channels_command, import_participants_command):
+    for command in (import_people_command, import_channels_command, import_participants_command, imports_cli):
         app.cli.add_command(command)
 
 
@@ -134,6 +135,22 @@ def _summary(outcome: dict) -> str:
     if max(len(outcome["errors"]), len(outcome["duplicates"]), len(outcome["notes"])) > SHOWN:
         lines.append(_("(Chỉ in %(shown)d mục đầu mỗi loại; dùng --json để xem tất cả.)", shown=SHOWN))
     return "\n".join(lines)
+
+
+@click.group("imports")
+def imports_cli():
+    """Các lượt nhập Excel: dọn tệp đã hết thời hạn lưu giữ."""
+
+
+@imports_cli.command("purge")
+@with_appcontext
+def purge_command():
+    """Xoá tệp đã tải lên quá IMPORT_FILE_KEEP_DAYS ngày (cùng bản xem trước), bản nháp bỏ dở quá
+    IMPORT_DRAFT_DAYS ngày và tệp không còn lượt nhập nào dùng (tiến trình xử lý chạy việc này mỗi đêm)."""
+    removed = purge_import_files()
+    click.echo(_("Đã xoá %(expired)d tệp hết thời hạn lưu giữ, %(previews)d bản xem trước, %(unused)d tệp không còn "
+                 "dùng.", expired=removed["expired_files"], previews=removed["previews"],
+                 unused=removed["unused_files"]))
 
 
 @click.command("worker")

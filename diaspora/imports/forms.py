@@ -1,9 +1,10 @@
 """Forms of the import wizard: upload, sheet, column mapping, actions for duplicates."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from diaspora.forms import AppForm
 
 FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 ON_DUPLICATE_LABELS = {
@@ -13,7 +14,7 @@ ON_DUPLICATE_LABELS = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     """The file and what it lists: people, channels, or the people who attended an activity (which one)."""
 
     kind = SelectField(_l("Danh sách gì"), choices=[])
@@ -28,7 +29,7 @@ class UploadForm(FlaskForm):
             raise ValidationError(_l("Hãy chọn hoạt động mà danh sách tham dự thuộc về."))
 
 
-class SheetForm(FlaskForm):
+class SheetForm(AppForm):
     sheet = RadioField(_l("Trang tính"), choices=[])
 
 
@@ -36,7 +37,7 @@ def mapping_form(mapping, sheet, country_choices, formdata=None):
     """A form with one select per column of the file (its target column, or ignored), a default
     country and an optional name to save the mapping under."""
 
-    class MappingForm(FlaskForm):
+    class MappingForm(AppForm):
         default_country = SelectField(_l("Quốc gia mặc định (cho dòng không ghi quốc gia)"), validators=[Optional()])
         save_as = StringField(_l("Lưu cách ghép cột này với tên"), validators=[Optional(), Length(max=120)])
 
@@ -56,11 +57,11 @@ def mapping_form(mapping, sheet, country_choices, formdata=None):
     return form
 
 
-class DuplicatesForm(FlaskForm):
+class DuplicatesForm(AppForm):
     on_duplicate = RadioField(_l("Với mọi dòng trùng"), choices=list(ON_DUPLICATE_LABELS.items()), default="skip")
 
 
-class SynonymFromNoteForm(FlaskForm):
+class SynonymFromNoteForm(AppForm):
     """On an import's result: words a row's note names, and the catalogue item ("catalogue:item") they mean."""
 
     words = StringField(validators=[DataRequired(), Length(max=200)])

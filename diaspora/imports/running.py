@@ -25,6 +25,7 @@ from diaspora.imports.kinds import kind_of
 from diaspora.imports.preparing import build_changes, prepare_import, report
 from diaspora.imports.storage import store_file
 from diaspora.imports.wizard import batch_preparation, create_batch
+from diaspora.listing import page_of
 from diaspora.records import utcnow
 from diaspora.spreadsheets.pipeline import bulk_step
 
@@ -174,7 +175,7 @@ def history(user, page: int = 1, per_page: int = 50):
     query = select(ImportBatch).where(ImportBatch.status != "draft")
     if not user.has_role("admin"):
         query = query.where(ImportBatch.user_id == user.id)
-    return db.paginate(query.order_by(ImportBatch.id.desc()), page=page, per_page=per_page, error_out=False)
+    return page_of(query.order_by(ImportBatch.id.desc()), page, per_page)
 
 
 def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per_page: int = 100):
@@ -184,5 +185,4 @@ def batch_rows(batch: ImportBatch, action: str | None = None, page: int = 1, per
         query = query.where(ImportRow.note.is_not(None))
     elif action:
         query = query.where(ImportRow.action == action)
-    return db.paginate(query.order_by((ImportRow.action != "error"), ImportRow.row_number), page=page,
-                       per_page=per_page, error_out=False)
+    return page_of(query.order_by((ImportRow.action != "error"), ImportRow.row_number), page, per_page)

@@ -10,14 +10,15 @@ from pathlib import Path
 
 from flask import current_app
 
+from diaspora.config import private_file, private_folder
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def uploads_dir() -> Path:
-    """Where uploaded files are kept: IMPORT_UPLOADS_DIR, by default instance/uploads."""
-    folder = Path(current_app.config.get("IMPORT_UPLOADS_DIR") or Path(current_app.instance_path) / "uploads")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """Where uploaded files are kept (readable by the app's user only): IMPORT_UPLOADS_DIR, by default
+    instance/uploads."""
+    return private_folder(current_app.config.get("IMPORT_UPLOADS_DIR") or Path(current_app.instance_path) / "uploads")
 
 
 def store_upload(stream) -> tuple[str, int]:
@@ -25,7 +26,7 @@ def store_upload(stream) -> tuple[str, int]:
     digest = hashlib.sha256()
     temporary = uploads_dir() / f"incoming-{threading.get_ident()}-{id(stream)}"
     size = 0
-    with temporary.open("wb") as target:
+    with private_file(temporary) as target:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
             target.write(chunk)
@@ -61,7 +62,7 @@ def save_preview(batch_id: int, key: str, preparation) -> None:
         old.unlink(missing_ok=True)
     path = _preview_path(batch_id, key)
     temporary = path.with_name(f"incoming-{path.name}-{threading.get_ident()}")
-    with temporary.open("wb") as target:
+    with private_file(temporary) as target:
         pickle.dump(preparation, target, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
 
@@ -88,4 +89,32 @@ def remove_unused_files(kept: set[str], now) -> int:
         if path.name not in kept and modified < now - timedelta(hours=1):
             path.unlink(missing_ok=True)
             removed += 1
+    return removed
+
+
+def has_upload(sha: str) -> bool:
+    """Whether the stored file of a batch is still kept (retention and erasure delete them)."""
+    try:
+        upload_path(sha)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def remove_upload(sha: str) -> int:
+    """Delete a stored file by its SHA-256; 1 when there was one, else 0."""
+    try:
+        path = upload_path(sha)
+    except FileNotFoundError:
+        return 0
+    path.unlink(missing_ok=True)
+    return 1
+
+
+def remove_previews(batch_id: int) -> int:
+    """Delete the previews the wizard kept for a batch; how many there were."""
+    removed = 0
+    for path in uploads_dir().glob(f"preview-{int(batch_id)}-*"):
+        path.unlink(missing_ok=True)
+        removed += 1
     return removed

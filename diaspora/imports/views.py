@@ -11,17 +11,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from diaspora.audit.service import record
+from diaspora.audit.access import record_access
 from diaspora.batches.kinds import UndoRefused
 from diaspora.batches.models import ROW_ACTION_LABELS, ImportBatch
 from diaspora.extensions import db
 from diaspora.imports import bp, forms, running, wizard
-from diaspora.imports.errors import error_workbook
+from diaspora.imports.errors import FileExpired, error_workbook
 from diaspora.imports.kinds import kind_of, registered_kinds
+from diaspora.imports.storage import has_upload
 from diaspora.imports.undo import undo_batch
-from diaspora.listing import whole_number
+from diaspora.listing import record_id, whole_number
 from diaspora.permissions import role_required
 from diaspora.reference.countries import (
     countries_named_in,
@@ -59,6 +61,17 @@ def _draft_or_404(batch_id: int) -> ImportBatch:
     if batch.status != "draft":
         abort(redirect(url_for(".show", batch_id=batch.id)))
     return batch
+
+
+FILE_GONE = _l("Tệp gốc của lượt nhập này không còn được lưu (đã quá thời hạn lưu giữ, hoặc đã xoá theo yêu cầu "
+                "của chủ thể dữ liệu).")
+
+
+@bp.errorhandler(FileNotFoundError)
+def file_gone(_error):
+    """A draft whose file was deleted (retention, an erase) cannot go on: say so, never a server error."""
+    flash(str(FILE_GONE) + " " + _("Hãy tải tệp lên lại."), "warning")
+    return redirect(url_for(".index"))
 
 
 def _rejected(batch: ImportBatch, rejected: SpreadsheetRejected):
@@ -141,8 +154,8 @@ def preview(batch_id):
     show = show if show in wizard.PREVIEW_FILTERS else "all"
     form = forms.DuplicatesForm(on_duplicate=batch.on_duplicate)
     if form.validate_on_submit():
-        actions = {int(name[4:]): value for name, value in request.form.items()
-                   if name.startswith("row_") and name[4:].isdigit()}
+        actions = {row: value for name, value in request.form.items()
+                   if name.startswith("row_") and (row := record_id(name[4:]))}
         wizard.set_row_actions(batch, form.on_duplicate.data, actions)
         return redirect(url_for(".preview", batch_id=batch.id, show=show, page=_page()))
     try:
@@ -181,7 +194,7 @@ def show(batch_id):
         unmapped_words(row.note) for row in rows.items) else None
     return render_template("imports/show.html", batch=batch, rows=rows, action=action, labels=ROW_ACTION_LABELS,
                            names=names, progress=batch.progress or 0, kind=kind, unmapped_words=unmapped_words,
-                           synonym_items=synonym_items)
+                           synonym_items=synonym_items, file_gone=None if has_upload(batch.file_sha256) else FILE_GONE)
 
 
 @bp.post("/<int:batch_id>/synonym")
@@ -217,12 +230,15 @@ def progress(batch_id):
 def errors(batch_id):
     batch = _batch_or_404(batch_id)
     stem = batch.file_name.rsplit(".", 1)[0]
-    workbook = error_workbook(batch)
+    try:
+        workbook = error_workbook(batch)
+    except FileExpired:
+        flash(str(FILE_GONE) + " " + _("Không còn tệp dòng lỗi của lượt nhập này."), "warning")
+        return redirect(url_for(".show", batch_id=batch.id))
     name = f"{stem} - dong loi.xlsx"
     # The rows of the workbook hold personal data: who took them away is on record.
-    record("download", entity_type="import_batches", entity_id=batch.id,
-           summary=_("Tải tệp dòng lỗi %(file)s", file=name))
-    db.session.commit()
+    record_access("download", entity_type="import_batches", entity_id=batch.id,
+                  summary=_("Tải tệp dòng lỗi %(file)s", file=name))
     return send_file(workbook, as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

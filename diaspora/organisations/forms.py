@@ -1,7 +1,6 @@
 """The organisation form, with its contact rows."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     FormField,
@@ -13,14 +12,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from diaspora.forms import ContactRowForm, check_contact_rows
+from diaspora.forms import AppForm, ContactRowForm, check_contact_rows
 from diaspora.organisations.models import ORGANISATION_FIELD_LABELS as LABELS
 from diaspora.organisations.models import ORGANISATION_KIND_LABELS
 from diaspora.organisations.service import COLUMNS
 from diaspora.reference.forms import grouped_country_choices
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     """Create or edit an organisation; `values()` gives what the service takes."""
 
     name = StringField(LABELS["name"], validators=[DataRequired(_l("Hãy nhập tên tổ chức.")), Length(max=300)])

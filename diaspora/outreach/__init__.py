@@ -19,7 +19,9 @@ def register_audit_labels() -> None:
     """The labels of products, channels and activities and the pages of channels and activities, for the
     shared history views."""
     register_labels(fields={"products": PRODUCT_FIELD_LABELS, "distribution_channels": CHANNEL_FIELD_LABELS,
-                            "activities": ACTIVITY_FIELD_LABELS},
+                            "activities": ACTIVITY_FIELD_LABELS,
+                            # What an erase of a person removed here (its audit event counts it).
+                            "people": {"erased_participant_notes": _l("Ghi chú tham dự hoạt động đã xoá")}},
                     entities={"products": _l("Sản phẩm tiêu biểu"), "distribution_channels": _l("Kênh phân phối"),
                               "activities": _l("Hoạt động")},
                     links={"distribution_channels": ("outreach.channel_show", "channel_id"),

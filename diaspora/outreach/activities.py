@@ -9,14 +9,14 @@ from datetime import date, timedelta
 from flask import abort, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from diaspora import signals
 from diaspora.audit import tracking
 from diaspora.audit.service import diff, record
 from diaspora.extensions import db
-from diaspora.listing import ListQuery, Pagination, paginate, whole_number
+from diaspora.listing import ListQuery, Pagination, month_after, month_argument, paginate, whole_number
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.common import country_name, label, optional_id, today
 from diaspora.outreach.models import ACTIVITY_TYPES, Activity, ActivityParticipant
@@ -34,6 +34,7 @@ class ActivityQuery(ListQuery):
     q: str = ""
     activity_type: str | None = None
     year: int | None = None
+    month: date | None = None  # the first day of the month the activities started in
     country: str | None = None
     participant: str = ""
     person_id: int | None = None
@@ -48,6 +49,7 @@ class ActivityQuery(ListQuery):
             q=(args.get("q") or "").strip()[:200],
             activity_type=args.get("type") if args.get("type") in ACTIVITY_TYPES else None,
             year=year if year and 1900 <= year <= 2100 else None,
+            month=month_argument(args, "month"),
             country=(args.get("country") or "").upper()[:2] or None,
             participant=(args.get("participant") or "").strip()[:200],
             person_id=whole_number(args, "person"),
@@ -58,7 +60,8 @@ class ActivityQuery(ListQuery):
 
     def to_args(self) -> dict:
         """The non-default values, as URL arguments."""
-        return self.link_args(q=self.q, type=self.activity_type, year=self.year, country=self.country,
+        return self.link_args(q=self.q, type=self.activity_type, year=self.year,
+                              month=f"{self.month:%Y-%m}" if self.month else None, country=self.country,
                               participant=self.participant, person=self.person_id,
                               organisation=self.organisation_id, deleted=self.deleted)
 
@@ -72,6 +75,8 @@ def search_activities(query: ActivityQuery) -> Pagination:
         conditions.append(Activity.activity_type == query.activity_type)
     if query.year:
         conditions += [Activity.start_date >= date(query.year, 1, 1), Activity.start_date < date(query.year + 1, 1, 1)]
+    if query.month:
+        conditions += [Activity.start_date >= query.month, Activity.start_date < month_after(query.month)]
     if query.country:
         conditions.append(Activity.country_code == query.country)
     if query.person_id:
@@ -294,6 +299,31 @@ def person_activities_panel(person):
     add_url = url_for("outreach.activity_new", person=person.id) if not person.is_deleted else None
     return (10, _l("Hoạt động"), ACTIVITIES_PANEL,
             {"activities": activities_for_person(person.id), "add_url": add_url})
+
+
+@signals.person_data.connect
+def person_activities_data(person):
+    """Subject access: every activity the person took part in (the bin's too), with their part in it."""
+    rows = db.session.execute(
+        select(Activity, ActivityParticipant.role, ActivityParticipant.note)
+        .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+        .where(ActivityParticipant.person_id == person.id).order_by(Activity.start_date, Activity.id)).all()
+    with force_locale("vi"):
+        return (40, "activities", _l("Hoạt động đã tham gia"),
+                [("date", _l("Ngày")), ("title", _l("Hoạt động")), ("type", _l("Loại")), ("place", _l("Địa điểm")),
+                 ("country", _l("Quốc gia")), ("role", _l("Vai trò")), ("note", _l("Ghi chú"))],
+                [{"date": activity.start_date, "title": activity.title, "type": activity.type_label,
+                  "place": activity.place, "country": country_name(activity.country_code), "role": role,
+                  "note": note} for activity, role, note in rows])
+
+
+@signals.person_erased.connect
+def forget_participant_notes(person, **_) -> dict:
+    """An erased person stays a participant (the activity's count is right), without the notes about them."""
+    notes = db.session.execute(
+        update(ActivityParticipant).where(ActivityParticipant.person_id == person.id,
+                                          ActivityParticipant.note.is_not(None)).values(note=None)).rowcount
+    return {"erased_participant_notes": notes} if notes else {}
 
 
 @signals.organisation_panels.connect

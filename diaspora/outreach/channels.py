@@ -292,6 +292,19 @@ def person_channels_panel(person):
             {"channels": channels_for_person(person.id), "add_url": add_url})
 
 
+@signals.person_data.connect
+def person_channels_data(person):
+    """Subject access: every channel the person runs (the bin's too)."""
+    channels = db.session.scalars(select(DistributionChannel).where(DistributionChannel.person_id == person.id)
+                                  .order_by(DistributionChannel.name_folded, DistributionChannel.id)).all()
+    with force_locale("vi"):
+        return (50, "channels", _l("Kênh phân phối phụ trách"),
+                [("name", _l("Tên kênh")), ("type", _l("Loại kênh")), ("country", _l("Quốc gia")),
+                 ("city", _l("Thành phố")), ("status", _l("Trạng thái"))],
+                [{"name": channel.name, "type": channel.type_label, "country": country_name(channel.country_code),
+                  "city": channel.city, "status": channel.status_label} for channel in channels])
+
+
 @signals.organisation_panels.connect
 def organisation_channels_panel(organisation):
     """The channels an organisation runs; no panel when it runs none."""

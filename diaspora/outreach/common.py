@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from diaspora.extensions import db
+from diaspora.listing import record_id
 from diaspora.reference.models import Country
 
 
@@ -14,11 +15,8 @@ def today() -> date:
 
 
 def optional_id(value) -> int | None:
-    """An id from a form or the URL, or None."""
-    try:
-        return int(value) or None
-    except (TypeError, ValueError):
-        return None
+    """An id from a form or the URL, or None (also for one no record can have)."""
+    return record_id(value)
 
 
 def label(labels: dict, code: str | None) -> str | None:

@@ -1,11 +1,13 @@
 """The expert finder: people of the register by field, country, academic title and what they offer."""
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from diaspora.extensions import db
 from diaspora.locale import current_language
 from diaspora.people.models import CONTRIBUTION_LABELS, Person
-from diaspora.people.search import PeopleQuery, search_people
+from diaspora.people.search import PeopleQuery, count_people, search_people
 from diaspora.reference.countries import country_choices
 from diaspora.reference.models import Field
 
@@ -15,10 +17,17 @@ ACADEMIC_TITLE_FILTERS = (("gs", "GS."), ("pgs", "PGS."), ("ts", "TS."), ("ths",
 
 
 def expert_query(args) -> PeopleQuery:
-    """The expert finder's filters, read from the URL, as a people query."""
+    """The expert finder's filters, read from the URL, as a people query for outreach: the people who refused
+    or withdrew consent, or whose processing is restricted, are left out."""
     query = PeopleQuery.from_args(args)
     return PeopleQuery(q=query.q, country=query.country, field=query.field, title=query.title,
-                       offer=query.offer, page=query.page, per_page=50)
+                       offer=query.offer, page=query.page, per_page=50, outreach=True)
+
+
+def left_out_of(query: PeopleQuery, found: int) -> int:
+    """How many people matching the filters the finder leaves out (no consent, or restricted), given how
+    many it found."""
+    return count_people(replace(query, outreach=False, page=1)) - found
 
 
 def expert_filter_options() -> dict:

@@ -5,7 +5,7 @@ import re
 from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 
-from diaspora.audit.service import record
+from diaspora.audit.access import noting_ids, record_access
 from diaspora.extensions import db
 from diaspora.outreach.channels import ChannelQuery, channels_select
 from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
@@ -19,6 +19,7 @@ from diaspora.outreach.models import (
 )
 from diaspora.people.exports import iter_people_of, people_select_all
 from diaspora.people.models import Person
+from diaspora.people.privacy import processing_allowed
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name
 from diaspora.spreadsheets.writers import exported_by, rendered_records, write_list
@@ -67,11 +68,10 @@ def export_channels(query: ChannelQuery, out, *, fmt: str = "xlsx", user=None, l
         sheet_name = _("Kênh phân phối")
     count = write_list(out, fmt, CHANNELS, rendered_records(CHANNELS, _channels(query)), locale=locale,
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
-    record("export", entity_type="distribution_channels", user=user,
-           summary=_("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
-                     filter=describe_channels(query)),
-           changes={"filter": query.to_args(), "rows": count, "format": fmt})
-    db.session.commit()
+    record_access("export", entity_type="distribution_channels", user=user, filters=query.to_args(),
+                  details={"rows": count, "format": fmt},
+                  summary=_("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count,
+                            format=fmt.upper(), filter=describe_channels(query)))
     return count
 
 
@@ -81,7 +81,7 @@ def participants_select(activity: Activity):
             .add_columns(ActivityParticipant.role.label("participant_role"),
                          ActivityParticipant.note.label("participant_note"))
             .join(ActivityParticipant, ActivityParticipant.person_id == Person.id)
-            .where(ActivityParticipant.activity_id == activity.id, Person.deleted_at.is_(None))
+            .where(ActivityParticipant.activity_id == activity.id, Person.deleted_at.is_(None), processing_allowed())
             .order_by(Person.name_folded, Person.id))
 
 
@@ -97,14 +97,15 @@ def export_participants(activity: Activity, out, *, fmt: str = "xlsx", user=None
             title += " — " + _("Tổ chức tham gia: %(names)s", names="; ".join(organisations))
         lines = [title, exported_by(user, now, locale)]
         sheet_name = _("Người tham dự")
-    people = (person for records in iter_people_of(participants_select(activity)) for person in records)
+    exported: list[int] = []
+    people = noting_ids((person for records in iter_people_of(participants_select(activity)) for person in records),
+                        exported)
     count = write_list(out, fmt, PARTICIPANTS, rendered_records(PARTICIPANTS, people), locale=locale,
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
-    record("export", entity_type="activities", entity_id=activity.id, user=user,
-           summary=_("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,
-                     title=activity.title, format=fmt.upper()),
-           changes={"activity": activity.id, "rows": count, "format": fmt})
-    db.session.commit()
+    record_access("export", people_ids=exported, entity_type="activities", entity_id=activity.id, user=user,
+                  details={"activity": activity.id, "rows": count, "format": fmt},
+                  summary=_("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,
+                            title=activity.title, format=fmt.upper()))
     return count
 
 

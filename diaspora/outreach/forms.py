@@ -3,11 +3,9 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -26,6 +24,8 @@ from wtforms.validators import (
 
 from diaspora.contacts import InvalidContact, normalize_email, normalize_phone
 from diaspora.extensions import db
+from diaspora.forms import AppForm, PlainForm, VersionedForm
+from diaspora.listing import record_id
 from diaspora.organisations.models import Organisation
 from diaspora.outreach.models import (
     ACTIVITY_TYPES,
@@ -132,26 +132,13 @@ def _live(model, record_id: int | None):
     return record if record is not None and record.deleted_at is None else None
 
 
-class VersionedForm(FlaskForm):
-    """A form over a versioned record: the version it was built on travels with it."""
-
-    version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
-
-class DeleteForm(FlaskForm):
+class DeleteForm(AppForm):
     """A bare form, for the CSRF token on delete, restore and one-click actions."""
 
 
 # --- products --------------------------------------------------------------------------------------
 
-class ProductForm(FlaskForm):
+class ProductForm(VersionedForm):
     name = StringField(_l("Tên sản phẩm"), validators=[
         DataRequired(_l("Vui lòng nhập tên sản phẩm.")), Length(max=200)])
     category = SelectField(_l("Nhóm"), choices=_choices(PRODUCT_CATEGORIES))
@@ -178,7 +165,7 @@ class ProductForm(FlaskForm):
 
 # --- distribution channels -------------------------------------------------------------------------
 
-class ChannelProductForm(Form):
+class ChannelProductForm(PlainForm):
     """One product row of the channel form: carried, wanted, or neither."""
 
     product_id = HiddenField()
@@ -186,10 +173,8 @@ class ChannelProductForm(Form):
     note = StringField(validators=[Optional(), Length(max=300)])
 
     def validate_product_id(self, field):
-        try:
-            product = db.session.get(Product, int(field.data))
-        except (TypeError, ValueError):
-            product = None
+        product_id = record_id(field.data)
+        product = db.session.get(Product, product_id) if product_id else None
         if product is None:
             raise ValidationError(_l("Sản phẩm không tồn tại."))
 
@@ -220,11 +205,11 @@ class ChannelForm(VersionedForm):
         self.country.choices = _options(country_choices, blank=_l("— Chọn quốc gia —"))
 
     def validate_person_id(self, field):
-        if field.data and _live(Person, _int(field.data)) is None:
+        if field.data and _live(Person, record_id(field.data)) is None:
             raise ValidationError(_l("Người phụ trách không tồn tại hoặc đã bị xoá."))
 
     def validate_organisation_id(self, field):
-        if field.data and _live(Organisation, _int(field.data)) is None:
+        if field.data and _live(Organisation, record_id(field.data)) is None:
             raise ValidationError(_l("Tổ chức không tồn tại hoặc đã bị xoá."))
 
     def validate_phone(self, field):
@@ -252,7 +237,7 @@ class ChannelStatusForm(VersionedForm):
 
 # --- activities ------------------------------------------------------------------------------------
 
-class ParticipantForm(Form):
+class ParticipantForm(PlainForm):
     """A person or an organisation picked for an activity, with their role."""
 
     kind = HiddenField()
@@ -263,7 +248,7 @@ class ParticipantForm(Form):
 
     def validate_ref_id(self, field):
         model = {"person": Person, "organisation": Organisation}.get(self.kind.data)
-        if model is None or _live(model, _int(field.data)) is None:
+        if model is None or _live(model, record_id(field.data)) is None:
             raise ValidationError(_l("Người hoặc tổ chức tham gia không tồn tại hoặc đã bị xoá."))
 
 
@@ -304,13 +289,6 @@ class ActivityForm(VersionedForm):
             if key in seen:
                 raise ValidationError(_l("“%(name)s” được thêm hai lần.", name=entry.form.display_name.data or ""))
             seen.add(key)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def channel_form_data(channel, products) -> dict:

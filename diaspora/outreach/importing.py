@@ -488,7 +488,7 @@ def undo_participants(batch, user_id: int | None, now) -> tuple[dict, str]:
 CHANNEL_KIND = RecordKind(
     sheet=CHANNELS, label=_l("Kênh phân phối"), find_duplicates=find_channel_duplicates, build=build_channel_changes,
     write=write_channels, undo=undo_channels, names=channel_names, endpoint="outreach.channel_show",
-    id_argument="channel_id")
+    id_argument="channel_id", people_rows=False)
 PARTICIPANT_KIND = RecordKind(
     sheet=PARTICIPANTS, label=_l("Danh sách tham dự hoạt động"), find_duplicates=PEOPLE_KIND.find_duplicates,
     build=build_participant_changes, write=write_participants, undo=undo_participants, names=person_names,

@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from diaspora.audit import tracking
 from diaspora.audit.service import diff, record
 from diaspora.extensions import db
 from diaspora.outreach.channels import channel_countries
@@ -95,27 +96,32 @@ def create_product(data: dict, by=None) -> Product:
     return product
 
 
-def update_product(product: Product, data: dict, by=None) -> bool:
-    """Save an edited product; False when nothing changed."""
-    before = product_values(product)
-    apply_product(product, data)
-    changes = diff(before, product_values(product))
-    if not changes:
-        db.session.rollback()
-        return False
-    record("update", product, changes=changes, summary=product.name, user=by)
-    db.session.commit()
-    return True
+def update_product(product: Product, data: dict, by=None, expected_version: int | None = None) -> bool:
+    """Save an edited product; False when nothing changed. Raises StaleEdit when the form was built on
+    an older version than the stored one."""
+    return tracking.save(product, by, lambda: apply_product(product, data), product_values, expected_version,
+                         summary=product.name)
+
+
+def product_form_values(product: Product) -> dict:
+    """The product form's values for a stored product."""
+    return {"name": product.name, "category": product.category, "subcategory": product.subcategory,
+            "producer": product.producer, "origin_unit_code": product.origin_unit_code,
+            "origin_text": product.origin_text, "ocop_stars": product.ocop_stars,
+            "description": product.description, "active": product.active}
+
+
+def reapply_product(product: Product, data: dict, changes: dict) -> tuple[dict, dict]:
+    """After a conflict: the stored values with the user's own edits on top (see audit.tracking.merge_edits)."""
+    preview = Product()
+    apply_product(preview, data)
+    return tracking.merge_edits(product_form_values(product), data, product_values(product),
+                                product_values(preview), changes, {"origin_unit": ("origin_unit_code",)})
 
 
 def set_product_active(product: Product, active: bool, by=None) -> None:
     """Take a product out of (or back into) the catalogue; channels keep their links to it."""
-    if product.active == active:
-        return
-    record("update", product, changes=diff({"active": product.active}, {"active": active}),
-           summary=product.name, user=by)
-    product.active = active
-    db.session.commit()
+    tracking.save(product, by, lambda: setattr(product, "active", active), product_values, summary=product.name)
 
 
 @dataclass

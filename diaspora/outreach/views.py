@@ -5,6 +5,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora.audit.access import check_browse_ceiling, record_access
 from diaspora.audit.service import display_value, field_label, history
 from diaspora.outreach import activities as activity_service
 from diaspora.outreach import bp
@@ -106,12 +107,20 @@ def product_new():
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def product_edit(product_id):
-    """Edit a product (admin)."""
+    """Edit a product (admin); a form built on an older version comes back with what changed meanwhile."""
     product = product_service.get_product_or_404(product_id)
-    form = ProductForm(obj=product, product=product, unit_choices=product_service.unit_choices())
+    units = product_service.unit_choices()
+    form = ProductForm(obj=product, product=product, unit_choices=units)
     if not form.validate_on_submit():
         return render_template("outreach/product_form.html", form=form, product=product), _form_status(form)
-    product_service.update_product(product, form.data, by=current_user)
+    try:
+        product_service.update_product(product, form.data, by=current_user, expected_version=form.expected_version)
+    except StaleEdit as conflict:
+        values, mine = product_service.reapply_product(product, form.data, conflict.changes)
+        form = ProductForm(formdata=None, data={**values, "version": product.version}, product=product,
+                           unit_choices=units)
+        return render_template("outreach/product_form.html", form=form, product=product, conflict=conflict,
+                               mine=mine), 409
     flash(_("Đã lưu sản phẩm “%(name)s”.", name=product.name), "success")
     return redirect(url_for("outreach.products", inactive="1" if not product.active else None))
 
@@ -121,8 +130,8 @@ def product_edit(product_id):
 def product_active(product_id):
     """Take a product out of the catalogue or back in (admin)."""
     product = product_service.get_product_or_404(product_id)
-    if DeleteForm().validate_on_submit():
-        active = request.form.get("active") == "1"
+    if DeleteForm().validate_on_submit() and request.form.get("active") in ("0", "1"):
+        active = request.form["active"] == "1"
         product_service.set_product_active(product, active, by=current_user)
         flash(_("Đã đưa “%(name)s” trở lại danh mục.", name=product.name) if active
               else _("Đã ngừng dùng “%(name)s” trong danh mục.", name=product.name), "success")
@@ -217,7 +226,7 @@ def channel_status(channel_id):
     channel = channel_service.get_channel_or_404(channel_id)
     form = ChannelStatusForm()
     if not form.validate_on_submit():
-        flash(_("Trạng thái không hợp lệ."), "danger")
+        flash(form.note.errors[0] if form.note.errors else _("Trạng thái không hợp lệ."), "danger")
         return redirect(url_for("outreach.channel_show", channel_id=channel.id))
     try:
         channel_service.change_channel_status(channel, form.status.data, form.note.data, by=current_user,
@@ -380,5 +389,10 @@ def organisations_lookup():
 def experts():
     """The expert finder: people by field, country, title and willingness to contribute."""
     query = expert_service.expert_query(request.args)
-    return render_template("outreach/experts.html", page=expert_service.find_experts(query), query=query,
-                           args=query.to_args(), options=expert_service.expert_filter_options())
+    check_browse_ceiling()
+    page = expert_service.find_experts(query)
+    record_access("list", people_ids=[person.id for person in page.items], entity_type="people",
+                  filters={**query.to_args(), "page": query.page}, summary=_("Tìm chuyên gia"))
+    return render_template("outreach/experts.html", page=page, query=query, args=query.to_args(),
+                           options=expert_service.expert_filter_options(),
+                           left_out=expert_service.left_out_of(query, page.total))

@@ -14,4 +14,4 @@ def register_audit_labels() -> None:
                     links={"people": ("people.show", "person_id")})
 
 
-from diaspora.people import views  # noqa: E402,F401
+from diaspora.people import privacy_views, views  # noqa: E402,F401

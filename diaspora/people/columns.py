@@ -3,8 +3,10 @@ from flask_babel import lazy_gettext as _l
 
 from diaspora.people.models import (
     CONSENT_LABELS,
+    CONSENT_SOURCE_LABELS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
+    LEGAL_BASIS_LABELS,
     NATIONALITY_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
@@ -37,6 +39,25 @@ from diaspora.spreadsheets.renderers import (
     render_offers,
     render_organisations,
 )
+
+
+# Other words staff write for how consent was obtained and on what basis (folded, as fold_key gives them).
+CONSENT_SOURCE_WORDS = {
+    **dict.fromkeys(("phieu", "phieudangky", "bieumau", "form", "dangkytructuyen"), "form"),
+    **dict.fromkeys(("thu", "mail", "email", "thudientu"), "email"),
+    **dict.fromkeys(("giay", "vanban", "paper", "bangiay"), "paper"),
+    **dict.fromkeys(("sukien", "hoinghi", "event"), "event"),
+    **dict.fromkeys(("dienthoai", "goidien", "phone"), "phone"),
+    **dict.fromkeys(("danhsach", "nhapexcel", "import"), "import"),
+}
+LEGAL_BASIS_WORDS = {
+    **dict.fromkeys(("dongy", "sudongy", "consent"), "consent"),
+    **dict.fromkeys(("nhiemvucoquannhanuoc", "hoatdongcuacoquannhanuoc", "nhiemvucong", "publictask"),
+                    "state_task"),
+    **dict.fromkeys(("nghiavuphaply", "theoquydinhphapluat", "legalobligation"), "legal_obligation"),
+    **dict.fromkeys(("hopdong", "contract"), "contract"),
+    **dict.fromkeys(("khancap", "baovetinhmang", "vitalinterests"), "vital_interests"),
+}
 
 
 def _people_text(attribute: str):
@@ -182,6 +203,28 @@ PEOPLE = Sheet(
         Column("consent_date", "Ngày đồng ý", "Consent date", aliases=("Ngày đồng ý liên hệ", "Consent given on"),
                clean=c.clean_past_date, render=render_attribute("consent_date"), example="10/02/2026",
                help_vi="Ngày người đó đồng ý (dd/mm/yyyy)."),
+        Column("consent_scope", "Phạm vi đồng ý", "Consent scope", aliases=("Nội dung đồng ý", "Consent for"),
+               clean=_people_text("consent_scope"), render=render_attribute("consent_scope"),
+               example="Liên hệ, mời dự sự kiện"),
+        Column("consent_source", "Cách ghi nhận đồng ý", "Consent obtained by",
+               aliases=("Hình thức đồng ý", "Nguồn đồng ý", "Consent source"),
+               clean=label_cleaner(CONSENT_SOURCE_LABELS, CONSENT_SOURCE_WORDS),
+               render=render_label("consent_source", CONSENT_SOURCE_LABELS), choices=labels_of(CONSENT_SOURCE_LABELS),
+               example="Tại sự kiện", help_vi="Phiếu đăng ký, Thư điện tử, Văn bản giấy, Tại sự kiện, Qua điện thoại…"),
+        Column("consent_legal_basis", "Căn cứ xử lý dữ liệu", "Legal basis",
+               aliases=("Căn cứ pháp lý", "Cơ sở pháp lý", "Legal basis for processing"),
+               clean=label_cleaner(LEGAL_BASIS_LABELS, LEGAL_BASIS_WORDS),
+               render=render_label("consent_legal_basis", LEGAL_BASIS_LABELS), choices=labels_of(LEGAL_BASIS_LABELS),
+               example="Sự đồng ý của chủ thể dữ liệu",
+               help_vi="Theo Luật Bảo vệ dữ liệu cá nhân: sự đồng ý, hoặc một trường hợp luật cho phép không cần đồng ý."),
+        Column("processing_purpose", "Mục đích xử lý", "Purpose of processing",
+               aliases=("Mục đích xử lý dữ liệu", "Mục đích", "Purpose"),
+               clean=_people_text("processing_purpose"), render=render_attribute("processing_purpose"),
+               example="Kết nối chuyên gia, mời dự sự kiện"),
+        Column("consent_text_version", "Phiên bản nội dung đồng ý", "Consent text version",
+               aliases=("Phiên bản mẫu đồng ý", "Consent version"),
+               clean=_people_text("consent_text_version"), render=render_attribute("consent_text_version"),
+               example="2026-01"),
         # Not "Tình trạng" alone: lists use it for marital status and the like.
         Column("status", "Tình trạng liên lạc", "Contact status", aliases=("Trạng thái liên lạc",),
                clean=label_cleaner(STATUS_LABELS, STATUS_WORDS), render=render_label("status", STATUS_LABELS),

@@ -320,7 +320,8 @@ class DemoMaker:
     def _email(self, family: str, middle: str, given: str, country: str) -> str:
         rng = self.rng
         f, m, g = ("".join(fold_words(part)) for part in (family, middle, given))
-        local = rng.choice((f"{g}.{f}", f"{f}{g}", f"{g}{m[:1]}{f}", f"{f}.{m}.{g}", f"{g}_{f}"))
+        # A foreign expert has no middle name: "davis..emily" would not be a valid address.
+        local = rng.choice((f"{g}.{f}", f"{f}{g}", f"{g}{m[:1]}{f}", ".".join(filter(None, (f, m, g))), f"{g}_{f}"))
         if rng.random() < 0.5:
             local += str(rng.randint(60, 2005) % 100).zfill(2)
         domains = EMAIL_DOMAINS + LOCAL_EMAIL_DOMAINS.get(country, ())

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 
-from diaspora.audit.service import record
+from diaspora.audit.access import noting_ids, record_access
 from diaspora.contacts import Contact
 from diaspora.extensions import db
 from diaspora.locale import current_language, is_english
@@ -26,6 +26,7 @@ from diaspora.people.models import (
     person_fields,
     person_roles,
 )
+from diaspora.people.privacy import LeftOut, describe_left_out, export_allowed, left_out
 from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name
@@ -46,13 +47,14 @@ class ExportForbidden(Exception):
     """The user may not export this list (viewers; the bin is for admins)."""
 
 
-def may_export(user, query: PeopleQuery) -> bool:
-    """Editors and admins export the register; only admins export the bin; the command line the register."""
+def may_export(user, query: PeopleQuery, include_refused: bool = False) -> bool:
+    """Editors and admins export the register; only admins export the bin or ask for the people who refused
+    or withdrew consent; the command line the register."""
     if user is None:
         return not query.deleted
     if not user.has_role("editor"):
         return False
-    return not query.deleted or user.has_role("admin")
+    return (not query.deleted and not include_refused) or user.has_role("admin")
 
 
 # --- reading: the filtered people, streamed in chunks with their relations --------------------------------
@@ -135,11 +137,6 @@ def _chunk_records(connection, keys, rows, references: _References) -> list[Simp
     ]
 
 
-def iter_people(query: PeopleQuery, chunk: int = CHUNK):
-    """Chunks of people matching the query, with their relations; never the whole list in memory."""
-    return iter_people_of(people_select(query), chunk)
-
-
 def iter_people_of(statement, chunk: int = CHUNK):
     """Chunks of the people a SELECT of Person columns gives (and any other columns it labels), with
     their relations. One streaming SELECT (a server-side cursor on PostgreSQL) gives the people; each
@@ -153,12 +150,17 @@ def iter_people_of(statement, chunk: int = CHUNK):
         yield _chunk_records(connection, keys, rows, references)
 
 
-def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK):
-    """Lists of cell values, one per person and column of the sheet, streamed.
+def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK, ids: list | None = None,
+                  include_refused: bool = False):
+    """Lists of cell values, one per person and column of the sheet, streamed; with `ids`, the id of each
+    person rendered is added to it. Restricted people are never written, those who refused or withdrew
+    consent only with `include_refused` (privacy.export_allowed).
 
     Values are rendered in Vietnamese, the language the import reads back (labels such as "Nam").
     """
-    return rendered_records(sheet, (person for records in iter_people(query, chunk) for person in records))
+    people = (person for records in iter_people_of(people_select(query).where(export_allowed(include_refused)), chunk)
+              for person in records)
+    return rendered_records(sheet, people if ids is None else noting_ids(people, ids))
 
 
 # --- the title: what was exported, when, by whom ------------------------------------------------------------
@@ -189,32 +191,63 @@ def describe_query(query: PeopleQuery) -> str:
     return "; ".join(parts) if parts else _("Tất cả hồ sơ")
 
 
-def title_lines(query: PeopleQuery, user, now) -> list[str]:
-    """The lines above the header of an exported workbook."""
-    return [_("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
-            exported_by(user, now, current_language())]
+def title_lines(query: PeopleQuery, user, now, left: LeftOut = LeftOut(),
+                include_refused: bool = False) -> list[str]:
+    """The lines above the header of an exported workbook; a third says who was left out, or that the people
+    who refused or withdrew consent are in it."""
+    lines = [_("Danh sách kiều bào — %(filter)s", filter=describe_query(query)),
+             exported_by(user, now, current_language())]
+    notes = [describe_left_out(left)]
+    if include_refused:
+        notes.append(_("Gồm cả người đã từ chối hoặc rút lại đồng ý (quản trị viên yêu cầu)."))
+    return lines + ([" ".join(note for note in notes if note)] if any(notes) else [])
 
 
-def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
+def left_out_of(query: PeopleQuery, include_refused: bool = False) -> LeftOut:
+    """How many people the list finds that its export leaves out (restricted; refused or withdrew consent)."""
+    return left_out(filtered_people_select(query), include_refused)
+
+
+def left_out_note(query: PeopleQuery, include_refused: bool = False) -> str | None:
+    """What an export of the list says about the people it leaves out, or None when it leaves out no one."""
+    return describe_left_out(left_out_of(query, include_refused))
+
+
+def export_options(args: dict) -> dict:
+    """The export's own options in a list's URL arguments: consent=all includes the people who refused or
+    withdrew consent (admins only)."""
+    return {"include_refused": (args or {}).get("consent") == "all"}
+
+
+def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, locale: str = "vi",
+                  include_refused: bool = False) -> int:
     """Write the people the query finds to `out` (a path or a binary file), record the export; the row count.
 
-    Headers and the title are in the user's language; the cells in Vietnamese, which the import
-    reads back. Raises ExportForbidden when the user may not export this list (may_export).
+    Restricted people are never written; those who refused or withdrew consent only with `include_refused`
+    (an admin's choice, recorded); the title and the audit event say how many were left out. Headers and the
+    title are in the user's language; the cells in Vietnamese, which the import reads back. Raises
+    ExportForbidden when the user may not export this list (may_export).
     """
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    if not may_export(user, query):
+    if not may_export(user, query, include_refused):
         raise ExportForbidden()
     now = utcnow()
+    left = left_out_of(query, include_refused)
     with force_locale(locale):
-        lines = title_lines(query, user, now)
-    count = write_list(out, fmt, PEOPLE, rendered_rows(query, PEOPLE), locale=locale, lines=lines, user=user, now=now,
-                       sheet_name=_("Kiều bào"))
-    record("export", entity_type="people", user=user,
-           summary=_("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count,
-                     format=fmt.upper(), filter=describe_query(query)),
-           changes={"filter": query.to_args(), "rows": count, "format": fmt})
-    db.session.commit()
+        lines = title_lines(query, user, now, left, include_refused)
+    exported: list[int] = []
+    count = write_list(out, fmt, PEOPLE, rendered_rows(query, PEOPLE, ids=exported, include_refused=include_refused),
+                       locale=locale, lines=lines, user=user, now=now, sheet_name=_("Kiều bào"))
+    details = {"rows": count, "format": fmt}
+    if left.total:
+        details["left_out"] = left.to_json()
+    if include_refused:
+        details["include_refused"] = True
+    summary = _("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
+                filter=describe_query(query))
+    record_access("export", people_ids=exported, entity_type="people", user=user, filters=query.to_args(),
+                  details=details, summary=" ".join(filter(None, [summary, describe_left_out(left)])))
     return count
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FieldList,
     FormField,
     IntegerField,
@@ -25,12 +25,15 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from diaspora.extensions import db
-from diaspora.forms import ContactRowForm, check_contact_rows
+from diaspora.forms import AppForm, ContactRowForm, VersionedForm, check_contact_rows
+from diaspora.listing import record_id
 from diaspora.organisations.service import organisation_choices
 from diaspora.people.models import (
     CONSENT_LABELS,
+    CONSENT_SOURCE_LABELS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
+    LEGAL_BASIS_LABELS,
     NATIONALITY_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
@@ -128,7 +131,7 @@ def unit_choices() -> list[SelectChoice]:
     ]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(AppForm):
     """Create or edit a person; `values()` gives what the service takes."""
 
     full_name = StringField(LABELS["full_name"], validators=[
@@ -158,6 +161,11 @@ class PersonForm(FlaskForm):
     consent_status = SelectField(LABELS["consent_status"], choices=_choices(CONSENT_LABELS), default="unknown")
     consent_date = DMYDateField(LABELS["consent_date"], validators=[Optional(), not_future])
     consent_scope = StringField(LABELS["consent_scope"], validators=[Optional(), Length(max=300)])
+    consent_source = SelectField(LABELS["consent_source"], choices=_choices(CONSENT_SOURCE_LABELS, "—"), default="")
+    consent_legal_basis = SelectField(LABELS["consent_legal_basis"], choices=_choices(LEGAL_BASIS_LABELS, "—"),
+                                      default="")
+    processing_purpose = StringField(LABELS["processing_purpose"], validators=[Optional(), Length(max=500)])
+    consent_text_version = StringField(LABELS["consent_text_version"], validators=[Optional(), Length(max=40)])
     status = SelectField(LABELS["status"], choices=_choices(STATUS_LABELS), default="active")
     notes = TextAreaField(LABELS["notes"], validators=[Optional(), Length(max=10000)])
     contacts = FieldList(FormField(ContactRowForm), min_entries=3, max_entries=40)
@@ -202,14 +210,21 @@ class PersonForm(FlaskForm):
         return values
 
 
-def _optional_int(value):
-    return int(value) if value not in ("", None) else None
+def _organisation_id(value) -> int | None:
+    """The chosen organisation's id, None for the blank choice; ValueError for what no record's id can be
+    (the select refuses it, and the database never sees a number it cannot hold)."""
+    if value in ("", None):
+        return None
+    organisation_id = record_id(value)
+    if organisation_id is None:
+        raise ValueError(value)
+    return organisation_id
 
 
-class MembershipForm(FlaskForm):
-    """A person's membership in an organisation."""
+class MembershipForm(VersionedForm):
+    """A person's membership in an organisation; an edit carries the version of the person it was built on."""
 
-    organisation_id = SelectField(_l("Tổ chức"), coerce=_optional_int, validators=[
+    organisation_id = SelectField(_l("Tổ chức"), coerce=_organisation_id, validators=[
         InputRequired(_l("Hãy chọn tổ chức."))])
     role = StringField(_l("Vai trò"), validators=[Optional(), Length(max=120)])
     start_date = DMYDateField(_l("Từ ngày"), validators=[Optional()])
@@ -227,3 +242,18 @@ class MembershipForm(FlaskForm):
 
     def values(self) -> dict:
         return {key: self[key].data for key in ("organisation_id", "role", "start_date", "end_date")}
+
+
+class ReasonForm(AppForm):
+    """Why an admin restricts a person's processing or lifts the restriction (kept in the audit log)."""
+
+    reason = StringField(_l("Lý do"), validators=[DataRequired(_l("Hãy ghi lý do.")), Length(max=500)])
+
+
+class EraseForm(AppForm):
+    """The second step of an erase: the reason, and the admin's confirmation that it cannot be undone."""
+
+    reason = TextAreaField(_l("Lý do xoá (ví dụ: yêu cầu của chủ thể dữ liệu, ngày nhận)"), validators=[
+        DataRequired(_l("Hãy ghi lý do xoá.")), Length(max=500)])
+    confirm = BooleanField(_l("Tôi hiểu rằng dữ liệu của người này sẽ bị xoá vĩnh viễn và không thể khôi phục."),
+                           validators=[DataRequired(_l("Hãy đánh dấu xác nhận để xoá."))])

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from diaspora.audit.service import insert_events, snapshot
+from diaspora.audit.service import diff, insert_events, snapshot
 from diaspora.batches.kinds import (
     ChangeSet,
     ImportConflict,
@@ -46,8 +46,10 @@ from diaspora.people.columns import PEOPLE
 from diaspora.people.duplicates import check_ids, find_duplicates
 from diaspora.people.models import (
     CONSENT_LABELS,
+    CONSENT_SOURCE_LABELS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
+    LEGAL_BASIS_LABELS,
     NATIONALITY_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
@@ -57,7 +59,7 @@ from diaspora.people.models import (
     person_roles,
 )
 from diaspora.people.search import search_index_in_bulk
-from diaspora.people.service import derived_columns, refresh_search_text
+from diaspora.people.service import audit_values, derived_columns, refresh_search_text
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.pipeline import bulk_step
@@ -239,7 +241,7 @@ def _person_row(person_id: int, change: PersonChange, user_id, now) -> dict:
         person_type=values.get("person_type") or "overseas_vietnamese",
         consent_status=values.get("consent_status") or "unknown", status=values.get("status") or "active",
         nationality_status=values.get("nationality_status"), consent_date=values.get("consent_date"),
-        collected_on=None, consent_scope=None,
+        collected_on=None,
         is_demo=False, created_at=now, updated_at=now, created_by_id=user_id, updated_by_id=user_id, version=1,
         deleted_at=None,
     )
@@ -424,7 +426,8 @@ class _Readable:
     names, dd/mm/yyyy), looked up once per import."""
 
     CODED = {"gender": GENDER_LABELS, "person_type": PERSON_TYPE_LABELS, "nationality_status": NATIONALITY_LABELS,
-             "consent_status": CONSENT_LABELS, "status": STATUS_LABELS}
+             "consent_status": CONSENT_LABELS, "status": STATUS_LABELS, "consent_source": CONSENT_SOURCE_LABELS,
+             "consent_legal_basis": LEGAL_BASIS_LABELS}
 
     def __init__(self, unit_codes=()):
         with force_locale("vi"):
@@ -542,20 +545,27 @@ def _audit_undo(connection, batch: ImportBatch, rows, user_id, now) -> None:
         insert_events(connection, chunk)
 
 
-def creation_by_import(person_id: int):
+def creation_by_import(person: Person, later_events=()):
     """The import that created a person, as the first event of its history, or None: read from the
-    batch's row result (the 50,000 people of a list write no event each)."""
+    batch's row result (the 50,000 people of a list write no event each). The values it was given are
+    today's, taken back through the before-values of the events since (`later_events`, newest first)."""
     found = db.session.execute(
         select(ImportRow.row_number, ImportBatch)
         .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
-        .where(ImportRow.person_id == person_id, ImportRow.action == "created", ImportBatch.status == "committed")
+        .where(ImportRow.person_id == person.id, ImportRow.action == "created", ImportBatch.status == "committed")
         .order_by(ImportRow.id).limit(1)).first()
     if found is None:
         return None
     row_number, batch = found
+    values = audit_values(person)
+    for event in later_events:
+        for key, change in (event.changes or {}).items():
+            if key in values and isinstance(change, dict) and "before" in change:
+                values[key] = change["before"]
+    given = {key: value for key, value in values.items() if value not in (None, "", [], False)}
     return SimpleNamespace(
-        action="import", entity_type="people", entity_id=person_id, at=batch.finished_at or batch.created_at,
-        user=batch.user, address=None, changes=None,
+        action="import", entity_type="people", entity_id=person.id, at=batch.finished_at or batch.created_at,
+        user=batch.user, address=None, changes=diff({}, given) or None,
         summary=_("Tạo mới từ dòng %(row)d của tệp %(file)s, lượt nhập #%(batch)d", row=row_number,
                   file=batch.file_name, batch=batch.id))
 

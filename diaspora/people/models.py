@@ -1,11 +1,12 @@
 """People (kiều bào, chuyên gia), their contacts and their memberships in organisations."""
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,6 +24,11 @@ GENDERS = ("male", "female", "other")
 PERSON_TYPES = ("overseas_vietnamese", "foreign_expert")
 NATIONALITY_STATUSES = ("vietnamese", "dual", "foreign", "unknown")
 CONSENT_STATUSES = ("unknown", "given", "refused", "withdrawn")
+# People who said no: left out of exports and outreach lists unless an admin asks for them.
+NO_CONSENT = ("refused", "withdrawn")
+CONSENT_SOURCES = ("form", "email", "paper", "event", "phone", "import", "other")
+# Why the office may process the data (Law 91/2025/QH15): the subject's consent, or a case the law allows without it.
+LEGAL_BASES = ("consent", "state_task", "legal_obligation", "contract", "vital_interests")
 PERSON_STATUSES = ("active", "unreachable", "deceased")
 CONTRIBUTION_KINDS = ("remote_advice", "visits", "investment", "teaching")
 
@@ -40,6 +46,22 @@ CONSENT_LABELS = {
     "given": _l("Đồng ý"),
     "refused": _l("Từ chối"),
     "withdrawn": _l("Đã rút lại đồng ý"),
+}
+CONSENT_SOURCE_LABELS = {
+    "form": _l("Phiếu, biểu mẫu đăng ký"),
+    "email": _l("Thư điện tử"),
+    "paper": _l("Văn bản giấy"),
+    "event": _l("Tại sự kiện"),
+    "phone": _l("Qua điện thoại"),
+    "import": _l("Theo danh sách nhận được"),
+    "other": _l("Khác"),
+}
+LEGAL_BASIS_LABELS = {
+    "consent": _l("Sự đồng ý của chủ thể dữ liệu"),
+    "state_task": _l("Phục vụ hoạt động của cơ quan nhà nước theo quy định của pháp luật"),
+    "legal_obligation": _l("Thực hiện nghĩa vụ theo quy định của pháp luật"),
+    "contract": _l("Thực hiện hợp đồng, thoả thuận với chủ thể dữ liệu"),
+    "vital_interests": _l("Bảo vệ tính mạng, sức khoẻ trong tình huống khẩn cấp"),
 }
 STATUS_LABELS = {"active": _l("Đang liên hệ"), "unreachable": _l("Mất liên lạc"), "deceased": _l("Đã mất")}
 CONTRIBUTION_LABELS = {
@@ -75,12 +97,27 @@ PERSON_FIELD_LABELS = {
     "consent_status": _l("Đồng ý liên hệ, xử lý dữ liệu"),
     "consent_date": _l("Ngày đồng ý"),
     "consent_scope": _l("Phạm vi đồng ý"),
+    "consent_source": _l("Cách thức ghi nhận sự đồng ý"),
+    "consent_legal_basis": _l("Căn cứ xử lý dữ liệu"),
+    "processing_purpose": _l("Mục đích xử lý dữ liệu"),
+    "consent_text_version": _l("Phiên bản nội dung xin đồng ý"),
+    "restricted_at": _l("Hạn chế xử lý từ"),
+    "restriction_reason": _l("Lý do hạn chế xử lý"),
     "status": _l("Tình trạng"),
     "notes": _l("Ghi chú"),
     "contacts": _l("Liên hệ"),
     "memberships": _l("Tổ chức"),
     "deleted_at": _l("Đã xoá lúc"),
+    "erased_at": _l("Xoá vĩnh viễn lúc"),
+    # What an erase removed (its audit event counts them).
+    "erased_contacts": _l("Liên hệ đã xoá"),
+    "erased_memberships": _l("Tổ chức đã gỡ"),
+    "erased_audit_values": _l("Giá trị trong nhật ký đã xoá"),
+    "erased_import_rows": _l("Dòng nhập Excel đã làm sạch"),
+    "erased_files": _l("Tệp đã xoá"),
 }
+# The stored name of an erased person: a neutral word, so lists that still count them show no one.
+ERASED_NAME = "Đã xoá"
 
 # Suggested values, stored as written (free text is allowed), so not translated.
 MEMBERSHIP_ROLES = ("Chủ tịch", "Phó Chủ tịch", "Tổng thư ký", "Ủy viên BCH", "Hội viên")
@@ -147,6 +184,16 @@ class Person(TrackedRecord, db.Model):
     consent_status: Mapped[str] = mapped_column(String(20), default="unknown")
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_scope: Mapped[str | None] = mapped_column(String(300))
+    consent_source: Mapped[str | None] = mapped_column(String(20))  # one of CONSENT_SOURCES
+    consent_legal_basis: Mapped[str | None] = mapped_column(String(30))  # one of LEGAL_BASES
+    processing_purpose: Mapped[str | None] = mapped_column(String(500))
+    # The version of the consent text the person was shown (public forms record theirs).
+    consent_text_version: Mapped[str | None] = mapped_column(String(40))
+    # Processing restricted (the subject's request): kept in the register, never exported or contacted.
+    restricted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    restriction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Erased at the subject's request: an anonymous tombstone (also in the bin) that keeps counts right.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="active")
     notes: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -166,6 +213,14 @@ class Person(TrackedRecord, db.Model):
     offers = relationship("PersonOffer", cascade="all, delete-orphan", order_by="PersonOffer.kind")
 
     @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
+
+    @property
     def offer_kinds(self) -> list[str]:
         return [offer.kind for offer in self.offers]
 
@@ -181,3 +236,10 @@ class PersonOffer(db.Model):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+# The one rule of whom the office may export or contact, by column (the people list builds its conditions
+# column by column for its planner; people.privacy joins them): never an erased or a restricted person and,
+# for outreach and exports by default, nobody who refused or withdrew consent.
+PROCESSING_RULES = {"erased_at": lambda column: column.is_(None), "restricted_at": lambda column: column.is_(None)}
+OUTREACH_RULES = {**PROCESSING_RULES, "consent_status": lambda column: column.not_in(NO_CONSENT)}

@@ -14,6 +14,10 @@ PostgreSQL a text search gathers its matches once, for both the count and the pa
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from sqlalchemy import (
     and_,
@@ -33,9 +37,9 @@ from sqlalchemy.sql.operators import custom_op
 from diaspora.bulk import begin_writing, chunks
 from diaspora.contacts import PHONE_KINDS, phone_search_tokens
 from diaspora.extensions import db
-from diaspora.listing import ListQuery, Page, whole_number
+from diaspora.listing import ListQuery, Page, month_after, month_argument, whole_number
 from diaspora.organisations.models import Membership
-from diaspora.people.models import Person, PersonOffer, person_fields, person_roles
+from diaspora.people.models import OUTREACH_RULES, Person, PersonOffer, person_fields, person_roles
 from diaspora.reference.models import CommunityRole, Field
 from diaspora.text import fold_words
 
@@ -139,7 +143,8 @@ MAX_TERM_LENGTH = 64
 _PHONE_QUERY = re.compile(r"[\d\s\-.()/+\u00a0]+")
 _people_fts = table("people_fts", column("rowid"))
 _IN_REGISTER = Person.deleted_at.is_(None)
-_IN_BIN = Person.deleted_at.is_not(None)
+# The bin: soft-deleted people, not the tombstones of erased ones (they are out of every list).
+_IN_BIN = and_(Person.deleted_at.is_not(None), Person.erased_at.is_(None))
 
 
 @dataclass
@@ -154,7 +159,11 @@ class PeopleQuery(ListQuery):
     status: str | None = None
     title: str | None = None  # academic title, folded prefix match ("gs", "ts")
     offer: str | None = None  # one of CONTRIBUTION_KINDS
+    added: date | None = None  # the first day of the month people were added to the register in (created_at)
     deleted: bool = False  # True lists only soft-deleted people (the admin's bin)
+    # True for lists used to contact people (the expert finder): those who refused or withdrew consent, or
+    # whose processing is restricted, are left out (models.OUTREACH_RULES). Set by the list, not the URL.
+    outreach: bool = False
     sort: str = "name"  # a key of SORTS, "-" in front for descending
 
     SORTS = SORTS
@@ -171,6 +180,7 @@ class PeopleQuery(ListQuery):
             status=args.get("status") or None,
             title=args.get("title") or None,
             offer=args.get("offer") or None,
+            added=month_argument(args, "added"),
             deleted=args.get("deleted") == "1",
             **cls.paging(args),
         )
@@ -179,7 +189,16 @@ class PeopleQuery(ListQuery):
         """The non-default values, as URL arguments."""
         return self.link_args(q=self.q, country=self.country, field=self.field, role=self.role,
                               organisation=self.organisation_id, status=self.status, title=self.title,
-                              offer=self.offer, deleted=self.deleted)
+                              offer=self.offer, added=f"{self.added:%Y-%m}" if self.added else None,
+                              deleted=self.deleted)
+
+
+def month_instants(month: date) -> tuple[datetime, datetime]:
+    """When a month of the office's calendar starts and the next one starts, in UTC as created_at is stored:
+    the people added in the month are those created in [start, end)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    start, end = (datetime.combine(day, time(), zone).astimezone(UTC) for day in (month, month_after(month)))
+    return start, end
 
 
 def search_terms(text: str | None) -> list[str]:
@@ -297,10 +316,15 @@ def _conditions(query: PeopleQuery, dialect: str) -> _Conditions | None:
         conditions.sets.append(select(_people_fts.c.rowid).where(_fts_match(terms)))
     elif terms:
         conditions.text = text_condition(terms, dialect)
+    if query.outreach:
+        conditions.filters.update((getattr(Person, name), rule) for name, rule in OUTREACH_RULES.items())
     if query.country:
         conditions.filters[Person.country_code] = lambda column: column == query.country
     if query.status:
         conditions.filters[Person.status] = lambda column: column == query.status
+    if query.added:
+        start, end = (literal(instant, Person.created_at.type) for instant in month_instants(query.added))
+        conditions.filters[Person.created_at] = lambda column: and_(column >= start, column < end)
     if query.title and fold_words(query.title):
         titles = matching_titles(query.title, query.deleted)
         if not titles:
@@ -415,14 +439,23 @@ def search_people(query: PeopleQuery) -> Page:
     total, ids = 0, []
     if conditions is not None and conditions.terms and dialect == "postgresql":
         total, ids = _gathered_page(query, conditions)
+        if not ids and query.keep_within(total):
+            total, ids = _gathered_page(query, conditions)
     elif conditions is not None:
         total = _count(conditions, dialect)
+        query.keep_within(total)
         if total > query.offset:
             ids = _page_ids(query, conditions, dialect, total)
     people = {}
     if ids:
         people = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
     return Page([people[i] for i in ids if i in people], total, query)
+
+
+def count_people(query: PeopleQuery) -> int:
+    """How many people the list query finds (the count of search_people, without a page)."""
+    conditions = _conditions(query, db.engine.dialect.name)
+    return 0 if conditions is None else _count(conditions, db.engine.dialect.name)
 
 
 def filtered_people_select(query: PeopleQuery):

@@ -23,9 +23,11 @@ from diaspora.extensions import db
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.models import (
     CONSENT_LABELS,
+    CONSENT_SOURCE_LABELS,
     CONTRIBUTION_KINDS,
     CONTRIBUTION_LABELS,
     GENDER_LABELS,
+    LEGAL_BASIS_LABELS,
     NATIONALITY_LABELS,
     PERSON_TYPE_LABELS,
     STATUS_LABELS,
@@ -42,7 +44,8 @@ MULTILINE_COLUMNS = ("expertise", "notes")
 TEXT_COLUMNS = (
     "full_name", "other_names", "gender", "person_type", "nationality_status", "country_code", "city",
     "address", "hometown_unit_code", "hometown_text", "occupation", "academic_title", "employer",
-    "position", "expertise", "source", "consent_status", "consent_scope", "status", "notes",
+    "position", "expertise", "source", "consent_status", "consent_scope", "consent_source", "consent_legal_basis",
+    "processing_purpose", "consent_text_version", "status", "notes",
 )
 PERSON_COLUMNS = TEXT_COLUMNS + ("birth_date", "birth_year", "collected_on", "consent_date")
 DEFAULTS = {"person_type": "overseas_vietnamese", "consent_status": "unknown", "status": "active"}
@@ -52,10 +55,10 @@ AUDIT_TO_VALUES = {
     "birth_year": ("birth_date", "birth_year"),
 }
 
-def get_person_or_404(person_id: int, include_deleted: bool = False) -> Person:
-    """The person with this id; 404 when missing, or soft-deleted unless include_deleted."""
+def get_person_or_404(person_id: int, include_deleted: bool = False, include_erased: bool = False) -> Person:
+    """The person with this id; 404 when missing, soft-deleted unless include_deleted, erased unless include_erased."""
     person = db.session.get(Person, person_id)
-    if person is None or (person.is_deleted and not include_deleted):
+    if person is None or (person.is_deleted and not include_deleted) or (person.is_erased and not include_erased):
         abort(404)
     return person
 
@@ -237,6 +240,10 @@ def audit_values(person: Person, memberships: bool = True) -> dict:
             "consent_status": _label(CONSENT_LABELS, person.consent_status),
             "consent_date": _dmy(person.consent_date),
             "consent_scope": person.consent_scope,
+            "consent_source": _label(CONSENT_SOURCE_LABELS, person.consent_source),
+            "consent_legal_basis": _label(LEGAL_BASIS_LABELS, person.consent_legal_basis),
+            "processing_purpose": person.processing_purpose,
+            "consent_text_version": person.consent_text_version,
             "status": _label(STATUS_LABELS, person.status),
             "notes": person.notes,
             "contacts": [describe_contact(contact) for contact in person.contacts],
@@ -360,11 +367,12 @@ def add_membership(person: Person, values: dict, by=None) -> Membership:
     return membership
 
 
-def update_membership(membership: Membership, values: dict, by=None) -> bool:
-    """Change a membership's organisation, role or dates; audited on the person."""
+def update_membership(membership: Membership, values: dict, by=None, expected_version: int | None = None) -> bool:
+    """Change a membership's organisation, role or dates; audited on the person. Raises StaleEdit when the
+    form was built on an older version of the person than the stored one."""
     _check_period(values)
     person = membership.person
-    return _save(person, by, lambda: _apply_membership(membership, values), person.version)
+    return _save(person, by, lambda: _apply_membership(membership, values), expected_version)
 
 
 def remove_membership(membership: Membership, by=None) -> None:

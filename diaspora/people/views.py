@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora import signals
+from diaspora.audit.access import check_browse_ceiling, person_access, record_access
 from diaspora.audit.service import history
 from diaspora.contacts import CONTACT_KIND_LABELS
 from diaspora.locale import current_language
@@ -24,6 +25,8 @@ def inject_labels():
         "person_type_labels": models.PERSON_TYPE_LABELS,
         "nationality_labels": models.NATIONALITY_LABELS,
         "consent_labels": models.CONSENT_LABELS,
+        "consent_source_labels": models.CONSENT_SOURCE_LABELS,
+        "legal_basis_labels": models.LEGAL_BASIS_LABELS,
         "status_labels": models.STATUS_LABELS,
         "offer_labels": models.CONTRIBUTION_LABELS,
         "contact_kind_labels": CONTACT_KIND_LABELS,
@@ -45,8 +48,11 @@ def index():
     query = PeopleQuery.from_args(request.args)
     if query.deleted and not current_user.has_role("admin"):
         abort(403)
+    check_browse_ceiling()
     page = search_people(query)
     service.load_list_details(page.items)
+    record_access("list", people_ids=[person.id for person in page.items], entity_type="people",
+                  filters={**query.to_args(), "page": query.page}, summary=_("Danh sách kiều bào"))
     return render_template(
         "people/index.html", query=query, args=query.to_args(), page=page,
         filters=service.list_filter_options(current_language()), organisations=organisation_service.organisation_choices(),
@@ -56,15 +62,23 @@ def index():
 @bp.get("/<int:person_id>")
 @role_required("viewer")
 def show(person_id):
-    person = service.get_person_or_404(person_id, include_deleted=current_user.has_role("admin"))
+    admin = current_user.has_role("admin")
+    person = service.get_person_or_404(person_id, include_deleted=admin, include_erased=admin)
+    if person.is_erased:  # a tombstone: nothing of the person is left to show, only the erase
+        return render_template("people/erased.html", person=person, events=list(history("people", person.id)))
+    check_browse_ceiling()
     events = list(history("people", person.id))
-    created = creation_by_import(person.id)
+    created = creation_by_import(person, events)
     if created is not None and not any(event.action == "create" for event in events):
         events.append(created)  # the oldest: the import that created the person
+    # Admins see who has read the record (before this view of theirs is added to it).
+    access_events, access_total = person_access(person.id) if current_user.has_role("admin") else (None, 0)
+    record_access("view", people_ids=[person.id], entity_type="people", entity_id=person.id)
     return render_template(
         "people/show.html", person=person, events=events,
         hometown_candidates=service.hometown_candidates(person),
         panels=signals.panels(signals.person_panels, person),
+        access_events=access_events, access_total=access_total,
     )
 
 
@@ -86,7 +100,9 @@ def new():
 def edit(person_id):
     person = service.get_person_or_404(person_id)
     if request.method == "GET":
+        check_browse_ceiling()
         form = PersonForm.from_values(service.person_values(person), version=person.version)
+        record_access("view_form", people_ids=[person.id], entity_type="people", entity_id=person.id)
         return render_template("people/edit.html", form=form, person=person)
     form = PersonForm()
     if not form.validate():
@@ -139,11 +155,16 @@ def add_membership(person_id):
 def edit_membership(person_id, membership_id):
     person = service.get_person_or_404(person_id)
     membership = service.get_membership_or_404(person, membership_id)
-    form = MembershipForm(obj=membership)
+    form = MembershipForm(obj=membership, version=person.version)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("people/membership.html", form=form, person=person, membership=membership), status
-    service.update_membership(membership, form.values(), by=current_user)
+    try:
+        service.update_membership(membership, form.values(), by=current_user, expected_version=form.expected_version)
+    except StaleEdit as conflict:
+        form.version.data = person.version  # what the user typed stays, on the person's current version
+        return render_template("people/membership.html", form=form, person=person, membership=membership,
+                               conflict=conflict, mine={}), 409
     flash(_("Đã lưu thay đổi."), "success")
     return redirect(url_for("people.show", person_id=person.id, _anchor="memberships"))
 

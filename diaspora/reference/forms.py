@@ -1,10 +1,10 @@
 """Forms of the reference feature: taxonomy items (fields, community roles), synonyms, and the country picker every form uses."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from diaspora.forms import AppForm, VersionedForm
 from diaspora.reference.countries import country_choices
 from diaspora.reference.models import TaxonomyItem
 
@@ -21,7 +21,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(_l("Vui lòng nhập một số nguyên.")) from None
 
 
-class TaxonomyItemForm(FlaskForm):
+class TaxonomyItemForm(AppForm):
     """Name and order of a field or community role; the key is given once, on creation."""
 
     key = StringField(_l("Mã"), validators=[
@@ -36,8 +36,9 @@ class TaxonomyItemForm(FlaskForm):
         Optional(), NumberRange(min=0, max=100_000, message=_l("Nhập một số từ %(min)d đến %(max)d."))])
 
 
-class TaxonomyItemEditForm(TaxonomyItemForm):
-    """The same form without the key, which never changes once other records use it."""
+class TaxonomyItemEditForm(VersionedForm, TaxonomyItemForm):
+    """The same form without the key, which never changes once other records use it, and with the version
+    of the item it was built on."""
 
     key = None
 
@@ -50,7 +51,7 @@ def grouped_country_choices(blank: str) -> list[SelectChoice]:
     return choices
 
 
-class SynonymForm(FlaskForm):
+class SynonymForm(AppForm):
     """The office's words for a catalogue item: the item ("catalogue:item", grouped by catalogue) and the words."""
 
     item = SelectField(_l("Mục trong danh mục"), choices=[], validators=[DataRequired(_l("Hãy chọn một mục."))])

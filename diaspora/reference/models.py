@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
-from diaspora.records import utcnow
+from diaspora.records import Versioned, utcnow
 
 PRODUCT_CATEGORIES = {
     "agricultural": _l("Nông sản"),
@@ -27,6 +27,15 @@ PRODUCT_FIELD_LABELS = {
     "origin_text": _l("Nơi sản xuất (như đã ghi)"),
     "ocop_stars": _l("Hạng OCOP"),
     "description": _l("Mô tả, công nhận"),
+    "active": _l("Đang dùng"),
+}
+
+# Labels of a field's or community role's audited attributes.
+TAXONOMY_FIELD_LABELS = {
+    "key": _l("Mã"),
+    "name_vi": _l("Tên tiếng Việt"),
+    "name_en": _l("Tên tiếng Anh"),
+    "sort_order": _l("Thứ tự hiển thị"),
     "active": _l("Đang dùng"),
 }
 
@@ -53,10 +62,10 @@ class CountryAlias(db.Model):
     alias: Mapped[str] = mapped_column(String(160))
 
 
-class TaxonomyItem:
+class TaxonomyItem(Versioned):
     """An item of a taxonomy admins maintain: a key that imports and links use and that never changes,
     its Vietnamese and English names, its place in lists, and whether it is still offered for choosing.
-    Fields and community roles are its two tables."""
+    Fields and community roles are its two tables; a version guards their edits."""
 
     KEY_LENGTH = 40
     NAME_LENGTH = 120
@@ -129,8 +138,8 @@ class LegacyCommune(db.Model):
     new_unit = relationship("Unit")
 
 
-class Product(db.Model):
-    """A typical product of the city (OCOP product, specialty, craft-village product)."""
+class Product(Versioned, db.Model):
+    """A typical product of the city (OCOP product, specialty, craft-village product); a version guards its edits."""
 
     __tablename__ = "products"
 

@@ -5,6 +5,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from diaspora.audit import tracking
 from diaspora.audit.service import diff, record
 from diaspora.extensions import db
 from diaspora.locale import current_language
@@ -29,6 +30,7 @@ def _taxonomy_choices(model, locale: str | None) -> list[tuple[int, str]]:
 
 
 TAXONOMIES = {"fields": Field, "roles": CommunityRole}
+EDITED = ("name_vi", "name_en", "sort_order")  # what the edit form changes
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -69,15 +71,22 @@ def _audited_item(item) -> dict:
             "sort_order": item.sort_order, "active": item.active}
 
 
-def _check_item(model, values: dict, item=None) -> dict:
-    """Cleaned values; TaxonomyError when a name is empty or a key or name is already taken."""
+def _cleaned_item(model, values: dict, item=None) -> dict:
+    """The names and order an item gets from form values: an empty English name is the Vietnamese one."""
     name_vi = clean_text(values.get("name_vi"))
-    if not name_vi:
-        raise TaxonomyError(_("Vui lòng nhập tên tiếng Việt."), "name_vi")
     cleaned = {"name_vi": name_vi, "name_en": clean_text(values.get("name_en")) or name_vi,
                "sort_order": values.get("sort_order")}
     if cleaned["sort_order"] is None:
         cleaned["sort_order"] = item.sort_order if item else next_sort_order(model)
+    return cleaned
+
+
+def _check_item(model, values: dict, item=None) -> dict:
+    """Cleaned values; TaxonomyError when a name is empty or a key or name is already taken."""
+    cleaned = _cleaned_item(model, values, item)
+    name_vi = cleaned["name_vi"]
+    if not name_vi:
+        raise TaxonomyError(_("Vui lòng nhập tên tiếng Việt."), "name_vi")
     others = select(model).where(model.id != item.id) if item else select(model)
     if item is None:
         key = (clean_text(values.get("key")) or "").lower()
@@ -101,10 +110,12 @@ def create_taxonomy_item(model, values: dict, *, by=None):
     return item
 
 
-def update_taxonomy_item(item, values: dict, *, by=None) -> None:
-    """Rename or reorder an item (its key never changes: imports and links use it), audited."""
+def update_taxonomy_item(item, values: dict, *, by=None, expected_version: int | None = None) -> bool:
+    """Rename or reorder an item (its key never changes: imports and links use it), audited; False when
+    nothing changed. Raises StaleEdit when the form was built on an older version than the stored one."""
+    tracking.refuse_stale(item, expected_version)
     cleaned = _check_item(type(item), values, item)
-    _change_item(item, cleaned, by)
+    return _change_item(item, cleaned, by, expected_version)
 
 
 def set_taxonomy_item_active(item, active: bool, *, by=None) -> None:
@@ -112,11 +123,18 @@ def set_taxonomy_item_active(item, active: bool, *, by=None) -> None:
     _change_item(item, {"active": active}, by)
 
 
-def _change_item(item, values: dict, by) -> None:
-    before = _audited_item(item)
-    for key, value in values.items():
-        setattr(item, key, value)
-    changes = diff(before, _audited_item(item))
-    if changes:
-        record("update", item, user=by, changes=changes)
-    db.session.commit()
+def _change_item(item, values: dict, by, expected_version: int | None = None) -> bool:
+    def change():
+        for key, value in values.items():
+            setattr(item, key, value)
+
+    return tracking.save(item, by, change, _audited_item, expected_version)
+
+
+def reapply_item(item, values: dict, changes: dict) -> tuple[dict, dict]:
+    """After a conflict: the stored name and order with the user's own edits on top (see
+    audit.tracking.merge_edits); the key and the active flag are not on the form."""
+    stored = {key: getattr(item, key) for key in EDITED}
+    submitted = {key: values.get(key) for key in EDITED}
+    return tracking.merge_edits(stored, submitted, _audited_item(item), _cleaned_item(type(item), values, item),
+                                changes)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.permissions import role_required
+from diaspora.records import StaleEdit
 from diaspora.reference import bp
 from diaspora.extensions import db
 from diaspora.reference import synonyms as synonyms_service
@@ -21,6 +22,7 @@ from diaspora.reference.taxonomy import (
     create_taxonomy_item,
     get_taxonomy_item_or_404,
     list_taxonomy,
+    reapply_item,
     set_taxonomy_item_active,
     taxonomy_model,
     update_taxonomy_item,
@@ -71,11 +73,17 @@ def create_item(kind):
 @bp.route(f"/{KINDS}/<int:item_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_item(kind, item_id):
+    """Rename or reorder an item; a form built on an older version comes back with what changed meanwhile."""
     item = get_taxonomy_item_or_404(taxonomy_model(kind), item_id)
     form = TaxonomyItemEditForm(obj=item)
     if form.validate_on_submit():
         try:
-            update_taxonomy_item(item, form.data, by=current_user)
+            update_taxonomy_item(item, form.data, by=current_user, expected_version=form.expected_version)
+        except StaleEdit as conflict:
+            values, mine = reapply_item(item, form.data, conflict.changes)
+            form = TaxonomyItemEditForm(formdata=None, data={**values, "version": item.version})
+            return render_template("reference/item_form.html", form=form, kind=kind, title=TITLES[kind], item=item,
+                                   conflict=conflict, mine=mine), 409
         except TaxonomyError as error:
             _show_error(form, error)
         else:

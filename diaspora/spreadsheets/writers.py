@@ -13,10 +13,10 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import xlsxwriter
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, to_user_timezone
 from flask_babel import gettext as _
 from sqlalchemy import Date, Integer
 
@@ -196,8 +196,8 @@ def _write_xlsx(out, sheet: Sheet, rows, locale: str, lines: list[str], sheet_na
     formats = office_formats(workbook)
     worksheet = workbook.add_worksheet(sheet_name)
     columns = sheet.columns
-    worksheet.write_string(0, 0, excel_text(lines[0]), formats.title)
-    worksheet.write_string(1, 0, excel_text(lines[1]), formats.subtitle)
+    for index, line in enumerate(lines):
+        worksheet.write_string(index, 0, excel_text(line), formats.subtitle if index else formats.title)
     header_row = len(lines) + 1  # a blank line between the title and the table
     write_header(worksheet, header_row, columns, locale, formats)
     widths = [min(MAX_WIDTH, max(MIN_WIDTH, len(column.header(locale)) + 2)) for column in columns]
@@ -284,3 +284,77 @@ def write_list(out, fmt: str, sheet: Sheet, rows, *, locale: str, lines: list[st
     finally:
         if binary is not out:
             binary.close()
+
+
+# --- a workbook of several tables -------------------------------------------------------------------------------
+
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_tables(out, tables, *, lines: list[str], properties: dict | None = None) -> None:
+    """Write several tables to one .xlsx workbook (a record's data, one part per worksheet): `tables` are
+    (sheet name, headers, rows of values). Each sheet has the title lines, a header row, frozen and filtered;
+    texts are always text cells, lists are joined with "; ", dates are dates and moments are in the user's
+    time zone."""
+    workbook = xlsxwriter.Workbook(out, workbook_options())
+    workbook.set_properties(properties or {})
+    formats = office_formats(workbook)
+    moment = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top", "align": "left"})
+    used: set[str] = set()
+    for name, headers, rows in tables:
+        worksheet = workbook.add_worksheet(_sheet_name(name, used))
+        for index, line in enumerate(lines):
+            worksheet.write_string(index, 0, excel_text(line), formats.subtitle if index else formats.title)
+        header_row = len(lines) + 1
+        worksheet.set_row(header_row, 30)
+        for column, header in enumerate(headers):
+            write_text(worksheet, header_row, column, excel_text(str(header)), formats.header, formats)
+        widths = [min(MAX_WIDTH, max(MIN_WIDTH, len(str(header)) + 2)) for header in headers]
+        row_number = header_row
+        for values in rows:
+            row_number += 1
+            lines_needed = 1
+            for column, value in enumerate(values):
+                width, lines_ = _write_value(worksheet, row_number, column, value, formats, moment)
+                widths[column], lines_needed = max(widths[column], width), max(lines_needed, lines_)
+            fit_row(worksheet, row_number, lines_needed)
+        for column, width in enumerate(widths):
+            worksheet.set_column(column, column, width)
+        worksheet.freeze_panes(header_row + 1, 0)
+        worksheet.autofilter(header_row, 0, max(row_number, header_row + 1), max(len(headers) - 1, 0))
+    workbook.close()
+
+
+def _sheet_name(name, used: set) -> str:
+    """A worksheet name Excel takes: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = _SHEET_NAME_FORBIDDEN.sub(" ", str(name)).strip()[:31] or "Sheet"
+    candidate, number = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({number})"
+        candidate, number = base[:31 - len(suffix)] + suffix, number + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _write_value(worksheet, row: int, column: int, value, formats: OfficeFormats, moment) -> tuple[int, int]:
+    """Write one cell of a table; the column width and the lines it needs."""
+    if value is None or value == "" or value == []:
+        return MIN_WIDTH, 1
+    if isinstance(value, bool):
+        value = _("Có") if value else _("Không")
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(item) for item in value)
+    if isinstance(value, datetime):
+        local = to_user_timezone(value) if value.tzinfo else value
+        worksheet.write_datetime(row, column, local.replace(tzinfo=None), moment)
+        return 17, 1
+    if isinstance(value, date):
+        worksheet.write_datetime(row, column, value, formats.date)
+        return 11, 1
+    if isinstance(value, int | float):
+        worksheet.write_number(row, column, value, formats.number)
+        return len(str(value)) + 1, 1
+    text = excel_text(str(value))
+    wrapped = len(text) > WRAP_AT or "\n" in text
+    write_text(worksheet, row, column, text, formats.wrapped if wrapped else formats.text, formats)
+    return min(MAX_WIDTH, len(text) + 1), text_lines(text, MAX_WIDTH) if wrapped else 1

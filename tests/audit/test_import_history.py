@@ -30,10 +30,17 @@ def test_each_person_an_import_creates_or_updates_has_an_event_naming_the_batch(
 
     an = person_named("Nguyễn Văn An")
     assert history("people", an.id) == []  # a creation writes no event per person: the batch's row tells it
-    created = creation_by_import(an.id)
+    created = creation_by_import(an)
     assert (created.action, created.user.id) == ("import", editor.id)
     assert created.summary.endswith(f"#{batch.id}") and "danh-sach.xlsx" in created.summary
     assert "dòng 2" in created.summary
+    assert created.changes["full_name"] == {"before": None, "after": "Nguyễn Văn An"}
+    assert created.changes["city"]["after"] == "Tokyo" and created.changes["fields"]["after"] == ["Y tế"]
+
+    people_service.update_person(an, {**people_service.person_values(an), "city": "Osaka"}, by=editor,
+                                 expected_version=an.version)
+    later = history("people", an.id)
+    assert creation_by_import(an, later).changes["city"]["after"] == "Tokyo"  # the value the import gave
 
     updated = history("people", stored.id)[0]
     assert updated.action == "import" and updated.summary.endswith(f"#{batch.id}")
@@ -74,4 +81,4 @@ def test_the_person_page_links_the_import_that_changed_it(seeded, client, login)
     assert f'href="/imports/{batch.id}"' in page.text and "Tạo mới từ dòng 2 của tệp danh-sach.xlsx" in page.text
     assert "Tokyo" in page.text
     undo_batch(batch.id, make_user("admin"))  # an undone import created nobody any more
-    assert creation_by_import(person_named("Nguyễn Văn An").id if person_named("Nguyễn Văn An") else 0) is None
+    assert person_named("Nguyễn Văn An") is None

@@ -2,7 +2,7 @@
 from sqlalchemy import text
 
 from diaspora.extensions import db
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in_client
 
 
 def test_404_page_has_the_app_layout(client):
@@ -38,8 +38,7 @@ def test_500_page_renders_after_a_failed_database_statement(app, login):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     client = app.test_client()
     user = make_user("editor")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    sign_in_client(client, user)
 
     response = client.get("/broken")
 

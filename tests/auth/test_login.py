@@ -45,7 +45,7 @@ def test_successful_login_sets_last_login_and_is_audited(client):
 
     assert response.status_code == 302
     assert response.location == "/"
-    assert signed_in_user_id(client) == str(user.id)
+    assert signed_in_user_id(client) == user.get_id()
     db.session.refresh(user)
     assert user.last_login_at is not None
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
@@ -214,8 +214,12 @@ def test_next_leaving_the_site_is_ignored(client, target):
     user = make_user("viewer")
     response = client.post("/login", query_string={"next": target},
                            data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    assert response.location == "/"
+    if any(ord(char) < 32 for char in target):
+        # An address holding a control character is refused before any view (diaspora/security.py).
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 302
+        assert response.location == "/"
 
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)

@@ -11,8 +11,8 @@ from diaspora.permissions import ROLE_RANK, ROLES
 from diaspora.config import TestConfig
 from tests.conftest import make_user
 
-OPEN_POSTS = {"auth.login", "auth.setup", "auth.logout", "auth.set_language"}
-OPEN_GETS = {"auth.login", "auth.setup", "auth.set_language"}
+OPEN_POSTS = {"auth.login", "auth.login_code", "auth.setup", "auth.logout", "auth.set_language"}
+OPEN_GETS = {"auth.login", "auth.login_code", "auth.setup", "auth.set_language"}
 
 
 def _rules(method: str, exempt: set[str]) -> list[str]:
@@ -69,5 +69,7 @@ def test_every_get_route_requires_login(app, client, endpoint):
 def test_the_open_routes_are_really_open(client):
     make_user("admin")
     assert client.get("/login").status_code == 200
+    # The second step of a sign-in is open, but only to someone who has just given the right password.
+    assert _sent_to_login(client.get("/login/code"))
     assert client.get("/language/en").status_code == 302
     assert client.post("/logout").status_code == 302

@@ -28,7 +28,7 @@ def test_workbook_has_title_header_id_and_typed_cells(seeded, tmp_path):
     assert header(sheet)[0] == "ID"
     assert all(cell.font.b for cell in sheet[HEADER_ROW])
     assert sheet.freeze_panes == "C5"
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:AD{HEADER_ROW + 1}"  # 30 columns
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:AI{HEADER_ROW + 1}"  # 35 columns
 
     row = sheet[HEADER_ROW + 1]
     assert (row[0].value, row[0].data_type) == (person.id, "n")

@@ -76,7 +76,7 @@ def test_coded_columns_have_drop_downs_from_the_lists_sheet(template):
     validations = {str(dv.sqref).split(":")[0]: dv for dv in data.data_validations.dataValidation}
     assert set(validations) == {f"{letters[key]}2" for key in
                                 ("gender", "person_type", "nationality", "country", "fields", "roles", "offers",
-                                 "consent", "status")}
+                                 "consent", "consent_source", "consent_legal_basis", "status")}
     for validation in validations.values():
         assert validation.type == "list" and validation.formula1.startswith("'Danh mục'!")
     values = {key: _list_values(workbook, validations[f"{letters[key]}2"].formula1) for key in letters

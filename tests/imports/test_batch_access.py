@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from diaspora.audit.models import AuditEvent
+from diaspora.auth.models import User
 from diaspora.batches.models import ImportBatch
 from diaspora.extensions import db
 from diaspora.imports.running import import_file
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in_client
 from tests.spreadsheets.sheets import write_workbook
 
 HEADERS = ["Họ và tên", "Quốc gia", "Email"]
@@ -37,11 +38,7 @@ def batch(seeded, tmp_path):
 
 def sign_in(client, login, who, batch):
     if who == "owner":
-        from flask import g
-
-        g.pop("_login_user", None)
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(batch.user_id), True
+        sign_in_client(client, db.session.get(User, batch.user_id))
         return
     login({"other editor": "editor", "admin": "admin", "viewer": "viewer"}[who])
 

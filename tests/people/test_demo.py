@@ -56,6 +56,13 @@ def test_demo_contacts_are_valid_and_normalised_as_the_app_does(seeded):
     assert len({c.normalized for c in contacts if c.kind == "email"}) == kinds["email"]
 
 
+def test_demo_emails_of_people_without_a_middle_name_are_valid(seeded):
+    maker = DemoMaker(8, datetime.now(UTC))
+    for _ in range(50):
+        address = maker._email("Davis", "", "Emily", "US")
+        assert normalize_email(address) == address.lower(), address
+
+
 def test_demo_people_look_like_the_community(seeded):
     create_demo_data(1500, seed=7)
     families = collections.Counter(name.split()[0] for name in db.session.scalars(select(Person.full_name)))

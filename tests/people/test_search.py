@@ -224,10 +224,13 @@ def test_pages_and_exact_total(register):
     assert (first.total, first.pages, len(first.items)) == (5, 3, 2)
     third = search_people(PeopleQuery(per_page=2, page=3))
     assert [person.full_name for person in third.items] == ["Trần Văn Nam"]
-    beyond = search_people(PeopleQuery(per_page=2, page=9))
-    assert (beyond.items, beyond.total) == ([], 5)
+    beyond = search_people(PeopleQuery(per_page=2, page=9))  # a page beyond the last shows the last
+    assert ([person.full_name for person in beyond.items], beyond.total, beyond.page) == (["Trần Văn Nam"], 5, 3)
     text = search_people(PeopleQuery(q="nguyen", per_page=1, page=2))
     assert ([person.full_name for person in text.items], text.total, text.pages) == (["Nguyễn Văn Hùng"], 2, 2)
+    text_beyond = search_people(PeopleQuery(q="nguyen", per_page=1, page=10**9))
+    assert ([person.full_name for person in text_beyond.items], text_beyond.page) == (["Nguyễn Văn Hùng"], 2)
+    assert search_people(PeopleQuery(q="không có ai", page=7)).page == 1
 
 
 def test_query_from_url_arguments_is_lenient():

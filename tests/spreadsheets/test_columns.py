@@ -49,6 +49,8 @@ def _person(**values):
                     hometown_unit=None, occupation=None, academic_title="TS.", employer=None, position=None,
                     fields=[SimpleNamespace(name_vi="Y tế"), SimpleNamespace(name_vi="Giáo dục – đào tạo")],
                     roles=[], expertise=None, memberships=[], source=None, consent_status="given", notes=None,
+                    consent_scope=None, consent_source="event", consent_legal_basis="state_task",
+                    processing_purpose=None, consent_text_version="2026-01",
                     nationality_status="dual", consent_date=date(2026, 2, 10), status="unreachable",
                     offers=[SimpleNamespace(kind="remote_advice"), SimpleNamespace(kind="teaching")],
                     contacts=[SimpleNamespace(kind="phone", value="090 1234 5678", normalized="+819012345678"),
@@ -73,7 +75,8 @@ def test_render_gives_text_the_import_reads_back(app):
     assert rendered["other_contacts"] == "WeChat: an_wx"
     assert rendered["fields"] == "Y tế; Giáo dục – đào tạo"
     for key in ("id", "full_name", "gender", "birth_date", "person_type", "country", "fields", "phones", "emails",
-                "other_contacts", "consent", "hometown"):
+                "other_contacts", "consent", "consent_source", "consent_legal_basis", "consent_text_version",
+                "hometown"):
         context.row = {}
         cleaned = PEOPLE.column(key).clean(rendered[key], context)
         context.row[key] = cleaned
