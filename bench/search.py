@@ -23,8 +23,8 @@ from diaspora.people.models import Person
 from diaspora.people.search import PeopleQuery, search_people
 from diaspora.reference.models import CommunityRole, Field
 
-EXPLAINED = ("nguyen", "nguyen van hung", "phone", "JP", "health", "nguyen + JP", "nguyen + health",
-             "deep page 200")
+EXPLAINED = ("unfiltered page 1", "nguyen", "nguyen van hung", "phone", "JP", "health", "nguyen + JP",
+             "nguyen + health", "deep page 200", "nguyen van thu", "name as written")
 
 
 def _first(statement, default=None):
@@ -56,6 +56,9 @@ def benchmark_queries() -> list[tuple[str, dict]]:
         ("nguyen", {"q": "nguyen"}),
         ("rare full name", {"q": rare_name}),
         ("nguyen van hung", {"q": "nguyen van hung"}),
+        ("nguyen van thu", {"q": "nguyen van thu"}),
+        ("Nguyễn Văn Thử (accents)", {"q": "Nguyễn Văn Thử"}),
+        ("picker: thi lan, 10", {"q": "thi lan", "per_page": 10}),
         ("prefix dang", {"q": "dang"}),
         ("phone", {"q": phone}),
         ("email", {"q": email}),
@@ -71,6 +74,7 @@ def benchmark_queries() -> list[tuple[str, dict]]:
         ("dang + US, by birth year desc", {"q": "dang", "country": "US", "sort": "-birth_year"}),
         ("nguyen, name desc", {"q": "nguyen", "sort": "-name"}),
         ("updated desc", {"sort": "-updated"}),
+        ("name as written", {"sort": "written"}),
         ("JP by birth year desc", {"country": "JP", "sort": "-birth_year"}),
         ("deep page 200", {"page": 200}),
         ("nguyen deep page 100", {"q": "nguyen", "page": 100}),

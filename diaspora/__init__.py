@@ -14,6 +14,7 @@ from diaspora import jobs, security
 from diaspora.config import INSTANCE_DIR, PROJECT_ROOT, config_from_environment
 from diaspora.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from diaspora.locale import select_locale
+from diaspora.messages import template_callables
 from diaspora.records import StaleEdit
 
 
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(template_callables())  # counts with the reader's separators
     bootstrap.init_app(app)
     jobs.init_app(app)
 
@@ -85,8 +87,10 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from diaspora.audit import bp as audit_bp
     from diaspora.auth import bp as auth_bp
+    from diaspora.community import bp as community_bp
     from diaspora.exports import bp as exports_bp
     from diaspora.imports import bp as imports_bp
+    from diaspora.mailings import bp as mailings_bp
     from diaspora.organisations import bp as organisations_bp
     from diaspora.outreach import bp as outreach_bp
     from diaspora.people import bp as people_bp
@@ -102,13 +106,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(reports_bp)
+    register_api(app)
+    app.register_blueprint(mailings_bp, url_prefix="/mailings")
+    app.register_blueprint(community_bp)
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API under /api/v1, its OpenAPI document, its pages and `flask users token`."""
+    from diaspora import api
+
+    api.init_app(app)
 
 
 def register_audit_labels() -> None:
     """Each feature's labels for the shared history views (the people's first: theirs name most fields)."""
-    from diaspora import auth, organisations, outreach, people, reference, reports
+    from diaspora import api, auth, community, mailings, organisations, outreach, people, reference, reports
 
-    for feature in (people, organisations, outreach, reference, auth, reports):
+    for feature in (people, organisations, outreach, mailings, reference, auth, reports, community, api):
         feature.register_audit_labels()
 
 
@@ -162,6 +176,7 @@ def register_error_pages(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from diaspora.auth.commands import users_cli
+    from diaspora.community.commands import community_cli
     from diaspora.backup import backup_command, restore_command
     from diaspora.cli import register_app_commands
     from diaspora.exports.commands import register_export_commands
@@ -169,6 +184,7 @@ def register_commands(app: Flask) -> None:
     from diaspora.people.commands import person_cli
     from diaspora.reference.commands import seed_command
     from diaspora.reports.commands import report_cli
+    from diaspora.reports.duplicates.commands import duplicates_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
@@ -176,7 +192,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(person_cli)
+    app.cli.add_command(community_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(duplicates_cli)
     register_app_commands(app)
     register_import_commands(app)
     register_export_commands(app)

@@ -94,6 +94,8 @@ class Config:
     # Bulk browsing: the people a user may be shown in an hour (lists, the expert finder, person pages)
     # before those pages answer 429 and the admins' dashboard says so; 0 = no ceiling.
     BROWSE_MAX_PEOPLE_PER_HOUR = _int_env("BROWSE_MAX_PEOPLE_PER_HOUR", 5000)
+    # Calls one API token may make in a minute (counted in the database, shared by every process); 0 = no limit.
+    API_RATE_PER_MINUTE = _int_env("API_RATE_PER_MINUTE", 120)
     # Upload and spreadsheet limits protect the server from hostile files.
     MAX_CONTENT_LENGTH = _int_env("MAX_UPLOAD_MB", 20) * 1024 * 1024
     IMPORT_MAX_ROWS = _int_env("IMPORT_MAX_ROWS", 200_000)
@@ -114,6 +116,16 @@ class Config:
     EXPORTS_DIR = os.environ.get("EXPORTS_DIR")
     # Annual reports (the Word document and its Excel annex) written by the worker; kept until deleted by hand.
     REPORTS_DIR = os.environ.get("REPORTS_DIR")  # default: instance/reports
+    # Letters and e-mails (mailings): the Word letters the worker writes (default: the folder "letters" in
+    # EXPORTS_DIR); e-mails go through this SMTP server (STARTTLS with MAIL_USE_TLS), or, without MAIL_SERVER,
+    # wait in the outbox until one is configured.
+    MAILINGS_DIR = os.environ.get("MAILINGS_DIR")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int_env("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false").strip().lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM")
     # Files of wizard drafts left unfinished this long are deleted, with the draft.
     IMPORT_DRAFT_DAYS = _int_env("IMPORT_DRAFT_DAYS", 7)
     # Uploaded import files (and their previews) hold every row's personal data: deleted this long after their
@@ -123,6 +135,11 @@ class Config:
     # SQLite: how long a writer waits for another's transaction (a large import holds it for seconds).
     SQLITE_BUSY_TIMEOUT_SECONDS = _int_env("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
     PROXY_HOPS = _int_env("PROXY_HOPS", 0)  # number of reverse proxies in front of the app
+    # The public registration and events' sign-ups: submissions one client address may send in an hour (0: no
+    # limit), and the seconds a person takes at least to fill the form in (a program sends at once).
+    REGISTER_MAX_PER_ADDRESS_PER_HOUR = _int_env("REGISTER_MAX_PER_ADDRESS_PER_HOUR", 5)
+    EVENT_REGISTER_MAX_PER_ADDRESS_PER_HOUR = _int_env("EVENT_REGISTER_MAX_PER_ADDRESS_PER_HOUR", 30)
+    REGISTER_MIN_FILL_SECONDS = _int_env("REGISTER_MIN_FILL_SECONDS", 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

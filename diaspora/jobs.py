@@ -9,16 +9,19 @@ any web process shows them; the queue itself holds only the messages waiting for
 """
 import os
 import socket
+from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from diaspora.config import private_file, private_folder
 from diaspora.extensions import db
+from diaspora.records import utcnow
 
 queue = Huey("diaspora", results=False, utc=True, storage_class=MemoryStorage)  # until init_app
 _apps: list[Flask] = []  # the app jobs run in (the worker's, or the one that queued them in tests)
@@ -101,6 +104,34 @@ def dead_jobs(model, cutoff) -> list:
     last_sign = func.coalesce(model.heartbeat_at, model.started_at, model.created_at)
     running = select(model, last_sign < cutoff).where(model.status == "running")
     return [row for row, silent in db.session.execute(running) if silent or not worker_alive(row.worker)]
+
+
+class JobState:
+    """The columns of a row a job works on (an import, an export, a report, a scan, a campaign): when a worker
+    took it and when it ended, the worker (host:pid) and its last sign of life, so a row whose worker is gone is
+    failed (fail_dead), and the message saying why it failed."""
+
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+def fail_dead(model, message, cleanup=None, now=None) -> int:
+    """Fail the rows of `model` whose worker is gone (dead_jobs, with a lease of IMPORT_LEASE_SECONDS): "failed",
+    finished now, with `message` (a text, or a function of the row) saying why; `cleanup(row)` removes what the
+    job left half-written (a .part file). Committed; how many."""
+    now = now or utcnow()
+    dead = dead_jobs(model, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
+    for row in dead:
+        row.status, row.finished_at = "failed", now
+        row.message = message(row) if callable(message) else message
+        if cleanup is not None:
+            cleanup(row)
+    if dead:
+        db.session.commit()
+    return len(dead)
 
 
 def run_worker(workers: int = 1) -> None:

@@ -17,6 +17,10 @@ organisation_renamed = _signals.signal("organisation-renamed")
 # page (channels, activities), so the person's page needs no import of the features that answer.
 person_panels = _signals.signal("person-panels")
 
+# sender: an activity. Each receiver returns (order, title, template, context) for a panel of the activity's page
+# (its public registration and check-in), or None when it has nothing to show.
+activity_panels = _signals.signal("activity-panels")
+
 # sender: a person. Each receiver returns a DataSection (or None): what its feature holds about the person
 # (activities, channels), for the subject access workbook and JSON, so people need no import of it.
 person_data = _signals.signal("person-data")
@@ -26,6 +30,21 @@ person_data = _signals.signal("person-data")
 # its feature keeps of the person (import rows and uploaded files, export files, notes) and returns
 # {what: how many}, which the erase adds up and reports.
 person_erased = _signals.signal("person-erased")
+
+# sender: the surviving person of a merge of two records of one person, source=the merged record,
+# merge=people.models.PersonMerge (in the merge's transaction, before the commit). Each feature moves its own
+# rows of `source` to the survivor and returns {what: [ids moved]} (JSON), which the merge keeps in its
+# snapshot; the receivers' keys must not clash.
+persons_merged = _signals.signal("persons-merged")
+
+# The same arguments, when an admin undoes the merge: each receiver moves back exactly the rows it moved
+# (merge.snapshot["moved"][its keys]) and returns {what: how many}.
+merge_undone = _signals.signal("merge-undone")
+
+# sender: None, ids=[person ids] created or changed (a save, an import), committed=whether the writer has
+# committed already. Receivers refresh what they derive from those people (the duplicate review queue): in the
+# writer's transaction just before it commits, or at once (and commit) when committed=True.
+people_changed = _signals.signal("people-changed")
 
 # sender: an organisation. Each receiver returns (order, title, template, context) for a panel of the
 # organisation's page (activities, channels), or None when it has nothing to show.
@@ -77,6 +96,14 @@ def erased_counts(sender, **kwargs) -> dict:
         for key, count in (answer or {}).items():
             counts[key] = counts.get(key, 0) + count
     return counts
+
+
+def merged_rows(signal, sender, **kwargs) -> dict:
+    """Send persons_merged or merge_undone and join what its receivers answered: {what: ids or a count}."""
+    rows: dict = {}
+    for _receiver, answer in signal.send(sender, **kwargs):
+        rows.update(answer or {})
+    return rows
 
 
 class QualityFigure(NamedTuple):

@@ -1,4 +1,5 @@
 """Vietnamese text: NFC cleaning, diacritic folding for search and matching, legacy font decoding."""
+import functools
 import re
 import unicodedata
 
@@ -299,3 +300,118 @@ def cell_legacy_encoding(text) -> str | None:
         if decoded and all(map(_is_vietnamese_syllable, decoded)):
             fitting.append(encoding)
     return fitting[0] if len(fitting) == 1 else None
+
+
+# --- names in Vietnamese alphabetical order -----------------------------------------------------------------------
+# The order of Vietnamese dictionaries, as the Vietnam Lexicography Centre (Vietlex) writes it down in "Quy tắc sắp
+# xếp ABC" (Vũ Xuân Lương; vietunicode.sourceforge.net/charset/quytacABC.html), which Unicode CLDR's Vietnamese
+# collation (vi.xml) follows too:
+#   1. letters in the order a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z (f j w z, absent from
+#      Vietnamese words, where the Latin alphabet has them); the digraphs ch, gi, ng… are no letters of their own;
+#   2. tones in the order: none (ngang), huyền, hỏi, ngã, sắc, nặng (a à ả ã á ạ);
+#   3. syllable by syllable from the left, each compared by its letters first ("ác" before "ách": ac + nothing comes
+#      before ac + h), then by its tone when the letters are the same ("ba" < "bà" < "bả"); a syllable that is the
+#      start of a longer one comes first ("cha" < "chan").
+# Capitals and small letters sort alike (the record's id decides between two names spelt alike).
+#
+# A key is made of digits only, so that every collation of SQLite and PostgreSQL (C, en_US.UTF-8, ICU…) orders
+# it as its bytes: each letter is two digits (a digit of the name 10-19, a letter 20-52, a letter of another
+# script 9 and its code point in seven), each syllable ends with 00, lower than any letter, then its tone digit.
+_SORT_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_SORT_CODES = {letter: f"{20 + index:02d}" for index, letter in enumerate(_SORT_ALPHABET)}
+_SORT_CODES.update({str(digit): f"{10 + digit:02d}" for digit in range(10)})
+_SORT_TONES = {_GRAVE: "1", _HOOK: "2", _TILDE: "3", _ACUTE: "4", _DOT: "5"}
+# Breve, circumflex and horn make letters of their own (ă â ê ô ơ ư); other marks (ü, ç, å) are ignored.
+_LETTER_MARKS = ("\u0306", "\u0302", "\u031b")
+_SORT_SPELLED = {"ð": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th"}
+SORT_KEY_LENGTH = 200
+# A Vietnamese syllable written without its marks ("nguyen", "thuong").
+_FOLDED_SYLLABLE = re.compile("(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?"
+                              "(?:uye|uya|oa|oe|ue|uy|ua|uo|ie|ye|ia|ya|oo|[aeiouy])(?:ch|ng|nh|[cmnpt]|[iyou])?")
+# Family names common in Vietnam, folded: a name in plain letters starting with one reads as Vietnamese.
+VIETNAMESE_FAMILY_NAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan lam luong mai trinh truong "
+    "cao ha kieu la luu ta thai tang ton chu chau quach giang khuc vuong thach van kim lai luc mac nghiem ong phung "
+    "quan tong ung vi nong lo tieu diep banh cu an au".split()
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _syllable_sort_key(word: str) -> str:
+    """A word's letters, 00 and its tone ("" when it holds no letter nor digit)."""
+    letters: list[str] = []
+    tone = "0"
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if unicodedata.combining(char):
+            if char in _SORT_TONES:
+                tone = tone if tone != "0" else _SORT_TONES[char]
+            elif char in _LETTER_MARKS and letters:
+                combined = unicodedata.normalize("NFC", letters[-1] + char)
+                if combined in _SORT_CODES:
+                    letters[-1] = combined
+        elif char in _SORT_CODES:
+            letters.append(char)
+        elif char in _SORT_SPELLED:
+            letters.extend(_SORT_SPELLED[char])
+        elif char.isalnum():
+            letters.append(char)
+    if not letters:
+        return ""
+    return "".join(_SORT_CODES.get(letter) or f"9{ord(letter):07d}" for letter in letters) + "00" + tone
+
+
+def _name_words(text: str) -> list[str]:
+    return [word for word in text.split() if _syllable_sort_key(word)]
+
+
+def _family_first_words(text: str) -> list[str]:
+    """A foreign name's words, family name first: "FAMILY, Given" as written; else the words in capitals of a name
+    in mixed case ("Hiroshi TANAKA", "TANAKA Hiroshi"); else the last word ("Maria Schmidt")."""
+    family, comma, given = text.partition(",")
+    if comma and _name_words(family) and _name_words(given):
+        return _name_words(family) + _name_words(given)
+    words = _name_words(text)
+    capitals = [word for word in words if word.isupper() and sum(char.isalpha() for char in word) > 1]
+    if capitals and len(capitals) < len(words):
+        return capitals + [word for word in words if word not in capitals]
+    return words[-1:] + words[:-1]
+
+
+def _given_first_words(text: str) -> list[str]:
+    """A Vietnamese name's words as they sort: the given name, the middle names, then the family name
+    ("Nguyễn Thị Minh Khai" → Khai, Thị, Minh, Nguyễn). "FAMILY, Middle Given" is read as written."""
+    family, comma, given = text.partition(",")
+    if comma and _name_words(family) and _name_words(given):
+        words = _name_words(family) + _name_words(given)
+    else:
+        words = _name_words(text)
+    if len(words) < 2:
+        return words
+    return words[-1:] + words[1:-1] + words[:1]
+
+
+def name_sort_key(name: str | None, *, family_first: bool = False) -> str:
+    """A key in digits whose plain (byte) order is the Vietnamese alphabetical order of names.
+
+    A Vietnamese name sorts by its given name (the last word), then its middle names, then its family name
+    (the first word): "Nguyễn Văn An" < "Trần Thị Ánh" < "Lê Văn Bình". With `family_first` (a foreign name)
+    it sorts by its family name, then its given names: the family name is the part before a comma
+    ("SCHMIDT, Maria"), else the word(s) in capitals of a name written in mixed case ("TANAKA Hiroshi"),
+    else the last word ("Maria Schmidt"). Each word compares by its letters, then by its tone (see above).
+    """
+    text = unicodedata.normalize("NFC", str(name or ""))
+    words = _family_first_words(text) if family_first else _given_first_words(text)
+    return "".join(_syllable_sort_key(word) for word in words)[:SORT_KEY_LENGTH]
+
+
+def looks_vietnamese(name: str | None) -> bool:
+    """Whether a name reads as a Vietnamese one: two words or more, each a Vietnamese syllable, and either
+    written with Vietnamese letters or tones or starting with a common family name ("Nguyen Van An").
+    "Anna Schmidt", "John Lee" and "Kim" alone do not."""
+    words = [word for word in _WORD_SPLIT.split(clean_text(name) or "") if word]
+    if len(words) < 2:
+        return False
+    if not (name or "").isascii():
+        return all(_is_vietnamese_syllable(word) for word in words)
+    folded = [word.lower() for word in words]
+    return folded[0] in VIETNAMESE_FAMILY_NAMES and all(_FOLDED_SYLLABLE.fullmatch(word) for word in folded)

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, func, insert, literal, select
 from sqlalchemy.dialects import postgresql
@@ -21,10 +21,11 @@ from sqlalchemy.dialects import postgresql
 from diaspora.audit.models import AuditEvent, audit_event_people
 from diaspora.bulk import insert_rows
 from diaspora.extensions import db
+from diaspora.messages import stored
 from diaspora.records import utcnow
 
 # The actions of the access log. They are reads, not changes: a record's history leaves them out.
-ACCESS_ACTIONS = ("view", "view_form", "list", "export", "download", "browse_limit")
+ACCESS_ACTIONS = ("view", "view_form", "list", "export", "download", "browse_limit", "api_list", "api_view")
 # Reads that show people on a page, counted against BROWSE_MAX_PEOPLE_PER_HOUR.
 BROWSE_ACTIONS = ("list", "view", "view_form")
 BROWSE_WINDOW = timedelta(hours=1)
@@ -42,15 +43,17 @@ def _signed_in_user():
 
 def record_access(action: str, *, people_ids=None, entity_type: str | None = None, entity_id: int | None = None,
                   filters: dict | None = None, details: dict | None = None, count: int | None = None,
-                  summary: str | None = None, user=None, people_of_event: int | None = None) -> int:
+                  summary=None, user=None, people_of_event: int | None = None) -> int:
     """Write one read of personal data and commit it; the event's id.
 
     `people_ids` are the people shown or exported, linked to the event (`count` defaults to their number,
     0 for an empty list); `filters` the list's filters and `details` other facts (rows, format), both kept
     in the event's `changes`; `people_of_event` links the people of an earlier event again, with its count
     (a download of a file an export wrote). `user` defaults to the signed-in user (None on the command line).
+    A summary written as a lazy message is kept as its msgid and parameters (audit.service.record).
     """
     user = user if user is not None else _signed_in_user()
+    summary, summary_message = stored(summary)
     ids = list(dict.fromkeys(people_ids or ()))
     changes = ({"filter": filters} if filters is not None else {}) | (details or {})
     if count is None and people_ids is not None:
@@ -59,7 +62,7 @@ def record_access(action: str, *, people_ids=None, entity_type: str | None = Non
         count = select(AuditEvent.people_count).where(AuditEvent.id == people_of_event).scalar_subquery()
     event = insert(AuditEvent.__table__).values(
         at=utcnow(), user_id=getattr(user, "id", None), action=action, entity_type=entity_type,
-        entity_id=entity_id, summary=summary, changes=changes or None,
+        entity_id=entity_id, summary=summary, summary_message=summary_message, changes=changes or None,
         address=request.remote_addr if has_request_context() else None, people_count=count,
     )
     connection = db.session.connection()
@@ -157,7 +160,7 @@ def check_browse_ceiling(user=None) -> None:
         AuditEvent.user_id == user.id, AuditEvent.action == "browse_limit", AuditEvent.at >= since).limit(1))
     if already is None:
         record_access("browse_limit", count=shown, user=user,
-                      summary=_("Đã xem %(shown)d người trong một giờ, vượt ngưỡng %(limit)d.", shown=shown,
+                      summary=_l("Đã xem %(shown)d người trong một giờ, vượt ngưỡng %(limit)d.", shown=shown,
                                 limit=limit))
     raise BrowseLimitReached(shown, limit, _free_again(user.id, since, shown, limit))
 

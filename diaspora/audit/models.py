@@ -5,6 +5,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.messages import render
 from diaspora.records import utcnow
 
 
@@ -25,13 +26,21 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str | None] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
+    # The summary in the source language (Vietnamese), and, when it was written as a message
+    # (diaspora.messages), its msgid and parameters, rendered in the reader's language (summary_text).
     summary: Mapped[str | None] = mapped_column(Text)
+    summary_message: Mapped[dict | None] = mapped_column(JSON)
     changes: Mapped[dict | None] = mapped_column(JSON)
     address: Mapped[str | None] = mapped_column(String(64))
     # How many people a read showed or exported (a list page, an export); None for other events.
     people_count: Mapped[int | None] = mapped_column(Integer)
 
     user = relationship("User", lazy="joined")
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's language (an older event's, or plain text, as it was written)."""
+        return render(self.summary_message) if self.summary_message else (self.summary or "")
 
 
 # The people a read covered, one row each: "who has seen or exported this person" is one index range.

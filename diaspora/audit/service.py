@@ -2,10 +2,11 @@
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime
+from flask import current_app, has_app_context, has_request_context, request, url_for
+from flask_babel import format_date, format_datetime, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,7 @@ from diaspora.audit.models import AuditEvent
 from diaspora.bulk import Prepared, execute, prepare_rows
 from diaspora.extensions import db
 from diaspora.listing import page_of
+from diaspora.messages import stored
 from diaspora.permissions import ROLE_LABELS
 
 
@@ -42,16 +44,20 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def record(action: str, entity=None, *, changes: dict | None = None, summary: str | None = None,
+def record(action: str, entity=None, *, changes: dict | None = None, summary=None,
            user=None, entity_type: str | None = None, entity_id: int | None = None) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller commits."""
+    """Add an audit event to the current transaction; the caller commits. A summary written as a lazy
+    message (`_l("Xuất %(n)d hồ sơ", n=26)`) is kept as its msgid and parameters and read in the reader's
+    language; plain text is kept as it is."""
     if user is None and has_request_context() and current_user and current_user.is_authenticated:
         user = current_user
+    summary, summary_message = stored(summary)
     event = AuditEvent(
         action=action,
         entity_type=entity_type or (type(entity).__tablename__ if entity is not None else None),
         entity_id=entity_id if entity_id is not None else getattr(entity, "id", None),
         summary=summary,
+        summary_message=summary_message,
         changes=changes or None,
         user_id=getattr(user, "id", None),
         address=request.remote_addr if has_request_context() else None,
@@ -68,9 +74,19 @@ _encode_changes = json.JSONEncoder(ensure_ascii=False, check_circular=False, sep
 def insert_events(connection, rows: list[dict]) -> None:
     """Insert audit events in bulk in the caller's transaction (an import's tens of thousands): plain
     dicts with every column but id (at, user_id, action, entity_type, entity_id, summary, changes,
-    address); their `changes` are encoded here, once."""
+    address); their `changes` are encoded here, once. A summary may be a lazy message (see `record`),
+    encoded once per distinct message."""
     if not rows:
         return
+    encoded: dict[int, tuple] = {}
+    for row in rows:
+        summary = row.get("summary")
+        if summary is not None and not isinstance(summary, str):
+            if id(summary) not in encoded:
+                encoded[id(summary)] = (summary, stored(summary))
+            row["summary"], row["summary_message"] = encoded[id(summary)][1]
+        else:
+            row.setdefault("summary_message", None)
     table = AuditEvent.__table__
     changes = [row.pop("changes") for row in rows]
     prepared = prepare_rows(connection.dialect, table, rows)
@@ -117,8 +133,12 @@ ACTION_LABELS = {
     "delete": _l("Xóa"),
     "restore": _l("Khôi phục"),
     "merge": _l("Gộp bản ghi"),
+    "merge_undone": _l("Hoàn tác gộp bản ghi"),
+    "not_duplicate": _l("Đánh dấu không trùng"),
     "import": _l("Nhập Excel"),
     "import_undo": _l("Hoàn tác nhập Excel"),
+    "demo_data": _l("Tạo dữ liệu mẫu"),
+    "demo_data_removed": _l("Xoá dữ liệu mẫu"),
     "export": _l("Xuất dữ liệu"),
     "download": _l("Tải tệp"),
     "view": _l("Xem hồ sơ"),
@@ -155,12 +175,38 @@ RECORD_LINKS = {
 # The labels of each record type's fields: {entity_type: {field: label}}, registered by its feature.
 FIELD_LABELS_OF: dict[str, dict] = {}
 
+# Audited values are written readable, in the source language (labels, names of countries and fields): how
+# each field's are shown in the reader's language, {field: function(text) -> text}, registered by features.
+VALUE_TRANSLATORS: dict[str, Callable[[str], str]] = {}
+
+
+def translated_label(text: str) -> str:
+    """A label written in the source language (a msgid of the catalogue), in the reader's language; any
+    other text as it is."""
+    return get_translations().ugettext(text) if has_app_context() else text
+
+
+_ENTRY = re.compile(r"^(?P<head>[^:]+): (?P<tail>.+?)(?: \((?P<note>[^()]*)\))?$")
+
+
+def translated_entry(text: str) -> str:
+    """An entry of a list the audit keeps readable, "label: value (note)" ("Điện thoại: +81… (chính)") or
+    "name: label" ("Vải thiều: Đang phân phối"), with each part that is a label in the reader's language."""
+    found = _ENTRY.match(text)
+    if found is None:
+        return translated_label(text)
+    note = f" ({translated_label(found['note'])})" if found["note"] is not None else ""
+    return f"{translated_label(found['head'])}: {translated_label(found['tail'])}{note}"
+
 
 def register_labels(*, fields: dict | None = None, entities: dict | None = None, links: dict | None = None,
-                    values: dict | None = None) -> None:
+                    values: dict | None = None, translators: dict | None = None) -> None:
     """A feature's labels for the history views: its fields per record type ({entity_type: {field:
     label}}), its record types ({entity_type: label}), the page of one record ({entity_type: (endpoint,
-    URL argument)}) and its coded values ({field: labels}). Registering again changes nothing."""
+    URL argument)}), its coded values ({field: labels}) and how its fields' audited texts read in the
+    reader's language ({field: function}, e.g. translated_label). Registering again changes nothing."""
+    for key, translate in (translators or {}).items():
+        VALUE_TRANSLATORS.setdefault(key, translate)
     for entity_type, labels in (fields or {}).items():
         FIELD_LABELS_OF.setdefault(entity_type, {}).update(labels)
     ENTITY_LABELS.update(entities or {})
@@ -188,6 +234,12 @@ def entity_label(entity_type: str | None) -> str:
     return str(ENTITY_LABELS.get(entity_type, entity_type or ""))
 
 
+def summary_text(event) -> str:
+    """An event's summary in the reader's language (see AuditEvent.summary_text); also for the events a
+    page builds without storing them (a person's creation by an import)."""
+    return getattr(event, "summary_text", None) or getattr(event, "summary", None) or ""
+
+
 def record_url(entity_type: str | None, entity_id: int | None) -> str | None:
     """The page of the record an event is about, when that kind of record has one."""
     link = RECORD_LINKS.get(entity_type)
@@ -210,6 +262,8 @@ def display_value(value, field: str | None = None) -> str:
     labels = VALUE_LABELS.get(field, {})
     if isinstance(value, str) and value in labels:
         return str(labels[value])
+    if isinstance(value, str) and field in VALUE_TRANSLATORS:
+        return VALUE_TRANSLATORS[field](value) or value
     if isinstance(value, dict):
         return "; ".join(f"{field_label(key)}: {display_value(item, key)}" for key, item in value.items())
     if isinstance(value, str) and _ISO_DATE.match(value):

@@ -106,12 +106,13 @@ def merge_edits(stored: dict, submitted: dict, stored_audit: dict, submitted_aud
 
     What the user changed is judged against the version the form was built on: the stored value
     with the changes made meanwhile undone. A key the user left as it was keeps the value saved
-    meanwhile by the other user.
+    meanwhile by the other user, and a value the user sent that is the stored one (a key the form
+    does not carry, or the same change made by both) is not listed as the user's.
     """
     merged, mine = dict(stored), {}
     for key, value in submitted_audit.items():
         baseline = changes[key]["before"] if key in changes else stored_audit.get(key)
-        if value != baseline:
+        if value != baseline and value != stored_audit.get(key):
             mine[key] = value
             for value_key in (audit_to_values or {}).get(key, (key,)):
                 if value_key in submitted:

@@ -14,6 +14,7 @@ bp.add_app_template_filter(service.field_label, "audit_field")
 bp.add_app_template_filter(service.action_label, "audit_action")
 bp.add_app_template_filter(service.entity_label, "audit_entity")
 bp.add_app_template_filter(service.display_value, "audit_value")
+bp.add_app_template_filter(service.summary_text, "audit_summary")
 bp.add_app_template_global(service.record_url, "audit_record_url")
 bp.add_app_template_test(lambda action: action in access.ACCESS_ACTIONS, "access_action")
 

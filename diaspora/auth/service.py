@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -110,9 +111,9 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     # Hash even for unknown emails so the response time does not reveal which addresses exist.
     password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not password_ok or not user.active:
-        reason = (_("email không tồn tại") if user is None
-                  else _("sai mật khẩu") if not password_ok else _("tài khoản đã bị khóa"))
-        summary = _("Đăng nhập thất bại (%(email)s): %(reason)s", email=key, reason=reason)
+        reason = (_l("email không tồn tại") if user is None
+                  else _l("sai mật khẩu") if not password_ok else _l("tài khoản đã bị khóa"))
+        summary = _l("Đăng nhập thất bại (%(email)s): %(reason)s", email=key, reason=reason)
         record_failure(key, address, user, "login_failed", summary)
         raise LoginRefused
     return user
@@ -151,7 +152,7 @@ def confirm_password(user: User, password: str | None, address: str | None) -> N
         minutes = current_app.config["LOGIN_THROTTLE_MINUTES"]
         raise AccountError(_("Nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)d phút.", n=minutes), "password")
     if not check_password_hash(user.password_hash, password or ""):
-        summary = _("Xác nhận mật khẩu thất bại (%(email)s)", email=user.email)
+        summary = _l("Xác nhận mật khẩu thất bại (%(email)s)", email=user.email)
         record_failure(user.email, address, user, "login_failed", summary)
         raise AccountError(_("Mật khẩu không đúng."), "password")
 
@@ -166,8 +167,8 @@ def sign_out(user: User) -> None:
 def end_session(user: User, reason: str) -> None:
     """Note in the audit log that a session of `user` ran out (`reason`: "idle" or "lifetime")."""
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    summary = (_("Phiên làm việc hết hạn sau %(n)d phút không hoạt động", n=minutes) if reason == "idle"
-               else _("Phiên làm việc hết thời hạn %(n)d giờ", n=current_app.config["SESSION_MAX_HOURS"]))
+    summary = (_l("Phiên làm việc hết hạn sau %(n)d phút không hoạt động", n=minutes) if reason == "idle"
+               else _l("Phiên làm việc hết thời hạn %(n)d giờ", n=current_app.config["SESSION_MAX_HOURS"]))
     audit.record("session_expired", user, user=user, summary=summary)
     db.session.commit()
 
@@ -223,7 +224,7 @@ def create_first_admin(name: str, email: str, password: str) -> User:
         db.session.rollback()
         raise
     audit.record("create", user, user=user, changes=audit.diff({}, _audited(user)),
-                 summary=_("Tạo quản trị viên đầu tiên"))
+                 summary=_l("Tạo quản trị viên đầu tiên"))
     db.session.commit()
     return user
 
@@ -235,7 +236,7 @@ def create_user(name: str | None, email: str | None, role: str, password: str | 
     except AccountError:
         db.session.rollback()
         raise
-    audit.record("create", user, user=by, changes=audit.diff({}, _audited(user)), summary=_("Tạo tài khoản"))
+    audit.record("create", user, user=by, changes=audit.diff({}, _audited(user)), summary=_l("Tạo tài khoản"))
     db.session.commit()
     return user
 
@@ -299,7 +300,7 @@ def reset_password(user: User, password: str, *, by=None) -> None:
     user.failed_logins = 0
     sessions.rotate(user)
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
-    audit.record("password_reset", user, user=by, summary=_("Đặt lại mật khẩu"))
+    audit.record("password_reset", user, user=by, summary=_l("Đặt lại mật khẩu"))
     db.session.commit()
 
 
@@ -311,7 +312,7 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
     sessions.rotate(user)
-    audit.record("password_change", user, user=user, summary=_("Tự đổi mật khẩu"))
+    audit.record("password_change", user, user=user, summary=_l("Tự đổi mật khẩu"))
     db.session.commit()
 
 

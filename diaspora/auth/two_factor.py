@@ -12,6 +12,7 @@ import pyotp
 import segno
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
@@ -115,13 +116,13 @@ def verify_login_code(user: User, code: str | None, address: str | None) -> str:
         method = "recovery"
         accepted = _use_recovery_code(user, cleaned)
     if not accepted:
-        summary = _("Mã xác thực hai bước sai hoặc đã dùng (%(email)s)", email=user.email)
+        summary = _l("Mã xác thực hai bước sai hoặc đã dùng (%(email)s)", email=user.email)
         service.record_failure(user.email, address, user, "login_code_failed", summary)
         raise CodeRefused
     if method == "recovery":
         left = recovery_codes_left(user)
         audit.record("recovery_code_used", user, user=user,
-                     summary=_("Đăng nhập bằng mã khôi phục; còn %(n)d mã", n=left))
+                     summary=_l("Đăng nhập bằng mã khôi phục; còn %(n)d mã", n=left))
         service.complete_login(user, _("Đăng nhập bằng mã khôi phục"))
     else:
         service.complete_login(user, _("Đăng nhập bằng mã xác thực hai bước"))
@@ -159,7 +160,7 @@ def confirm_enrolment(user: User, code: str | None) -> list[str]:
     user.totp_last_step = step  # the code just typed cannot also sign in
     codes = _new_recovery_codes(user)
     sessions.rotate(user)
-    audit.record("two_factor_enabled", user, user=user, summary=_("Bật xác thực hai bước"))
+    audit.record("two_factor_enabled", user, user=user, summary=_l("Bật xác thực hai bước"))
     db.session.commit()
     return codes
 
@@ -170,7 +171,7 @@ def regenerate_recovery_codes(user: User, password: str | None, address: str | N
         raise service.AccountError(_("Xác thực hai bước chưa được bật."))
     service.confirm_password(user, password, address)
     codes = _new_recovery_codes(user)
-    audit.record("recovery_codes_renewed", user, user=user, summary=_("Tạo lại mã khôi phục"))
+    audit.record("recovery_codes_renewed", user, user=user, summary=_l("Tạo lại mã khôi phục"))
     db.session.commit()
     return codes
 
@@ -187,7 +188,7 @@ def disable(user: User, password: str | None, address: str | None) -> None:
         raise service.AccountError(_("Xác thực hai bước chưa được bật."))
     service.confirm_password(user, password, address)
     _turn_off(user)
-    audit.record("two_factor_disabled", user, user=user, summary=_("Tắt xác thực hai bước"))
+    audit.record("two_factor_disabled", user, user=user, summary=_l("Tắt xác thực hai bước"))
     db.session.commit()
 
 
@@ -199,5 +200,5 @@ def reset(user: User, *, by=None) -> None:
     if not user.two_factor_enabled and not user.totp_secret:
         raise service.AccountError(_("Tài khoản này chưa bật xác thực hai bước."))
     _turn_off(user)
-    audit.record("two_factor_reset", user, user=by, summary=_("Đặt lại xác thực hai bước"))
+    audit.record("two_factor_reset", user, user=by, summary=_l("Đặt lại xác thực hai bước"))
     db.session.commit()

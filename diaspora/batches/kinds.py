@@ -15,6 +15,7 @@ from sqlalchemy import select
 from diaspora.batches.models import ImportBatch, ImportRow
 from diaspora.bulk import chunks
 from diaspora.extensions import db
+from diaspora.messages import Messages, is_coded, stored
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.columns import Sheet
 
@@ -123,9 +124,10 @@ class ChangeSet:
         }
 
 
-def add_note(result: dict, message: str) -> None:
-    """Add a message to a row's result, after what it already says."""
-    result["note"] = " ".join(filter(None, [str(result["note"]) if result.get("note") else None, str(message)]))
+def add_note(result: dict, message) -> None:
+    """Add a message to a row's result, after what it already says (messages are kept as their codes and
+    read in the reader's language, diaspora.messages)."""
+    result["note"] = Messages(result.get("note"), message)
 
 
 def merge_rows(plans: list, updates: dict, new: Callable) -> tuple[dict, dict]:
@@ -164,12 +166,30 @@ def result_rows(changes: ChangeSet, batch_id: int, created_ids: dict, undo: dict
         rows.append({
             "batch_id": batch_id, "row_number": plan.row, "action": action, "person_id": person_id,
             "version_after": version,
-            "problems": [{"column": p.column, "message": p.message, "index": p.index} for p in plan.problems] or None,
-            "matches": [match.to_json() for match in plan.matches] or None,
-            "note": result.get("note"),
+            "problems": [stored_problem(p) for p in plan.problems] or None,
+            "matches": [{**match.to_json(), "reasons": list(match.reasons)} for match in plan.matches] or None,
+            **stored_note(result.get("note")),
             "undo": undo.pop(person_id, None) if action == "updated" and "create_row" not in result else None,
         })
     return rows
+
+
+def stored_problem(problem) -> dict:
+    """A problem as an ImportRow keeps it: its message as text in the source language, and its code (msgid
+    and parameters, "code") when it has one, for the reader's language."""
+    text, code = stored(problem.message)
+    if isinstance(code, list):  # one message (Problem keeps it in a Messages)
+        code = code[0] if len(code) == 1 and is_coded(code[0]) else (code if any(map(is_coded, code)) else None)
+    kept = {"column": problem.column, "message": text, "index": problem.index}
+    return {**kept, "code": code} if code is not None else kept
+
+
+def stored_note(note) -> dict:
+    """A row's note as an ImportRow keeps it: note (text, source language) and note_messages (codes)."""
+    text, code = stored(note if note else None)
+    if isinstance(code, dict):
+        code = [code]
+    return {"note": text or None, "note_messages": code if code and any(is_coded(part) for part in code) else None}
 
 
 def changed_rows(batch: ImportBatch):

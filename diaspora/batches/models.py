@@ -15,6 +15,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.jobs import JobState
+from diaspora.messages import render
 from diaspora.records import utcnow
 
 # draft: the wizard is being filled in; queued: waiting for a worker; running: being prepared and written;
@@ -40,7 +42,7 @@ ROW_ACTION_LABELS = {
 _JSON = JSON(none_as_null=True)
 
 
-class ImportBatch(db.Model):
+class ImportBatch(JobState, db.Model):
     """One import of one sheet of one file, from the wizard's first step to its undo."""
 
     __tablename__ = "import_batches"
@@ -54,11 +56,6 @@ class ImportBatch(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # handed to the job queue
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when a worker took it
-    # The worker running it (host:pid) and its last sign of life: a batch whose worker is gone is failed.
-    worker: Mapped[str | None] = mapped_column(String(120))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web | cli
     # The wizard's choices: {column index: key or ""}, a default per column, per-row actions.
@@ -77,7 +74,6 @@ class ImportBatch(db.Model):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, while running
-    message: Mapped[str | None] = mapped_column(Text)  # why it failed
     # Organisations the import created, removed again on undo when nobody else joined them.
     created_organisation_ids: Mapped[list | None] = mapped_column(_JSON)
     # An attendance list ("participants") adds the people of its rows to this activity; the links it
@@ -117,9 +113,12 @@ class ImportRow(db.Model):
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The version the import left the record at; undo refuses when the record has moved on.
     version_after: Mapped[int | None] = mapped_column(Integer)
-    problems: Mapped[list | None] = mapped_column(_JSON)  # [{column, message, index}]
-    matches: Mapped[list | None] = mapped_column(_JSON)  # [{row | person_id, reason}]
-    note: Mapped[str | None] = mapped_column(Text)
+    # [{column, message, index, code}]: the message in the source language; its msgid and parameters (code,
+    # diaspora.messages) when written so, shown in the reader's language (older rows have none).
+    problems: Mapped[list | None] = mapped_column(_JSON)
+    matches: Mapped[list | None] = mapped_column(_JSON)  # [{row | person_id, reason, reasons}]
+    note: Mapped[str | None] = mapped_column(Text)  # in the source language
+    note_messages: Mapped[list | None] = mapped_column(_JSON)  # the note's messages as codes, for the reader
     # For an update: {"attributes": {name: value before}, "contacts": [[kind, normalized]],
     # "fields": [ids], "roles": [ids], "organisations": [ids]} — what to restore and remove.
     undo: Mapped[dict | None] = mapped_column(_JSON)
@@ -127,6 +126,17 @@ class ImportRow(db.Model):
     @property
     def action_label(self) -> str:
         return str(ROW_ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (an older row's as it was written)."""
+        return render(self.note_messages) if self.note_messages else (self.note or "")
+
+    @property
+    def problem_texts(self) -> list[dict]:
+        """The problems, each message in the reader's language (an older row's as it was written)."""
+        return [{**problem, "message": render(problem["code"]) if problem.get("code") else problem.get("message")}
+                for problem in self.problems or ()]
 
 
 class SavedMapping(db.Model):

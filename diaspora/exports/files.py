@@ -117,15 +117,8 @@ def run_export(export_id: int) -> None:
 
 def fail_dead_exports(now=None) -> int:
     """Fail the exports whose worker is gone (see jobs.dead_jobs); they left no file."""
-    now = now or utcnow()
-    dead = jobs.dead_jobs(ExportFile, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
-    for export in dead:
-        export.status, export.finished_at = "failed", now
-        export.message = _("Tiến trình xử lý dừng giữa chừng; không có tệp nào được ghi. Hãy xuất lại.")
-        file_path(export).with_suffix(".part").unlink(missing_ok=True)
-    if dead:
-        db.session.commit()
-    return len(dead)
+    return jobs.fail_dead(ExportFile, _("Tiến trình xử lý dừng giữa chừng; không có tệp nào được ghi. Hãy xuất lại."),
+                          lambda export: file_path(export).with_suffix(".part").unlink(missing_ok=True), now)
 
 
 def purge_exports(now=None) -> int:

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.jobs import JobState
 from diaspora.records import utcnow
 
 EXPORT_STATUS_LABELS = {
@@ -16,7 +17,7 @@ EXPORT_STATUS_LABELS = {
 }
 
 
-class ExportFile(db.Model):
+class ExportFile(JobState, db.Model):
     """One export of a filtered list (people, channels): what was asked, by whom, and the file once written."""
 
     __tablename__ = "export_files"
@@ -31,11 +32,6 @@ class ExportFile(db.Model):
     rows: Mapped[int | None] = mapped_column(Integer)
     download_name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The worker writing it (host:pid) and its last sign of life: a file whose worker is gone is failed.
-    worker: Mapped[str | None] = mapped_column(String(120))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message: Mapped[str | None] = mapped_column(Text)  # why it failed; for a finished one, whom it left out
     # The access event of its writing (the people it holds): each download of the file links them again.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_events.id", ondelete="SET NULL"))

@@ -4,7 +4,7 @@ import tempfile
 from functools import partial
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.audit.access import record_access
@@ -125,6 +125,6 @@ def download(export_id):
     if export.status != "done" or not path.is_file():
         abort(404)
     record_access("download", entity_type="export_files", entity_id=export.id, people_of_event=export.event_id,
-                  summary=_("Tải tệp xuất %(file)s", file=export.download_name))
+                  summary=_l("Tải tệp xuất %(file)s", file=export.download_name))
     return send_file(path, mimetype=MIMETYPES[export.fmt], as_attachment=True, download_name=export.download_name,
                      max_age=0)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("imports", __name__)
 
-from diaspora.imports import retention, views  # noqa: E402,F401
+from diaspora.imports import merging, retention, views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from diaspora.batches.models import ImportBatch, ImportRow
 from diaspora.extensions import db
+from diaspora.messages import render
 from diaspora.imports.kinds import kind_of
 from diaspora.imports.storage import has_upload
 from diaspora.imports.wizard import batch_preparation, draft_layout, int_keys
@@ -32,15 +33,15 @@ def error_workbook(batch: ImportBatch) -> io.BytesIO:
     if batch.status == "draft":
         preparation = batch_preparation(batch)
         layout = preparation.layout
-        problems = {row.row: [{"index": p.index, "column": p.column, "message": p.message} for p in row.problems]
+        problems = {row.row: [{"index": p.index, "column": p.column, "message": str(p.message)} for p in row.problems]
                     for row in preparation.rows if row.problems}
     else:
         layout = draft_layout(batch)
         pipeline.convert_legacy(layout, pipeline.map_headers(layout, kind_of(batch.sheet_key).sheet,
                                                              choices=int_keys(batch.mapping_choices)))
-        problems = dict(db.session.execute(
+        problems = {number: [_readable(problem) for problem in stored or ()] for number, stored in db.session.execute(
             select(ImportRow.row_number, ImportRow.problems)
-            .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all())
+            .where(ImportRow.batch_id == batch.id, ImportRow.action == "error")).all()}
     stream = io.BytesIO()
     rows = [(number, _formulas_given_back(layout, number, values), problems[number])
             for number, values in layout.data_rows if number in problems]
@@ -61,12 +62,17 @@ def _rebuilt_workbook(batch: ImportBatch) -> io.BytesIO:
     stored = db.session.execute(
         select(ImportRow.row_number, ImportRow.problems)
         .where(ImportRow.batch_id == batch.id, ImportRow.action == "error").order_by(ImportRow.row_number))
-    rows = [(number, [number] + [None] * width, [_shifted(problem) for problem in problems or ()])
+    rows = [(number, [number] + [None] * width, [_shifted(_readable(problem)) for problem in problems or ()])
             for number, problems in stored]
     stream = io.BytesIO()
     write_error_workbook(stream, headers, rows)
     stream.seek(0)
     return stream
+
+
+def _readable(problem: dict) -> dict:
+    """A stored problem with its message in the reader's language (from its code, when it has one)."""
+    return {**problem, "message": render(problem["code"])} if problem.get("code") else problem
 
 
 def _shifted(problem: dict) -> dict:

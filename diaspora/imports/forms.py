@@ -5,6 +5,7 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from diaspora.forms import AppForm
+from diaspora.locale import current_language
 
 FILE_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv")
 ON_DUPLICATE_LABELS = {
@@ -47,7 +48,7 @@ def mapping_form(mapping, sheet, country_choices, formdata=None):
                     if column.how != "stt"}
 
     targets = [("", _l("— Bỏ qua cột này —"))] + [
-        (column.key, f"{column.header_vi}{' *' if column.required else ''}") for column in sheet.columns]
+        (column.key, f"{column.header(current_language())}{' *' if column.required else ''}") for column in sheet.columns]
     for column in mapping.columns:
         if column.how != "stt":
             setattr(MappingForm, f"column_{column.index}",

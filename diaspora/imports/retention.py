@@ -59,10 +59,11 @@ def forget_erased_person(person, scrub, **_) -> dict:
     held_ids = [batch_id for batch_id, _sha in held]
     rows = db.session.execute(
         update(ImportRow).where(ImportRow.batch_id.in_(held_ids), ImportRow.person_id == person.id)
-        .values(note=None, problems=None, undo=None)).rowcount if held_ids else 0
-    texts = (ImportRow.note, ImportRow.problems, ImportRow.matches, ImportRow.undo)
+        .values(note=None, note_messages=None, problems=None, undo=None)).rowcount if held_ids else 0
+    texts = (ImportRow.note, ImportRow.note_messages, ImportRow.problems, ImportRow.matches, ImportRow.undo)
     for row in db.session.scalars(select(ImportRow).where(scrub.found_in(*texts))):
         row.note, row.problems = scrub.text(row.note), scrub.value(row.problems)
+        row.note_messages = scrub.value(row.note_messages)
         row.matches, row.undo = scrub.value(row.matches), scrub.value(row.undo)
         rows += 1
     for batch in db.session.scalars(select(ImportBatch).where(scrub.found_in(ImportBatch.file_name))):

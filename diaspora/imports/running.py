@@ -7,14 +7,14 @@ own process. The batch row holds the state and progress any web process shows. A
 worker died is failed, with nothing written, as soon as a worker starts again or its lease (the
 last sign of life it gave) runs out.
 """
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from diaspora import jobs
+from diaspora import jobs, signals
 from diaspora.audit.service import record
 from diaspora.auth.models import User
 from diaspora.batches.kinds import ChangeSet, RecordKind
@@ -62,12 +62,25 @@ def commit_changes(changes: ChangeSet, batch_id: int, user=None) -> ImportBatch:
                                               progress=_writing_progress(batch_id))
         batch = db.session.get(ImportBatch, batch_id)
         _finish(batch, changes, batch_values, user)
+        _tell_people_changed(changes, batch_id)
         db.session.commit()
     except Exception as failure:
         db.session.rollback()
         _fail(batch_id, str(failure))
         raise
     return batch
+
+
+def _tell_people_changed(changes: ChangeSet, batch_id: int) -> None:
+    """The people the batch created or updated, told to the features that derive data from them (the duplicate
+    review queue), in the import's transaction."""
+    if not changes.kind.people_rows:
+        return
+    ids = db.session.scalars(select(ImportRow.person_id).where(
+        ImportRow.batch_id == batch_id, ImportRow.action.in_(("created", "updated")),
+        ImportRow.person_id.is_not(None))).all()
+    if ids:
+        signals.people_changed.send(None, ids=ids, committed=False)
 
 
 def _fail(batch_id: int, message: str) -> None:
@@ -91,7 +104,7 @@ def _finish(batch: ImportBatch, changes: ChangeSet, batch_values: dict, user) ->
     batch.mapping = changes.preparation.mapping.to_json()
     batch.sheet_name = changes.preparation.layout.sheet_name
     record("import", entity_type="import_batches", entity_id=batch.id, user=user,
-           summary=_("Nhập tệp %(file)s: %(created)d thêm mới, %(updated)d cập nhật, %(skipped)d bỏ qua, "
+           summary=_l("Nhập tệp %(file)s: %(created)d thêm mới, %(updated)d cập nhật, %(skipped)d bỏ qua, "
                      "%(errors)d dòng lỗi.", file=batch.file_name, created=summary["created"],
                      updated=summary["updated"], skipped=summary["skipped"], errors=summary["errors"]),
            changes={"counts": summary, "file_sha256": batch.file_sha256})
@@ -157,15 +170,8 @@ def fail_dead_batches(now=None) -> int:
     """Fail the batches whose worker is gone: it ran on this host and its process has ended, or it
     gave no sign of life for IMPORT_LEASE_SECONDS. Their one transaction was rolled back with the
     process, so nothing of them was written. Called when a worker starts and when batches are listed."""
-    now = now or utcnow()
-    dead = jobs.dead_jobs(ImportBatch, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
-    for batch in dead:
-        batch.status, batch.finished_at = "failed", now
-        batch.message = _("Tiến trình xử lý dừng giữa chừng; thất bại, không có gì được ghi. Hãy nhập lại.")
-        _forget_counts(batch)
-    if dead:
-        db.session.commit()
-    return len(dead)
+    return jobs.fail_dead(ImportBatch, _("Tiến trình xử lý dừng giữa chừng; thất bại, không có gì được ghi. Hãy nhập lại."),
+                          _forget_counts, now)
 
 
 def history(user, page: int = 1, per_page: int = 50):

@@ -24,17 +24,21 @@ from diaspora.imports.kinds import kind_of, registered_kinds
 from diaspora.imports.storage import has_upload
 from diaspora.imports.undo import undo_batch
 from diaspora.listing import record_id, whole_number
+from diaspora.messages import text
 from diaspora.permissions import role_required
 from diaspora.reference.countries import (
     countries_named_in,
     country_choices,
     find_country,
 )
+from diaspora.people.duplicates import reason_text
 from diaspora.people.models import CONTRIBUTION_LABELS
 from diaspora.reference import synonyms
 from diaspora.reference.synonyms import item_choices, register_offer_labels, unmapped_words
 from diaspora.spreadsheets import pipeline
 from diaspora.spreadsheets.read import SpreadsheetRejected
+
+bp.add_app_template_filter(reason_text, "match_reason")  # why a stored match is one, in the reader's language
 
 
 # The offers are people's: the synonyms' pickers (reference, a layer below) learn their labels here.
@@ -238,7 +242,7 @@ def errors(batch_id):
     name = f"{stem} - dong loi.xlsx"
     # The rows of the workbook hold personal data: who took them away is on record.
     record_access("download", entity_type="import_batches", entity_id=batch.id,
-                  summary=_("Tải tệp dòng lỗi %(file)s", file=name))
+                  summary=_l("Tải tệp dòng lỗi %(file)s", file=name))
     return send_file(workbook, as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -257,5 +261,5 @@ def undo(batch_id):
     except ValueError as problem:
         flash(str(problem), "danger")
     else:
-        flash(outcome["summary"], "success")
+        flash(text(outcome["summary"]), "success")
     return redirect(url_for(".show", batch_id=batch.id))

@@ -15,4 +15,4 @@ def register_audit_labels() -> None:
                     links={"organisations": ("organisations.show", "organisation_id")})
 
 
-from diaspora.organisations import views  # noqa: E402,F401
+from diaspora.organisations import merging, views  # noqa: E402,F401

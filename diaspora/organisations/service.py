@@ -117,7 +117,7 @@ def members(organisation: Organisation) -> list[Membership]:
     """The organisation's memberships of people still in the register: current ones first, then by name."""
     rows = db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id,
                                                        Membership.person.has(deleted_at=None)))
-    return sorted(rows, key=lambda membership: (membership.end_date is not None, membership.person.name_folded,
+    return sorted(rows, key=lambda membership: (membership.end_date is not None, membership.person.sort_key,
                                                 membership.id))
 
 

@@ -8,7 +8,7 @@ signals.organisations_in_use; they are imported with the views, when the bluepri
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from diaspora.audit.service import register_labels
+from diaspora.audit.service import register_labels, translated_entry, translated_label
 from diaspora.outreach.models import ACTIVITY_FIELD_LABELS, CHANNEL_FIELD_LABELS
 from diaspora.reference.models import PRODUCT_FIELD_LABELS
 
@@ -25,7 +25,11 @@ def register_audit_labels() -> None:
                     entities={"products": _l("Sản phẩm tiêu biểu"), "distribution_channels": _l("Kênh phân phối"),
                               "activities": _l("Hoạt động")},
                     links={"distribution_channels": ("outreach.channel_show", "channel_id"),
-                           "activities": ("outreach.activity_show", "activity_id")})
+                           "activities": ("outreach.activity_show", "activity_id")},
+                    # The audit keeps labels in Vietnamese: read in the reader's language.
+                    translators={**dict.fromkeys(("channel_type", "scale", "status", "activity_type", "category"),
+                                                 translated_label),
+                                 "products": translated_entry})
 
 
-from diaspora.outreach import views  # noqa: E402,F401
+from diaspora.outreach import merging, views  # noqa: E402,F401

@@ -269,7 +269,7 @@ def lookup_people(q: str, limit: int = 10) -> list[dict]:
         return []
     page = search_people(PeopleQuery(q=q, per_page=limit))
     return [{"id": person.id, "name": person.full_name,
-             "country": person.country.name_vi if person.country is not None else ""}
+             "country": person.country.display_name if person.country is not None else ""}
             for person in page.items]
 
 
@@ -284,7 +284,7 @@ def lookup_organisations(q: str, limit: int = 10) -> list[dict]:
                *(Organisation.name_folded.contains(word, autoescape=True) for word in words))
         .order_by(Organisation.name_folded).limit(limit)
     )
-    return [{"id": org.id, "name": org.name, "country": org.country.name_vi if org.country is not None else ""}
+    return [{"id": org.id, "name": org.name, "country": org.country.display_name if org.country is not None else ""}
             for org in organisations]
 
 

@@ -29,6 +29,7 @@ from diaspora.outreach.models import (
     DistributionChannel,
 )
 from diaspora.people.models import Person
+from diaspora.reference.countries import country_name as reader_country_name
 from diaspora.reference.models import PRODUCT_CATEGORIES, Country, Product
 from diaspora.text import clean_text, fold
 
@@ -270,13 +271,13 @@ def channels_for_organisation(organisation_id: int) -> list[DistributionChannel]
 
 
 def channel_countries() -> list[tuple[str, str]]:
-    """(code, Vietnamese name) of the countries having at least one live channel, by name."""
-    rows = db.session.execute(
-        select(Country.code, Country.name_vi)
+    """(code, name in the reader's language) of the countries having at least one live channel, by name."""
+    codes = db.session.scalars(
+        select(Country.code)
         .where(Country.code.in_(select(DistributionChannel.country_code)
                                 .where(DistributionChannel.deleted_at.is_(None))))
     ).all()
-    return sorted(((code, name) for code, name in rows), key=lambda row: fold(row[1]))
+    return sorted(((code, reader_country_name(code)) for code in codes), key=lambda row: fold(row[1]))
 
 
 # --- the panels of the person's and the organisation's pages ----------------------------------------

@@ -2,8 +2,8 @@
 
 Created by `flask demo-data` after the demo people, from the demo people and organisations
 living in each country, so the outreach pages of a new installation show a working pipeline.
-The outreach tables have no is_demo column: every demo channel and activity carries DEMO_MARK
-in its notes or description. Rows go in the way the import writes them (diaspora.bulk), with the
+Every demo channel and activity is marked is_demo (what `flask demo-data --remove` removes) and
+carries DEMO_MARK in its notes or description, which staff see. Rows go in the way the import writes them (diaspora.bulk), with the
 folded and normalised columns computed by the same functions the outreach service uses.
 """
 import random
@@ -164,6 +164,7 @@ class OutreachMaker:
         self.now = now
         self.today = on
         self.phones = PhoneMaker(self.rng)
+        self.open_follow_ups = 0
         self._load()
 
     def _load(self) -> None:
@@ -237,7 +238,7 @@ class OutreachMaker:
             "phone": normalize_phone(phone[0], code) if phone else None,
             "email": normalize_email(email) if email else None,
             "website": f"https://{slug}.com" if channel_type in ("ecommerce", "importer") else None,
-            "notes": DEMO_MARK, **_track(created, moments[-1]),
+            "notes": DEMO_MARK, "is_demo": True, **_track(created, moments[-1]),
         }
         changes = [{"channel_id": channel_id, "from_status": before, "to_status": after, "at": at, "by_id": None,
                     "note": rng.choice(STATUS_NOTES[after])}
@@ -288,8 +289,11 @@ class OutreachMaker:
         rng = self.rng
         age = (self.today - on).days
         if age < 120 and rng.random() < 0.6:
-            # Recent work still open: some due within two weeks, some overdue, some later.
-            due = self.today + timedelta(days=rng.choice((rng.randint(0, 14), -rng.randint(1, 30), rng.randint(15, 90))))
+            # Recent work still open: in turn due within two weeks, overdue and later, so that every
+            # demo register has follow-ups of each kind to show.
+            offsets = (rng.randint(0, 14), -rng.randint(1, 30), rng.randint(15, 90))
+            due = self.today + timedelta(days=offsets[self.open_follow_ups % 3])
+            self.open_follow_ups += 1
             return max(due, on + timedelta(days=rng.randint(1, 7))), False
         if rng.random() < 0.25:
             return on + timedelta(days=rng.randint(14, 90)), True
@@ -320,7 +324,7 @@ class OutreachMaker:
             "place": clean_text(organisation[1]) if organisation and rng.random() < 0.5 else None,
             "description": DEMO_MARK, "outcome": clean_text(rng.choice(OUTCOMES[activity_type])),
             "follow_up_date": follow_up, "follow_up_done": done,
-            "amount": amount, "currency": currency if amount is not None else None,
+            "amount": amount, "currency": currency if amount is not None else None, "is_demo": True,
             **_track(created, created),
         }
         participants = []

@@ -4,9 +4,11 @@ import re
 
 from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from diaspora.audit.access import noting_ids, record_access
 from diaspora.extensions import db
+from diaspora.messages import Messages, Ref
 from diaspora.outreach.channels import ChannelQuery, channels_select
 from diaspora.outreach.columns import CHANNELS, PARTICIPANTS
 from diaspora.outreach.models import (
@@ -21,7 +23,6 @@ from diaspora.people.exports import iter_people_of, people_select_all
 from diaspora.people.models import Person
 from diaspora.people.privacy import processing_allowed
 from diaspora.records import utcnow
-from diaspora.reference.countries import country_name
 from diaspora.spreadsheets.writers import exported_by, rendered_records, write_list
 from diaspora.text import fold
 
@@ -30,22 +31,28 @@ CHUNK = 500
 
 def describe_channels(query: ChannelQuery) -> str:
     """The list's filters in words: "Quốc gia: Nhật Bản; Trạng thái: Đối tác"."""
-    parts = []
+    return str(channels_message(query))
+
+
+def channels_message(query: ChannelQuery) -> Messages:
+    """describe_channels as a message, read in the reader's language (the audit keeps it so)."""
+    parts = Messages(separator="; ")
     if query.deleted:
-        parts.append(_("Thùng rác"))
+        parts.add(_l("Thùng rác"))
     if query.country:
-        parts.append(_("Quốc gia: %(name)s", name=country_name(query.country)))
-    for value, labels, label in ((query.channel_type, CHANNEL_TYPES, _("Loại kênh")),
-                                 (query.status, CHANNEL_STATUSES, _("Trạng thái")),
-                                 (query.category, PRODUCT_CATEGORIES, _("Nhóm sản phẩm"))):
-        if value:
-            parts.append(f"{label}: {labels[value]}")
+        parts.add(_l("Quốc gia: %(name)s", name=Ref("country", query.country)))
+    if query.channel_type:
+        parts.add(_l("Loại kênh: %(name)s", name=CHANNEL_TYPES[query.channel_type]))
+    if query.status:
+        parts.add(_l("Trạng thái: %(name)s", name=CHANNEL_STATUSES[query.status]))
+    if query.category:
+        parts.add(_l("Nhóm sản phẩm: %(name)s", name=PRODUCT_CATEGORIES[query.category]))
     if query.product_id:
         product = db.session.get(Product, query.product_id)
-        parts.append(_("Sản phẩm: %(name)s", name=product.name if product else query.product_id))
+        parts.add(_l("Sản phẩm: %(name)s", name=product.name if product else query.product_id))
     if query.q:
-        parts.append(_("Tìm: “%(text)s”", text=query.q))
-    return "; ".join(parts) if parts else _("Tất cả kênh")
+        parts.add(_l("Tìm: “%(text)s”", text=query.q))
+    return parts if parts else Messages(_l("Tất cả kênh"))
 
 
 def _channels(query: ChannelQuery):
@@ -70,8 +77,8 @@ def export_channels(query: ChannelQuery, out, *, fmt: str = "xlsx", user=None, l
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
     record_access("export", entity_type="distribution_channels", user=user, filters=query.to_args(),
                   details={"rows": count, "format": fmt},
-                  summary=_("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count,
-                            format=fmt.upper(), filter=describe_channels(query)))
+                  summary=_l("Xuất %(rows)d kênh phân phối ra tệp %(format)s (%(filter)s).", rows=count,
+                            format=fmt.upper(), filter=channels_message(query)))
     return count
 
 
@@ -82,7 +89,7 @@ def participants_select(activity: Activity):
                          ActivityParticipant.note.label("participant_note"))
             .join(ActivityParticipant, ActivityParticipant.person_id == Person.id)
             .where(ActivityParticipant.activity_id == activity.id, Person.deleted_at.is_(None), processing_allowed())
-            .order_by(Person.name_folded, Person.id))
+            .order_by(Person.sort_key, Person.id))
 
 
 def export_participants(activity: Activity, out, *, fmt: str = "xlsx", user=None, locale: str = "vi") -> int:
@@ -104,7 +111,7 @@ def export_participants(activity: Activity, out, *, fmt: str = "xlsx", user=None
                               lines=lines, user=user, now=now, sheet_name=sheet_name)
     record_access("export", people_ids=exported, entity_type="activities", entity_id=activity.id, user=user,
                   details={"activity": activity.id, "rows": count, "format": fmt},
-                  summary=_("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,
+                  summary=_l("Xuất danh sách %(rows)d người tham dự “%(title)s” ra tệp %(format)s.", rows=count,
                             title=activity.title, format=fmt.upper()))
     return count
 

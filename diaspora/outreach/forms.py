@@ -2,6 +2,7 @@
 import re
 from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -92,7 +93,7 @@ class AmountField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+        return format_decimal(self.data) if isinstance(self.data, int) else ""  # 10.000 / 10,000
 
     def process_formdata(self, valuelist):
         self.data = None

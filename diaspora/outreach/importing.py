@@ -26,6 +26,7 @@ from diaspora.batches.kinds import (
 )
 from diaspora.batches.models import ImportBatch, ImportRow
 from diaspora.extensions import db
+from diaspora.messages import Messages
 from diaspora.organisations.models import Organisation
 from diaspora.organisations.service import (
     existing_organisation_ids,
@@ -130,7 +131,7 @@ def _check_channel_ids(rows: list, header: str) -> None:
     for row in rows:
         channel_id = row.values.get("id")
         if row.valid and channel_id and channel_id not in found:
-            row.problems.append(Problem(row.row, header, _(
+            row.problems.append(Problem(row.row, header, _l(
                 "Không có kênh nào mang ID %(id)d (có thể đã bị xoá).", id=channel_id)))
 
 
@@ -157,7 +158,7 @@ def _resolve_people(rows: list, mapping) -> None:
             if value in live:
                 row.values["person"] = value
                 continue
-            warning = _("Không có kiều bào nào mang ID %(id)d (có thể đã bị xoá).", id=value)
+            warning = _l("Không có kiều bào nào mang ID %(id)d (có thể đã bị xoá).", id=value)
         else:
             candidates = by_name.get(fold(value)[:200], [])
             if len(candidates) > 1:
@@ -167,12 +168,12 @@ def _resolve_people(rows: list, mapping) -> None:
                 row.values["person"] = candidates[0][0]
                 continue
             if candidates:
-                warning = _("Có %(count)d kiều bào tên “%(name)s”; ghi kèm ID hồ sơ, ví dụ “%(name)s (ID %(id)d)”, "
-                            "để liên kết.", count=len(candidates), name=value, id=candidates[0][0])
+                warning = _l("Có %(count)d kiều bào tên “%(name)s”; ghi kèm ID hồ sơ, ví dụ “%(name)s (ID %(id)d)”, "
+                             "để liên kết.", count=len(candidates), name=value, id=candidates[0][0])
             else:
-                warning = _("Chưa có kiều bào “%(name)s” trong hệ thống.", name=value)
-        row.values["person_unlinked"] = (text, _("Người phụ trách chưa được liên kết: %(reason)s Tên được ghi vào "
-                                                 "Ghi chú.", reason=warning))
+                warning = _l("Chưa có kiều bào “%(name)s” trong hệ thống.", name=value)
+        row.values["person_unlinked"] = (text, _l("Người phụ trách chưa được liên kết: %(reason)s Tên được ghi vào "
+                                                  "Ghi chú.", reason=warning))
 
 
 # --- building the changes -------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def _kept_in_notes(values: dict) -> list[tuple[str, str]]:
     for key, label in ((key, CHANNELS.column(key).header_vi) for key in PRODUCT_COLUMNS):
         unknown = [item for item in values.get(key, ()) if isinstance(item, str)]
         if unknown:
-            kept.append((f"{label}: {'; '.join(unknown)}", _(
+            kept.append((f"{label}: {'; '.join(unknown)}", _l(
                 "Chưa có trong danh mục sản phẩm tiêu biểu: %(names)s; đã ghi vào Ghi chú.", names="; ".join(unknown))))
     return kept
 
@@ -258,7 +259,7 @@ def build_channel_changes(preparation) -> ChangeSet:
     for plan in preparation.plans:
         warnings = [warning for _line, warning in _kept_in_notes(plan.values)]
         if warnings and results[plan.row]["action"] in ("created", "updated", "unchanged"):
-            add_note(results[plan.row], " ".join(warnings))
+            add_note(results[plan.row], Messages(*warnings))
     changes = [*creates.values(), *updates.values()]
     wanted = {change.current["organisation_id"]: change for change in changes
               if isinstance(change.current.get("organisation_id"), str)}
@@ -399,7 +400,7 @@ def undo_channels(batch, user_id: int | None, now) -> tuple[dict, str]:
     removed_organisations = remove_created_organisations(db.session.connection(),
                                                                  batch.created_organisation_ids or [])
     outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
-    return outcome, _("Hoàn tác lần nhập %(file)s: xoá %(removed)d kênh thêm mới, khôi phục %(restored)d kênh.",
+    return outcome, _l("Hoàn tác lần nhập %(file)s: xoá %(removed)d kênh thêm mới, khôi phục %(restored)d kênh.",
                       file=batch.file_name, removed=len(created), restored=restored)
 
 
@@ -451,12 +452,12 @@ def build_participant_changes(preparation) -> ParticipantChangeSet:
         if target is None:
             continue
         if target[0] == "person" and target[1] in changes.already:
-            add_note(result, _("Đã có trong danh sách tham dự."))
+            add_note(result, _l("Đã có trong danh sách tham dự."))
         elif target not in {link[1] for link in changes.links}:
             changes.links.append((plan.row, target, plan.values.get("participant_role"),
                                   plan.values.get("participant_note")))
             if result["action"] == "skipped":
-                add_note(result, _("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ."))
+                add_note(result, _l("Đã có hồ sơ: thêm vào danh sách tham dự, không sửa hồ sơ."))
     return changes
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -121,6 +122,8 @@ class DistributionChannel(TrackedRecord, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     website: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Made by `flask demo-data` (and removed by its --remove), never by staff or an import.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     country = relationship("Country", lazy="joined")
     person = relationship("Person")
@@ -218,6 +221,8 @@ class Activity(TrackedRecord, db.Model):
     # Whole units of the currency: contributions are pledged and reported in round sums.
     amount: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(String(3))
+    # Made by `flask demo-data` (and removed by its --remove), never by staff or an import.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     country = relationship("Country", lazy="joined")
     participants = relationship(
@@ -259,3 +264,10 @@ class ActivityParticipant(db.Model):
     @property
     def name(self) -> str:
         return self.person.full_name if self.person is not None else self.organisation.name
+
+    @property
+    def order_key(self) -> tuple:
+        """Where the participant is listed: people first, in Vietnamese name order, then organisations by name."""
+        if self.person is not None:
+            return (0, self.person.sort_key, self.person.id)
+        return (1, self.organisation.name_folded, self.organisation.id)

@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from diaspora import signals
 from diaspora.audit.access import check_browse_ceiling, record_access
 from diaspora.audit.service import display_value, field_label, history
 from diaspora.outreach import activities as activity_service
@@ -300,7 +302,7 @@ def activity_show(activity_id):
     """One activity: details, participants, follow-up, changes."""
     activity = activity_service.get_activity_or_404(activity_id, include_deleted=current_user.has_role("admin"))
     return render_template("outreach/activity_show.html", activity=activity, action_form=DeleteForm(),
-                           history=_history(activity))
+                           history=_history(activity), panels=signals.panels(signals.activity_panels, activity))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -392,7 +394,7 @@ def experts():
     check_browse_ceiling()
     page = expert_service.find_experts(query)
     record_access("list", people_ids=[person.id for person in page.items], entity_type="people",
-                  filters={**query.to_args(), "page": query.page}, summary=_("Tìm chuyên gia"))
+                  filters={**query.to_args(), "page": query.page}, summary=_l("Tìm chuyên gia"))
     return render_template("outreach/experts.html", page=page, query=query, args=query.to_args(),
                            options=expert_service.expert_filter_options(),
                            left_out=expert_service.left_out_of(query, page.total))

@@ -1,5 +1,6 @@
 """`flask --app wsgi person export ID OUT.xlsx|OUT.json` (subject access) and `flask --app wsgi person erase ID
---reason TEXT --yes` (irreversible erase): the data subject's rights from the command line."""
+--reason TEXT --yes` (irreversible erase): the data subject's rights from the command line; `flask --app wsgi person
+reindex` recomputes where every name sorts (people.sort_key)."""
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from diaspora.audit.service import field_label
 from diaspora.extensions import db
 from diaspora.people.models import Person
 from diaspora.people.privacy import erase_person
+from diaspora.people.service import refresh_sort_keys
 from diaspora.people.subject_access import FORMATS, export_person_data
 
 PERSON_ID = click.IntRange(min=1, max=2**31 - 1)
@@ -59,3 +61,12 @@ def erase_command(person_id, reason, yes):
     click.echo(_("Đã xoá vĩnh viễn dữ liệu của hồ sơ %(id)d.", id=person_id))
     for key, count in counts.items():
         click.echo(f"  {field_label(key, 'people')}: {count}")
+
+
+@person_cli.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Tính lại vị trí của mọi hồ sơ theo thứ tự chữ cái tiếng Việt (sau khi nâng cấp hoặc đổi quy tắc sắp xếp)."""
+    written = refresh_sort_keys()
+    db.session.commit()
+    click.echo(_("Đã cập nhật thứ tự sắp xếp của %(count)d hồ sơ.", count=written))

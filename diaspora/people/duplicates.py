@@ -14,13 +14,14 @@ Names are compared only inside blocks that share a backing fact and, within it, 
 (the last word), or the rest of the name, or the same words in another order: a name written with
 one slip still shares one of these, and a city of a thousand people is not compared all against all.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import repeat
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process
-from sqlalchemy import Integer, String, any_, bindparam, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, or_, select
 from sqlalchemy.dialects import postgresql
 
 from diaspora.contacts import PHONE_KINDS, Contact
@@ -78,6 +79,14 @@ class Match:
         """{"row": n} or {record_key: id} (person_id; channel_id for channels), with the reasons."""
         target = {"row": self.row} if self.row is not None else {record_key: self.person_id}
         return {**target, "reason": self.label}
+
+
+def reason_text(match: dict) -> str:
+    """Why a stored match is one, in the reader's language: from its reasons' codes, or for an older row
+    from the Vietnamese labels it kept ("trùng email, trùng số điện thoại")."""
+    if match.get("reasons"):
+        return ", ".join(str(REASONS.get(reason, reason)) for reason in match["reasons"])
+    return ", ".join(_(part) for part in str(match.get("reason") or "").split(", ") if part)
 
 
 class _Folded(dict):
@@ -210,7 +219,7 @@ def check_ids(rows: list[CleanRow], id_header: str = "ID") -> None:
     for row in rows:
         person_id = row.values.get("id")
         if row.valid and person_id and person_id not in found:
-            row.problems.append(Problem(row.row, id_header, _(
+            row.problems.append(Problem(row.row, id_header, _l(
                 "Không có hồ sơ nào mang ID %(id)d (có thể đã bị xoá).", id=person_id)))
 
 
@@ -275,11 +284,11 @@ def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
 def _note_shared_contact(row: CleanRow, reason: str, target: tuple, name: str | None) -> None:
     """Tell, on the row, that it shares a contact with someone of another name and is not taken for them."""
     kind, number = target
-    whom = _("dòng %(row)d", row=number) if kind == "row" else _("hồ sơ “%(name)s” (ID %(id)d)", name=name, id=number)
+    whom = _l("dòng %(row)d", row=number) if kind == "row" else _l("hồ sơ “%(name)s” (ID %(id)d)", name=name, id=number)
     if reason == "email":
-        note = _("Cùng email với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.", whom=whom)
+        note = _l("Cùng email với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.", whom=whom)
     else:
-        note = _("Cùng số điện thoại với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.",
+        note = _l("Cùng số điện thoại với %(whom)s nhưng khác họ tên (có thể là người thân): không coi là trùng.",
                  whom=whom)
     if note not in row.notes:
         row.notes.append(note)
@@ -354,3 +363,207 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
             matches.sort(key=lambda m: (m.row is not None, _STRENGTH[m.reason], m.row or m.person_id))
             duplicates[key.row] = matches[:MAX_MATCHES]
     return duplicates
+
+
+# --- Probable duplicates inside the register --------------------------------------------------------------
+
+# A contact shared by more people than this is an office's, an association's or a family's, not one person's:
+# it is no evidence (and comparing every name with every other would grow with the square of them).
+CONTACT_GROUP_LIMIT = 50
+# Up to this many people, the pairs touching them are found from their own facts with indexed queries;
+# beyond it, the whole register is read once (an import of thousands of rows).
+TARGETED_LIMIT = 500
+_LIKE_ESCAPE = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
+
+
+def find_register_pairs(person_ids=None, threshold: int = FUZZY_THRESHOLD) -> dict[tuple[int, int], tuple[str, ...]]:
+    """{(a, b): reasons, strongest first} with a < b: the pairs of people of the register (the bin left out)
+    that are probably one person, by the import's rules (same email; same phone between names that can be one
+    person's; the same or a near name backed by the same birth year and country, city or organisation; known
+    birth years that differ rule a name out). With `person_ids`, only the pairs touching those people.
+
+    The register is read with a few bulk queries (the whole of it, or for a few people the records that share
+    one of their facts or contacts), never one query per person; names are compared inside blocks only."""
+    only = None if person_ids is None else {int(person_id) for person_id in person_ids}
+    if only is not None and not only:
+        return {}
+    if only is not None and len(only) <= TARGETED_LIMIT:
+        people, organisations, contacts = _targeted_records(only)
+    else:
+        people, organisations, contacts = _all_records()
+    return _register_pairs(people, organisations, contacts, only, threshold)
+
+
+def _all_records():
+    """Every live person's (folded name, birth year, country, folded city), organisations and contacts."""
+    _fold = _Folded()
+    live = Person.deleted_at.is_(None)
+    people = {person_id: (name or "", year, country, _fold[city] if city else "")
+              for person_id, name, year, country, city in db.session.execute(
+                  select(Person.id, Person.name_folded, Person.birth_year, Person.country_code, Person.city)
+                  .where(live))}
+    organisations: dict[int, list[str]] = {}
+    for person_id, organisation in db.session.execute(
+        select(Membership.person_id, Organisation.name_folded)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(live, Organisation.deleted_at.is_(None))
+    ):
+        organisations.setdefault(person_id, []).append(organisation)
+    contacts = db.session.execute(
+        select(Contact.kind, Contact.normalized, Contact.person_id)
+        .join(Person, Person.id == Contact.person_id)
+        .where(live, Contact.kind.in_(("email", *PHONE_KINDS)))
+    ).all()
+    return people, organisations, contacts
+
+
+def _name_filter(name_folded: str):
+    """A condition on Person.name_folded true for every name that shares a block key with this one (the given
+    name, the rest of the name, the same words): a superset, the blocks decide."""
+    words = name_folded.split()
+    if not words:
+        return None
+    like = [word.translate(_LIKE_ESCAPE) for word in words]
+    column = Person.name_folded
+    conditions = [and_(*(column.like(f"%{word}%", escape="\\") for word in like))]  # the same words
+    if len(words) > 1:
+        conditions += [column == words[-1], column.like(f"% {like[-1]}", escape="\\"),
+                       column.like(f"{' '.join(like[:-1])} %", escape="\\")]
+    return or_(*conditions)
+
+
+def _targeted_records(only: set[int]):
+    """The records of `only` and of everyone who shares a fact (birth year and country; country, city and part
+    of the name; an organisation) or a contact with one of them: what the blocks of their pairs hold."""
+    _fold = _Folded()
+    live = Person.deleted_at.is_(None)
+    columns = (Person.id, Person.name_folded, Person.birth_year, Person.country_code, Person.city)
+    people: dict[int, tuple] = {}
+    for chunk in _chunks(sorted(only)):
+        for person_id, name, year, country, city in db.session.execute(
+                select(*columns).where(_among(Person.id, chunk, Integer), live)):
+            people[person_id] = (name or "", year, country, _fold[city] if city else "")
+    targets = dict(people)
+    if not targets:
+        return {}, {}, []
+    # Who shares a contact with them.
+    kinds = ("email", *PHONE_KINDS)
+    values = set(db.session.scalars(select(Contact.normalized).where(
+        _among(Contact.person_id, sorted(targets), Integer), Contact.kind.in_(kinds))))
+    contacts = []
+    for chunk in _chunks(sorted(values)):
+        contacts += db.session.execute(
+            select(Contact.kind, Contact.normalized, Contact.person_id).join(Person, Person.id == Contact.person_id)
+            .where(live, Contact.kind.in_(kinds), _among(Contact.normalized, chunk, String))).all()
+    wanted = {person_id for _kind, _value, person_id in contacts}
+    # Who shares a birth year and country, or a country and a city with a near name (the city compared folded).
+    years = sorted({(year, country) for _name, year, country, _city in targets.values() if year and country})
+    for start in range(0, len(years), 200):
+        wanted.update(db.session.scalars(select(Person.id).where(live, or_(*(
+            and_(Person.birth_year == year, Person.country_code == country)
+            for year, country in years[start:start + 200])))))
+    places = [and_(Person.country_code == country, _name_filter(name))
+              for name, _year, country, city in targets.values() if country and city and name.split()]
+    for start in range(0, len(places), 100):
+        wanted.update(db.session.scalars(
+            select(Person.id).where(live, Person.city.is_not(None), or_(*places[start:start + 100]))))
+    # Who belongs to one of their organisations.
+    names = set(db.session.scalars(
+        select(Organisation.name_folded).join(Membership, Membership.organisation_id == Organisation.id)
+        .where(_among(Membership.person_id, sorted(targets), Integer), Organisation.deleted_at.is_(None))))
+    for chunk in _chunks(sorted(names)):
+        wanted.update(db.session.scalars(
+            select(Membership.person_id).join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.name_folded.in_(chunk), Organisation.deleted_at.is_(None))))
+    for chunk in _chunks(sorted(wanted - set(people))):
+        for person_id, name, year, country, city in db.session.execute(
+                select(*columns).where(_among(Person.id, chunk, Integer), live)):
+            people[person_id] = (name or "", year, country, _fold[city] if city else "")
+    organisations: dict[int, list[str]] = {}
+    for chunk in _chunks(sorted(people)):
+        for person_id, organisation in db.session.execute(
+            select(Membership.person_id, Organisation.name_folded)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(_among(Membership.person_id, chunk, Integer), Organisation.deleted_at.is_(None))
+        ):
+            organisations.setdefault(person_id, []).append(organisation)
+    return people, organisations, contacts
+
+
+def _register_pairs(people: dict, organisations: dict, contacts, only: set[int] | None,
+                    threshold: int) -> dict[tuple[int, int], tuple[str, ...]]:
+    """The pairs among `people` ({id: (folded name, birth year, country, folded city)}), with `organisations`
+    ({id: [folded names]}) and `contacts` ((kind, normalized, person id)); only those touching `only`."""
+    found: dict[tuple[int, int], set[str]] = {}
+
+    def touches(a, b):
+        return only is None or a in only or b in only
+
+    # The same email, or the same phone between names that can be one person's.
+    shared: dict[tuple[str, str], set[int]] = {}
+    for kind, value, person_id in contacts:
+        if person_id not in people:
+            continue
+        if kind == "email":
+            shared.setdefault(("email", value), set()).add(person_id)
+        elif value[:1] == "+":  # a phone in E.164 (one kept as written proves nothing)
+            shared.setdefault(("phone", value), set()).add(person_id)
+    for (reason, _value), ids in shared.items():
+        if not 1 < len(ids) <= CONTACT_GROUP_LIMIT:
+            continue
+        ordered = sorted(ids)
+        for index, a in enumerate(ordered):
+            for b in ordered[index + 1:]:
+                if touches(a, b) and same_person_names(people[a][0], people[b][0]):
+                    found.setdefault((a, b), set()).add(reason)
+    # The same or a near name, inside blocks of people sharing a backing fact and a name key: the people are
+    # grouped by fact first, and only a fact two of them share splits by name keys (kept as strings made once
+    # per person, whose hashes Python keeps).
+    by_fact: dict[tuple, list[int]] = defaultdict(list)
+    for person_id, (_name, year, country, city) in people.items():
+        if country:
+            if year:
+                by_fact["y", year, country].append(person_id)
+            if city:
+                by_fact["c", country, city].append(person_id)
+    for person_id, names in organisations.items():
+        if person_id in people:
+            for organisation in dict.fromkeys(names):
+                by_fact["o", organisation].append(person_id)
+    name_keys: dict[int, list[str]] = {}
+    sorted_names: dict[int, str] = {}
+    for fact, members in by_fact.items():
+        if len(members) < 2 or (only is not None and only.isdisjoint(members)):
+            continue
+        exact, close = _BLOCK_REASONS[fact[0]]
+        check_years = fact[0] != "y"
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for person_id in members:
+            keys = name_keys.get(person_id)
+            if keys is None:
+                keys = name_keys[person_id] = [kind + ":" + value
+                                               for kind, value in _name_keys(people[person_id][0][:200])]
+                sorted_names[person_id] = keys[0][2:]
+            for key in keys:
+                blocks[key].append(person_id)
+        for key, ids in blocks.items():
+            if len(ids) < 2 or (only is not None and only.isdisjoint(ids)):
+                continue
+            names = [sorted_names[person_id] for person_id in ids] if key[0] != "s" else None
+            for i, a in enumerate(ids):
+                if names is None:  # the same words: nothing to score
+                    hits = zip(range(i + 1, len(ids)), repeat(100))
+                else:
+                    hits = ((i + 1 + index, score) for _, score, index in process.extract(
+                        names[i], names[i + 1:], scorer=fuzz.ratio, score_cutoff=threshold, limit=None))
+                year_a = people[a][1]
+                for j, score in hits:
+                    b = ids[j]
+                    if a == b or not touches(a, b):
+                        continue
+                    if check_years and year_a and people[b][1] and year_a != people[b][1]:
+                        continue  # known birth years that differ: two people
+                    pair = (a, b) if a < b else (b, a)
+                    found.setdefault(pair, set()).add(exact if score == 100 else close)
+    return {pair: _evidence(reasons) for pair, reasons in found.items()}

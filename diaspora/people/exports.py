@@ -9,13 +9,15 @@ from types import SimpleNamespace
 
 from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 
 from diaspora.audit.access import noting_ids, record_access
 from diaspora.contacts import Contact
 from diaspora.extensions import db
-from diaspora.locale import current_language, is_english
+from diaspora.locale import current_language
+from diaspora.messages import Messages, Ref
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.columns import PEOPLE
 from diaspora.people.models import (
@@ -26,10 +28,9 @@ from diaspora.people.models import (
     person_fields,
     person_roles,
 )
-from diaspora.people.privacy import LeftOut, describe_left_out, export_allowed, left_out
+from diaspora.people.privacy import LeftOut, describe_left_out, export_allowed, left_out, left_out_message
 from diaspora.people.search import PeopleQuery, filtered_people_select
 from diaspora.records import utcnow
-from diaspora.reference.countries import country_name
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.writers import (
@@ -167,28 +168,32 @@ def rendered_rows(query: PeopleQuery, sheet: Sheet = PEOPLE, chunk: int = CHUNK,
 
 def describe_query(query: PeopleQuery) -> str:
     """The list's filters in words: "Quốc gia: Nhật Bản; Lĩnh vực: Y tế; Tìm: “nguyen”"."""
-    parts = []
+    return str(query_message(query))
+
+
+def query_message(query: PeopleQuery) -> Messages:
+    """describe_query as a message, read in the reader's language (the audit keeps it so)."""
+    parts = Messages(separator="; ")
     if query.deleted:
-        parts.append(_("Thùng rác (hồ sơ đã xoá)"))
+        parts.add(_l("Thùng rác (hồ sơ đã xoá)"))
     if query.country:
-        parts.append(_("Quốc gia: %(name)s", name=country_name(query.country)))
-    for key, model, label in ((query.field, Field, _("Lĩnh vực")), (query.role, CommunityRole, _("Vai trò"))):
-        if key:
-            names = db.session.execute(select(model.name_vi, model.name_en).where(model.key == key)).first()
-            name = (names.name_en if is_english() else names.name_vi) if names else key
-            parts.append(f"{label}: {name}")
+        parts.add(_l("Quốc gia: %(name)s", name=Ref("country", query.country)))
+    if query.field:
+        parts.add(_l("Lĩnh vực: %(name)s", name=Ref("field", query.field)))
+    if query.role:
+        parts.add(_l("Vai trò: %(name)s", name=Ref("role", query.role)))
     if query.organisation_id:
         name = db.session.scalar(select(Organisation.name).where(Organisation.id == query.organisation_id))
-        parts.append(_("Tổ chức: %(name)s", name=name or query.organisation_id))
+        parts.add(_l("Tổ chức: %(name)s", name=name or query.organisation_id))
     if query.status:
-        parts.append(_("Tình trạng: %(name)s", name=STATUS_LABELS.get(query.status, query.status)))
+        parts.add(_l("Tình trạng: %(name)s", name=STATUS_LABELS.get(query.status, query.status)))
     if query.title:
-        parts.append(_("Học hàm, học vị: %(title)s", title=query.title))
+        parts.add(_l("Học hàm, học vị: %(title)s", title=query.title))
     if query.offer:
-        parts.append(_("Có thể đóng góp: %(name)s", name=CONTRIBUTION_LABELS.get(query.offer, query.offer)))
+        parts.add(_l("Có thể đóng góp: %(name)s", name=CONTRIBUTION_LABELS.get(query.offer, query.offer)))
     if query.q:
-        parts.append(_("Tìm: “%(text)s”", text=query.q))
-    return "; ".join(parts) if parts else _("Tất cả hồ sơ")
+        parts.add(_l("Tìm: “%(text)s”", text=query.q))
+    return parts if parts else Messages(_l("Tất cả hồ sơ"))
 
 
 def title_lines(query: PeopleQuery, user, now, left: LeftOut = LeftOut(),
@@ -244,10 +249,10 @@ def export_people(query: PeopleQuery, out, *, fmt: str = "xlsx", user=None, loca
         details["left_out"] = left.to_json()
     if include_refused:
         details["include_refused"] = True
-    summary = _("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
-                filter=describe_query(query))
+    summary = _l("Xuất %(rows)d hồ sơ kiều bào ra tệp %(format)s (%(filter)s).", rows=count, format=fmt.upper(),
+                 filter=query_message(query))
     record_access("export", people_ids=exported, entity_type="people", user=user, filters=query.to_args(),
-                  details=details, summary=" ".join(filter(None, [summary, describe_left_out(left)])))
+                  details=details, summary=Messages(summary, left_out_message(left)))
     return count
 
 

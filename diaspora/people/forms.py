@@ -8,7 +8,9 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -257,3 +259,42 @@ class EraseForm(AppForm):
         DataRequired(_l("Hãy ghi lý do xoá.")), Length(max=500)])
     confirm = BooleanField(_l("Tôi hiểu rằng dữ liệu của người này sẽ bị xoá vĩnh viễn và không thể khôi phục."),
                            validators=[DataRequired(_l("Hãy đánh dấu xác nhận để xoá."))])
+
+
+class MergeForm(AppForm):
+    """The side-by-side page of a merge: one radio per choice on which the records differ (whose value
+    survives), and the versions of both records the page was built on (optimistic locking)."""
+
+    survivor_version = HiddenField()
+    other_version = HiddenField()
+
+    @classmethod
+    def for_differences(cls, differences, survivor, other, *, fresh: bool = False) -> "MergeForm":
+        """The form for these differences; `fresh`: on the records' current versions (a GET, a conflict)."""
+
+        class Form(cls):
+            pass
+
+        for difference in differences:
+            setattr(Form, f"choice_{difference.key}", RadioField(
+                difference.label, default=difference.chosen,
+                choices=[("survivor", _l("Giữ của hồ sơ #%(id)d", id=survivor.id)),
+                         ("other", _l("Lấy của hồ sơ #%(id)d", id=other.id))]))
+        form = Form()
+        if fresh or not form.is_submitted():
+            form.survivor_version.data, form.other_version.data = survivor.version, other.version
+        return form
+
+    def choices(self, differences) -> dict:
+        """{choice key: "survivor" | "other"} as the user chose."""
+        return {difference.key: self[f"choice_{difference.key}"].data for difference in differences}
+
+    @property
+    def expected_versions(self) -> tuple[int, int]:
+        """The versions the page was built on (0, never a record's, when the field was tampered with)."""
+
+        def number(field) -> int:
+            text = str(field.data or "")
+            return int(text) if text.isdigit() and len(text) < 10 else 0
+
+        return number(self.survivor_version), number(self.other_version)

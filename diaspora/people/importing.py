@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from diaspora import signals
 from diaspora.audit.service import diff, insert_events, snapshot
 from diaspora.batches.kinds import (
     ChangeSet,
@@ -59,7 +60,7 @@ from diaspora.people.models import (
     person_roles,
 )
 from diaspora.people.search import search_index_in_bulk
-from diaspora.people.service import audit_values, derived_columns, refresh_search_text
+from diaspora.people.service import audit_values, derived_columns, refresh_search_text, refresh_sort_keys
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
 from diaspora.spreadsheets.pipeline import bulk_step
@@ -74,7 +75,7 @@ ROWS_TABLE = ImportRow.__table__
 # Attributes an import may change; updates never touch the others.
 ATTRIBUTES = tuple(dict.fromkeys(target for column in PEOPLE.columns for target in column.targets))
 CONTACT_COLUMNS = PEOPLE.keys_of("contacts")
-DERIVED = ("name_folded", "search_text")
+DERIVED = ("name_folded", "sort_key", "search_text")
 
 
 def find_people_duplicates(rows: list, mapping) -> dict:
@@ -332,7 +333,8 @@ def _planned_updates(changes: ChangeSet, organisation_ids: dict) -> tuple[dict, 
     undo = {}
     for person_id, change in changes.updates.items():
         values = dict(change.after)
-        if {"full_name", "other_names"} & set(change.after) or change.new_contacts or change.new_organisations:
+        if ({"full_name", "other_names", "person_type"} & set(change.after) or change.new_contacts
+                or change.new_organisations):
             derived = derived_columns(change.current, sorted(change.contacts), list(change.organisations.values()))
             values.update({name: derived[name] for name in DERIVED})
         undo[person_id] = {
@@ -376,13 +378,15 @@ def undo_people(batch: ImportBatch, user_id: int | None, now) -> tuple[dict, str
     connection = db.session.connection()
     _audit_undo(connection, batch, restores, user_id, now)
     restored = _restore(connection, restores, user_id, now)
+    # The restored records are told as changed (the duplicate review queue); the removed ones take their rows along.
+    signals.people_changed.send(None, ids=[row.person_id for row in restores], committed=False)
     for chunk in chunks(created):
         for table in (CONTACTS_TABLE, person_fields, person_roles, OFFERS_TABLE, MEMBERSHIPS_TABLE):
             connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
         connection.execute(delete(PEOPLE_TABLE).where(PEOPLE_TABLE.c.id.in_(chunk)))
     removed_organisations = remove_created_organisations(connection, batch.created_organisation_ids or [])
     outcome = {"removed": len(created), "restored": restored, "organisations_removed": removed_organisations}
-    return outcome, _("Hoàn tác lần nhập %(file)s: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.",
+    return outcome, _l("Hoàn tác lần nhập %(file)s: xoá %(removed)d hồ sơ thêm mới, khôi phục %(restored)d hồ sơ.",
                       file=batch.file_name, removed=len(created), restored=restored)
 
 
@@ -404,6 +408,7 @@ def _restore(connection, rows, user_id, now) -> int:
             links[name] += [{"p_id": row.person_id, "p_item": item} for item in row.undo.get(name, ())]
     for names, chunk_rows in groups.items():
         _bulk_update(connection, names, chunk_rows, user_id, now)
+    refresh_sort_keys([row.person_id for row in rows if {"full_name", "person_type"} & set(row.undo["attributes"])])
     for table, conditions, rows_ in (
         (CONTACTS_TABLE, lambda t: (t.c.kind == bindparam("p_kind"), t.c.normalized == bindparam("p_normalized")),
          links["contacts"]),
@@ -477,9 +482,9 @@ def _audit_import(connection, changes: ChangeSet, batch_id: int, created_ids: di
     if not changes.updates:
         return
     batch = db.session.get(ImportBatch, batch_id)
-    summary = _("Nhập từ tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name if batch else "", batch=batch_id)
+    summary = _l("Nhập từ tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name if batch else "", batch=batch_id)
     readable = _Readable([change.current.get("hometown_unit_code") for change in changes.updates.values()])
-    value, converters = readable.value, tuple(readable.converters.items())
+    value = readable.value
     rows = []
     for person_id, change in changes.updates.items():
         diff_ = {}
@@ -508,7 +513,7 @@ def _audit_undo(connection, batch: ImportBatch, rows, user_id, now) -> None:
     wrote back to what they were, and what it removes (the people it deletes have no history left)."""
     if not rows:
         return
-    summary = _("Hoàn tác nhập tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name, batch=batch.id)
+    summary = _l("Hoàn tác nhập tệp %(file)s, lượt nhập #%(batch)d", file=batch.file_name, batch=batch.id)
     names = sorted({name for row in rows for name in row.undo["attributes"]})
     stored = {}
     if names:

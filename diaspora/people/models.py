@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     String,
     Table,
     Text,
@@ -115,6 +116,12 @@ PERSON_FIELD_LABELS = {
     "erased_audit_values": _l("Giá trị trong nhật ký đã xoá"),
     "erased_import_rows": _l("Dòng nhập Excel đã làm sạch"),
     "erased_files": _l("Tệp đã xoá"),
+    "erased_merge_snapshots": _l("Dữ liệu hoàn tác gộp hồ sơ đã xoá"),
+    "erased_merged_records": _l("Hồ sơ đã gộp vào, cũng đã xoá vĩnh viễn"),
+    # A merge of two records of one person (people.merging) and its undo.
+    "merged_into": _l("Đã gộp vào hồ sơ"),
+    "merged_from": _l("Đã gộp hồ sơ"),
+    "moved_rows": _l("Dữ liệu đã chuyển"),
 }
 # The stored name of an erased person: a neutral word, so lists that still count them show no one.
 ERASED_NAME = "Đã xoá"
@@ -151,10 +158,12 @@ class Person(TrackedRecord, db.Model):
     # An index the list does not use is left out, since an import writes each index once per person
     # it adds (the bin, small, is found by ix_people_deleted and sorted).
     __table_args__ = (
+        # The list's default order: names in Vietnamese alphabetical order (sort_key), then as written.
+        Index("ix_people_active_sort_key", "sort_key", "id", "deleted_at", **_ACTIVE),
         Index("ix_people_active_name", "name_folded", "id", "deleted_at", **_ACTIVE),
-        Index("ix_people_active_country", "country_code", "name_folded", "id", "deleted_at", **_ACTIVE),
-        Index("ix_people_active_status", "status", "name_folded", "id", "deleted_at", **_ACTIVE),
-        Index("ix_people_active_birth_year", "birth_year", "name_folded", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_country", "country_code", "sort_key", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_status", "status", "sort_key", "id", "deleted_at", **_ACTIVE),
+        Index("ix_people_active_birth_year", "birth_year", "sort_key", "id", "deleted_at", **_ACTIVE),
         Index("ix_people_active_updated", "updated_at", "id", "deleted_at", **_ACTIVE),
         Index("ix_people_active_title", "academic_title", "deleted_at", **_ACTIVE),
         Index("ix_people_deleted", "deleted_at", **_DELETED),
@@ -163,6 +172,8 @@ class Person(TrackedRecord, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
     name_folded: Mapped[str] = mapped_column(String(200))
+    # The name's place in Vietnamese alphabetical order, in digits (text.name_sort_key, by service.person_sort_key).
+    sort_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     other_names: Mapped[str | None] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -194,6 +205,8 @@ class Person(TrackedRecord, db.Model):
     restriction_reason: Mapped[str | None] = mapped_column(String(500))
     # Erased at the subject's request: an anonymous tombstone (also in the bin) that keeps counts right.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Merged into another record of the same person (people.merging): kept, soft-deleted, its page redirects.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     notes: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -236,6 +249,28 @@ class PersonOffer(db.Model):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+class PersonMerge(db.Model):
+    """Two records of one person merged into one (people.merging): who, when, and in `snapshot` exactly what an
+    undo needs (the survivor's values before, the merged record's, the rows each feature moved)."""
+
+    __tablename__ = "person_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # None once either person was erased: their values are gone, so is the undo.
+    snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+
+    survivor = relationship("Person", foreign_keys=[survivor_id])
+    merged = relationship("Person", foreign_keys=[merged_id])
+    by = relationship("User", foreign_keys=[by_id])
+    undone_by = relationship("User", foreign_keys=[undone_by_id])
 
 
 # The one rule of whom the office may export or contact, by column (the people list builds its conditions

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, and_, case, cast, delete, false, func, or_, select
 
 from diaspora import signals
@@ -21,6 +22,7 @@ from diaspora.audit.service import diff, record
 from diaspora.audit.tracking import commit_or_conflict, touch
 from diaspora.contacts import Contact
 from diaspora.extensions import db
+from diaspora.messages import Messages
 from diaspora.organisations.models import Membership
 from diaspora.people.models import (
     ERASED_NAME,
@@ -33,7 +35,7 @@ from diaspora.people.models import (
     person_roles,
 )
 from diaspora.records import utcnow
-from diaspora.text import clean_text, fold
+from diaspora.text import clean_text, fold, name_sort_key
 
 # What a wiped value reads as in the audit log and the import rows.
 REDACTED = "[đã xoá]"
@@ -44,7 +46,8 @@ REASON_LENGTH = 500
 KEPT_COLUMNS = ("id", "created_at", "created_by_id", "updated_at", "updated_by_id", "version", "deleted_at",
                 "is_demo", "erased_at")
 # Columns that cannot be empty get a neutral value.
-TOMBSTONE_VALUES = {"full_name": ERASED_NAME, "name_folded": fold(ERASED_NAME), "person_type": "overseas_vietnamese",
+TOMBSTONE_VALUES = {"full_name": ERASED_NAME, "name_folded": fold(ERASED_NAME), "sort_key": name_sort_key(ERASED_NAME),
+                    "person_type": "overseas_vietnamese",
                     "consent_status": "unknown", "status": "active", "search_text": ""}
 
 
@@ -93,14 +96,21 @@ def left_out(statement, include_refused: bool = False) -> LeftOut:
     return LeftOut(refused=0 if include_refused else refused_count, restricted=restricted_count)
 
 
-def describe_left_out(left: LeftOut) -> str | None:
-    """"Không gồm 3 người đã từ chối hoặc rút lại đồng ý, 1 người bị hạn chế xử lý.", or None."""
-    parts = []
+def left_out_message(left: LeftOut):
+    """"Không gồm 3 người đã từ chối hoặc rút lại đồng ý, 1 người bị hạn chế xử lý.", or None: a message
+    read in the reader's language (diaspora.messages)."""
+    parts = Messages(separator=", ")
     if left.refused:
-        parts.append(_("%(count)d người đã từ chối hoặc rút lại đồng ý", count=left.refused))
+        parts.add(_l("%(count)d người đã từ chối hoặc rút lại đồng ý", count=left.refused))
     if left.restricted:
-        parts.append(_("%(count)d người bị hạn chế xử lý", count=left.restricted))
-    return _("Không gồm %(people)s.", people=", ".join(parts)) if parts else None
+        parts.add(_l("%(count)d người bị hạn chế xử lý", count=left.restricted))
+    return _l("Không gồm %(people)s.", people=parts) if parts else None
+
+
+def describe_left_out(left: LeftOut) -> str | None:
+    """left_out_message as text in the current language, or None."""
+    message = left_out_message(left)
+    return str(message) if message is not None else None
 
 
 # --- restricting processing ------------------------------------------------------------------------------------
@@ -232,13 +242,15 @@ def _wipe_audit(person: Person, contact_ids: list[int], membership_ids: list[int
     wiped, seen = 0, set()
     for event in db.session.scalars(select(AuditEvent).where(or_(*own))):
         event.changes, count = _redacted(event.changes)
-        event.summary = scrub.text(event.summary)
+        event.summary, event.summary_message = scrub.text(event.summary), scrub.value(event.summary_message)
         wiped += count
         seen.add(event.id)
     before = scrub.replaced
-    for event in db.session.scalars(select(AuditEvent).where(scrub.found_in(AuditEvent.summary, AuditEvent.changes))):
+    for event in db.session.scalars(select(AuditEvent).where(
+            scrub.found_in(AuditEvent.summary, AuditEvent.summary_message, AuditEvent.changes))):
         if event.id not in seen:
             event.summary, event.changes = scrub.text(event.summary), scrub.value(event.changes)
+            event.summary_message = scrub.value(event.summary_message)
     return wiped + scrub.replaced - before
 
 
@@ -258,6 +270,10 @@ def erase_person(person: Person, reason: str, by=None) -> dict:
     reason = _reason(reason)
     if person.is_erased:
         raise AlreadyErased(_("Hồ sơ này đã được xoá vĩnh viễn."))
+    # The same person's other records, merged into this one (people.merging), are erased first, each in its own
+    # transaction: an erase cut short is finished by running it again.
+    merged_records = [erase_person(merged, reason, by) for merged in db.session.scalars(
+        select(Person).where(Person.merged_into_id == person.id, Person.erased_at.is_(None))).all()]
     session = db.session
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
@@ -269,6 +285,8 @@ def erase_person(person: Person, reason: str, by=None) -> dict:
     membership_ids = list(session.scalars(select(Membership.id).where(Membership.person_id == person.id)))
     counts = {"erased_contacts": len(contact_ids), "erased_memberships": len(membership_ids),
               "erased_audit_values": _wipe_audit(person, contact_ids, membership_ids, scrub)}
+    if merged_records:
+        counts["erased_merged_records"] = len(merged_records)
     for table, column in ((Contact.__table__, Contact.person_id), (Membership.__table__, Membership.person_id),
                           (PersonOffer.__table__, PersonOffer.person_id), (person_fields, person_fields.c.person_id),
                           (person_roles, person_roles.c.person_id)):

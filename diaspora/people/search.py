@@ -10,6 +10,10 @@ people are loaded. Which way the page is found is decided from exact counts rath
 to the planners, whose estimates for word searches and id sets are poor: walking an index in
 the sort's order and keeping the matches, or collecting the matches and sorting them. On
 PostgreSQL a text search gathers its matches once, for both the count and the page.
+
+Lists are in Vietnamese alphabetical order by default (`people.sort_key`, see text.name_sort_key), through
+an index on it; a text search in that order shows the best matches first (match_rank: the whole name, the
+spelling typed, the words in order, prefixes, the rest), then each level in that order.
 """
 import re
 from contextlib import contextmanager
@@ -18,9 +22,11 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from sqlalchemy import (
     and_,
+    case,
     column,
     event,
     func,
@@ -41,7 +47,7 @@ from diaspora.listing import ListQuery, Page, month_after, month_argument, whole
 from diaspora.organisations.models import Membership
 from diaspora.people.models import OUTREACH_RULES, Person, PersonOffer, person_fields, person_roles
 from diaspora.reference.models import CommunityRole, Field
-from diaspora.text import fold_words
+from diaspora.text import clean_text, fold, fold_words, title_case
 
 # detail=none: only which people contain a word is kept (no positions), which is all a word-prefix
 # search needs; the prefix indexes answer "ng", "nguy", "nguyen" without merging every longer word.
@@ -132,11 +138,25 @@ def person_search_text(person: Person) -> str:
     )
 
 
+# "name", the default, is the Vietnamese alphabetical order (Person.sort_key: given name first, a foreign
+# expert's family name first); "written" is the name as written (family name first), letter by letter.
+# A text search in the default order shows the best matches first (match_rank), each group in that order.
 SORTS = {
-    "name": (Person.name_folded, Person.id),
-    "country": (Person.country_code, Person.name_folded, Person.id),
-    "birth_year": (Person.birth_year, Person.name_folded, Person.id),
+    "name": (Person.sort_key, Person.id),
+    "written": (Person.name_folded, Person.id),
+    "country": (Person.country_code, Person.sort_key, Person.id),
+    "birth_year": (Person.birth_year, Person.sort_key, Person.id),
     "updated": (Person.updated_at, Person.id),
+}
+# The orders offered in the list's filter bar (the column headers offer the others, descending too).
+SORT_OPTIONS = {
+    "name": _l("Họ tên (A-Z theo tên)"),
+    "-name": _l("Họ tên (Z-A theo tên)"),
+    "written": _l("Họ tên như đã viết (A-Z theo họ)"),
+    "-updated": _l("Mới cập nhật trước"),
+    "country": _l("Nước cư trú"),
+    "birth_year": _l("Năm sinh (lớn tuổi trước)"),
+    "-birth_year": _l("Năm sinh (trẻ tuổi trước)"),
 }
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
@@ -167,6 +187,11 @@ class PeopleQuery(ListQuery):
     sort: str = "name"  # a key of SORTS, "-" in front for descending
 
     SORTS = SORTS
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the best matches come first: a text search in the default order (by name, A to Z)."""
+        return self.sort == "name" and match_rank(self.q) is not None
 
     @classmethod
     def from_args(cls, args) -> "PeopleQuery":
@@ -216,6 +241,64 @@ def search_terms(text: str | None) -> list[str]:
     if at and fold_words(local):
         return ["".join(fold_words(text))[:MAX_TERM_LENGTH]]
     return [word[:MAX_TERM_LENGTH] for word in dict.fromkeys(fold_words(text))][:MAX_TERMS]
+
+
+_TYPED_WORDS = re.compile(r"[^\W_]+")
+
+
+def _padded(column):
+    """' ' || column || ' ' with each space doubled, so that LIKE '% an % binh %' finds whole words in order
+    with or without words between them (each pattern word takes a space of its own on both sides)."""
+    return literal(" ").op("||")(func.replace(column, " ", "  ")).op("||")(literal(" "))
+
+
+def match_rank(text: str | None):
+    """How well a person's name matches a typed text, as a SQL expression (0 best), or None when the text is
+    no name (empty, a phone number, an email address):
+
+    0. the whole name spelt as typed, diacritics included (only when some were typed: "Nguyễn Văn Thử");
+    1. the whole name without diacritics ("nguyen van thu" finds "Nguyễn Văn Thử", "Nguyễn Văn Thư");
+    2. the typed words, spelt as typed, as whole words of the name in the order typed (diacritics typed);
+    3. the typed words as whole words of the name, in order, without diacritics ("nguyen thu" → Nguyễn Văn Thu);
+    4. the typed words starting words of the name, in order ("nguyen van thu" → "Nguyễn Văn Thuận");
+    5. the rest (found in the name in another order, in other names, contacts or organisations).
+
+    Names are stored in title case (proper_name), so the typed words are compared in title case too. The
+    expression reads the person's own columns only; the search conditions decide who is found.
+    """
+    rank = _rank(text)
+    return rank.expression if rank is not None else None
+
+
+@dataclass
+class _Rank:
+    expression: object  # the CASE giving each person's level
+    whole_name: object  # a condition every person of levels 0 and 1 meets, answered by the name index
+    levels: tuple  # the levels the expression can give, best first
+
+
+def _rank(text: str | None) -> _Rank | None:
+    words = [word[:MAX_TERM_LENGTH] for word in fold_words(text)][:MAX_TERMS]
+    if not words or not set(search_terms(text)) <= set(words):
+        return None
+    typed = clean_text(text) or ""
+    spelt = [title_case(word) for word in _TYPED_WORDS.findall(typed)][:MAX_TERMS]
+    accented = bool(not typed.isascii() and spelt)
+    whole_name = Person.name_folded.in_(sorted({" ".join(words), fold(typed)[:200]}))
+    whens = [(and_(whole_name, Person.full_name.in_(sorted({" ".join(spelt), typed}))), 0)] if accented else []
+    whens.append((whole_name, 1))
+    if accented:
+        whens.append((_padded(Person.full_name).like("% " + " % ".join(spelt) + " %"), 2))
+    whens.append((_padded(Person.name_folded).like("% " + " % ".join(words) + " %"), 3))
+    whens.append((literal(" ").op("||")(Person.name_folded).like("".join(f"% {word}" for word in words) + "%"), 4))
+    levels = tuple(level for _, level in whens) + (5,)
+    return _Rank(case(*whens, else_=5), whole_name, levels)
+
+
+def _ordering(query: "PeopleQuery", columns=None) -> list:
+    """The ORDER BY of a list query: its sort's columns, after the match rank when the best come first."""
+    ordered = query.ordered(columns)
+    return [match_rank(query.q), *ordered] if query.ranked else ordered
 
 
 def fts_match_expression(terms: list[str]) -> str:
@@ -384,7 +467,7 @@ def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, 
     plans = [(min(table_size, wanted * table_size / total), True, (), None)]
     ordered_by = next((column for key, column in (("country", Person.country_code), ("status", Person.status))
                        if getattr(query, key) and column in conditions.filters
-                       and (columns[0] is Person.name_folded or columns[0] is column)), None)
+                       and (columns[0] is Person.sort_key or columns[0] is column)), None)
     if ordered_by is not None:
         size = db.session.scalar(select(func.count()).select_from(Person).where(
             conditions.in_list, conditions.filters[ordered_by](ordered_by)))
@@ -401,12 +484,51 @@ def _sqlite_page_where(query: PeopleQuery, conditions: _Conditions, total: int, 
 def _page_ids(query: PeopleQuery, conditions: _Conditions, dialect: str, total: int) -> list[int]:
     """The ids of one page, in order."""
     columns = SORTS[query.sort_key]
+    if dialect == "sqlite" and query.ranked:
+        return _sqlite_ranked_ids(query, conditions, total)
     if dialect == "sqlite":
         statement = select(Person.id).where(*_sqlite_page_where(query, conditions, total, columns))
     else:
         statement = select(Person.id).where(*conditions.where())
-    statement = statement.order_by(*query.ordered(columns))
+    statement = statement.order_by(*_ordering(query, columns))
     return list(db.session.scalars(statement.limit(query.per_page).offset(query.offset)))
+
+
+# Up to this many matches, SQLite ranks them all in one statement; beyond, the first page is found level by level.
+RANK_ALL_UP_TO = 3000
+
+
+def _sqlite_ranked_ids(query: PeopleQuery, conditions: _Conditions, total: int) -> list[int]:
+    """The ids of one page of a text search, best match first, on SQLite.
+
+    No index gives that order. Few matches, or a page after the first, are ranked all at once: the matches are
+    collected (the smallest id set's) and sorted by level, then name. The first page of many matches ("nguyen":
+    40% of the register) is filled level by level instead: the whole names from the name index, then each level
+    by walking the name order's index until the page is full, the level computed only for the matches walked
+    (the best level of a common word is common, so its walk stops early).
+    """
+    rank = _rank(query.q)
+    columns = SORTS["name"]
+    if query.offset or total <= RANK_ALL_UP_TO:
+        driver = None
+        if conditions.sets:
+            sizes = conditions.sizes() if len(conditions.sets) > 1 else [0]
+            driver = sizes.index(min(sizes))
+        statement = select(Person.id).where(*conditions.where(driver=driver)).order_by(rank.expression, *columns)
+        return list(db.session.scalars(statement.limit(query.per_page).offset(query.offset)))
+    ids: list[int] = []
+    whole_names = (select(Person.id).where(*conditions.where(walk=True), rank.whole_name)
+                   .order_by(rank.expression, *columns).limit(query.per_page))
+    ids += db.session.scalars(whole_names)
+    for level in rank.levels:
+        if len(ids) == query.per_page:
+            break
+        if level <= 1:
+            continue
+        walk = (select(Person.id).where(*conditions.where(walk=True), rank.expression == level)
+                .order_by(*columns).limit(query.per_page - len(ids)))
+        ids += db.session.scalars(walk)
+    return ids
 
 
 def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, list[int]]:
@@ -418,10 +540,13 @@ def _gathered_page(query: PeopleQuery, conditions: _Conditions) -> tuple[int, li
     columns = SORTS[query.sort_key]
     # MATERIALIZED: one pass over the index's matches feeds both the count and the page.
     matches = select(*{column.key: column for column in (Person.id, *columns)}.values())
+    if query.ranked:
+        matches = matches.add_columns(match_rank(query.q).label("match_rank"))
     matches = matches.where(*conditions.where()).cte("matches").prefix_with("MATERIALIZED")
+    ordered = query.ordered([matches.c[column.key] for column in columns])
     page = (
         select(matches.c.id)
-        .order_by(*query.ordered([matches.c[column.key] for column in columns]))
+        .order_by(*([matches.c.match_rank, *ordered] if query.ranked else ordered))
         .limit(query.per_page).offset(query.offset)
         .subquery().lateral("page")
     )
@@ -463,7 +588,7 @@ def filtered_people_select(query: PeopleQuery):
     conditions = _conditions(query, db.engine.dialect.name)
     if conditions is None:
         return select(Person).where(Person.id.is_(None))
-    return select(Person).where(*conditions.where()).order_by(*query.ordered())
+    return select(Person).where(*conditions.where()).order_by(*_ordering(query))
 
 
 BULK_INDEX_ROWS = 1000  # from this many new people on, SQLite's search index is filled in one statement

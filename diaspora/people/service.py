@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from diaspora import signals
 from diaspora.audit import tracking
+from diaspora.bulk import CHUNK, chunks
 from diaspora.contacts import (
     Contact,
     apply_contacts,
@@ -38,7 +39,7 @@ from diaspora.people.search import search_words
 from diaspora.reference.countries import country_name
 from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Country, Field, Unit
-from diaspora.text import clean_paragraphs, clean_text, fold, proper_name
+from diaspora.text import clean_paragraphs, clean_text, fold, looks_vietnamese, name_sort_key, proper_name
 
 MULTILINE_COLUMNS = ("expertise", "notes")
 TEXT_COLUMNS = (
@@ -114,14 +115,22 @@ def hometown_candidates(person: Person) -> list[Unit]:
     return [match.unit] if match.unit else match.candidates[:8]
 
 
+def person_sort_key(full_name: str | None, person_type: str | None) -> str:
+    """Where a person's name sorts (people.sort_key): a Vietnamese name by its given name, middle names, then
+    family name; a foreign expert's name, unless it reads as a Vietnamese one, by its family name first."""
+    foreign = person_type == "foreign_expert" and not looks_vietnamese(full_name)
+    return name_sort_key(full_name, family_first=foreign)
+
+
 def derived_columns(values: dict, contacts=(), organisation_names=()) -> dict:
-    """The columns computed from a person's values: name_folded, birth_year, search_text.
+    """The columns computed from a person's values: name_folded, sort_key, birth_year, search_text.
 
     `contacts` are (kind, normalized) pairs. Usable for bulk inserts as well as for loaded people.
     """
     birth_date = values.get("birth_date")
     return {
         "name_folded": fold(values.get("full_name"))[:200],
+        "sort_key": person_sort_key(values.get("full_name"), values.get("person_type")),
         "birth_year": birth_date.year if birth_date else values.get("birth_year"),
         "search_text": search_words(
             full_name=values.get("full_name"),
@@ -134,7 +143,8 @@ def derived_columns(values: dict, contacts=(), organisation_names=()) -> dict:
 
 def refresh_derived(person: Person) -> None:
     """Set the derived columns of a loaded person from its values, contacts and memberships."""
-    values = {key: getattr(person, key) for key in ("full_name", "other_names", "birth_date", "birth_year")}
+    values = {key: getattr(person, key)
+              for key in ("full_name", "person_type", "other_names", "birth_date", "birth_year")}
     derived = derived_columns(
         values,
         [(contact.kind, contact.normalized) for contact in person.contacts],
@@ -180,6 +190,33 @@ def refresh_search_text(person_ids) -> int:
         rows,
     )
     return len(rows)
+
+
+def refresh_sort_keys(person_ids=None, chunk: int = CHUNK) -> int:
+    """Recompute sort_key for the people selected by `person_ids` (a SELECT of ids, a list of ids, or None:
+    everyone, the bin and erased people included), in bulk; how many rows changed. Derived data: no version
+    bump, no audit event. A migration adding the column, or `flask --app wsgi person reindex`, fills it with this."""
+    if isinstance(person_ids, list | tuple | set):
+        ids = sorted(set(person_ids))
+        return sum(_refresh_sort_keys(Person.id.in_(part), chunk) for part in chunks(ids, chunk))
+    return _refresh_sort_keys(None if person_ids is None else Person.id.in_(person_ids), chunk)
+
+
+def _refresh_sort_keys(condition, chunk: int) -> int:
+    table = Person.__table__
+    statement = select(table.c.id, table.c.full_name, table.c.person_type, table.c.sort_key).order_by(table.c.id)
+    if condition is not None:
+        statement = statement.where(condition)
+    update_key = update(table).where(table.c.id == bindparam("person_id")).values(sort_key=bindparam("key"))
+    written, last_id = 0, 0
+    while rows := db.session.execute(statement.where(table.c.id > last_id).limit(chunk)).all():
+        last_id = rows[-1].id
+        changed = [{"person_id": row.id, "key": key} for row in rows
+                   if (key := person_sort_key(row.full_name, row.person_type)) != row.sort_key]
+        if changed:
+            db.session.execute(update_key, changed)
+            written += len(changed)
+    return written
 
 
 @signals.organisation_renamed.connect
@@ -315,7 +352,13 @@ def create_person(values: dict, by=None) -> Person:
         apply_contacts(person, contacts or [])
         refresh_derived(person)
     tracking.create(person, by, audit_values)
+    _changed(person)
     return person
+
+
+def _changed(person: Person) -> None:
+    """Tell the features that derive data from people (the duplicate review queue) that this one was saved."""
+    signals.people_changed.send(None, ids=[person.id], committed=True)
 
 
 def update_person(person: Person, values: dict, by=None, expected_version: int | None = None) -> bool:
@@ -341,17 +384,22 @@ def _save(person: Person, by, change, expected_version: int | None) -> bool:
         change()
         refresh_derived(person)
 
-    return tracking.save(person, by, change_and_derive, audit_values, expected_version)
+    saved = tracking.save(person, by, change_and_derive, audit_values, expected_version)
+    if saved:
+        _changed(person)
+    return saved
 
 
 def delete_person(person: Person, by=None) -> None:
     """Soft delete: the person leaves lists and searches but stays restorable."""
     tracking.set_deleted(person, by, deleted=True)
+    _changed(person)
 
 
 def restore_person(person: Person, by=None) -> None:
     """Bring a soft-deleted person back."""
     tracking.set_deleted(person, by, deleted=False)
+    _changed(person)
 
 
 def add_membership(person: Person, values: dict, by=None) -> Membership:
@@ -402,6 +450,8 @@ def preview_audit_values(values: dict, person: Person | None = None) -> dict:
         if person is not None:
             _apply_values(preview, person_values(person))
         _apply_values(preview, values)
+        # As a save derives it: a full birth date gives the birth year.
+        preview.birth_year = preview.birth_date.year if preview.birth_date else preview.birth_year
         region = values.get("country_code", preview.country_code)
         contacts, _errors = clean_contacts(values.get("contacts") or (), region)
         apply_contacts(preview, contacts)

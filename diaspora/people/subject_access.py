@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from diaspora import signals
 from diaspora.audit.access import ACCESS_ACTIONS, record_access
 from diaspora.audit.models import AuditEvent, audit_event_people
-from diaspora.audit.service import action_label, display_value, field_label
+from diaspora.audit.service import action_label, display_value, field_label, summary_text
 from diaspora.contacts import CONTACT_KIND_LABELS, Contact
 from diaspora.extensions import db
 from diaspora.organisations.models import Membership
@@ -86,7 +86,7 @@ def _changes_text(event) -> str:
 
 def _event_row(event) -> dict:
     return {"at": event.at, "user": event.user.name if event.user else _("Hệ thống"),
-            "action": action_label(event.action), "summary": event.summary, "changes": _changes_text(event)}
+            "action": action_label(event.action), "summary": summary_text(event), "changes": _changes_text(event)}
 
 
 _EVENT_COLUMNS = (("at", _l("Thời điểm")), ("user", _l("Người thực hiện")), ("action", _l("Thao tác")),
@@ -171,6 +171,6 @@ def export_person_data(person: Person, out, fmt: str, *, user=None) -> dict:
     counts = write_person_data(person, out, fmt, user=user)
     record_access("export", people_ids=[person.id], entity_type="people", entity_id=person.id, user=user,
                   details={"format": fmt, "subject_access": True, "parts": counts},
-                  summary=_("Xuất dữ liệu cá nhân của hồ sơ #%(id)d theo yêu cầu của chủ thể dữ liệu (tệp %(format)s).",
+                  summary=_l("Xuất dữ liệu cá nhân của hồ sơ #%(id)d theo yêu cầu của chủ thể dữ liệu (tệp %(format)s).",
                             id=person.id, format=fmt.upper()))
     return counts

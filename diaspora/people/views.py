@@ -1,6 +1,7 @@
 """Pages of the people register: the list, the person page, create, edit, delete, memberships."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora import signals
@@ -9,10 +10,10 @@ from diaspora.audit.service import history
 from diaspora.contacts import CONTACT_KIND_LABELS
 from diaspora.locale import current_language
 from diaspora.organisations import service as organisation_service
-from diaspora.people import bp, models, service
+from diaspora.people import bp, merging, models, service
 from diaspora.people.forms import MembershipForm, PersonForm
 from diaspora.people.importing import creation_by_import
-from diaspora.people.search import PeopleQuery, search_people
+from diaspora.people.search import SORT_OPTIONS, PeopleQuery, search_people
 from diaspora.permissions import role_required
 from diaspora.records import StaleEdit
 
@@ -32,6 +33,7 @@ def inject_labels():
         "contact_kind_labels": CONTACT_KIND_LABELS,
         "academic_titles": models.ACADEMIC_TITLES,
         "membership_roles": models.MEMBERSHIP_ROLES,
+        "sort_options": SORT_OPTIONS,
     }
 
 
@@ -52,7 +54,7 @@ def index():
     page = search_people(query)
     service.load_list_details(page.items)
     record_access("list", people_ids=[person.id for person in page.items], entity_type="people",
-                  filters={**query.to_args(), "page": query.page}, summary=_("Danh sách kiều bào"))
+                  filters={**query.to_args(), "page": query.page}, summary=_l("Danh sách kiều bào"))
     return render_template(
         "people/index.html", query=query, args=query.to_args(), page=page,
         filters=service.list_filter_options(current_language()), organisations=organisation_service.organisation_choices(),
@@ -62,6 +64,10 @@ def index():
 @bp.get("/<int:person_id>")
 @role_required("viewer")
 def show(person_id):
+    survivor = merging.survivor_of(person_id)
+    if survivor is not None:  # merged into another record of the same person: that record is the person's
+        flash(_("Hồ sơ này đã được gộp vào hồ sơ %(name)s (#%(id)d).", name=survivor.full_name, id=survivor.id), "info")
+        return redirect(url_for("people.show", person_id=survivor.id))
     admin = current_user.has_role("admin")
     person = service.get_person_or_404(person_id, include_deleted=admin, include_erased=admin)
     if person.is_erased:  # a tombstone: nothing of the person is left to show, only the erase
@@ -78,7 +84,7 @@ def show(person_id):
         "people/show.html", person=person, events=events,
         hometown_candidates=service.hometown_candidates(person),
         panels=signals.panels(signals.person_panels, person),
-        access_events=access_events, access_total=access_total,
+        access_events=access_events, access_total=access_total, merges=merging.merges_of(person),
     )
 
 
@@ -132,6 +138,10 @@ def delete(person_id):
 @role_required("admin")
 def restore(person_id):
     person = service.get_person_or_404(person_id, include_deleted=True)
+    if person.merged_into_id is not None:  # its rows live in the survivor now: only the merge's undo brings it back
+        flash(_("Hồ sơ này đã được gộp vào hồ sơ khác; hãy hoàn tác việc gộp (ở trang hồ sơ giữ lại) "
+                "thay vì khôi phục."), "warning")
+        return redirect(url_for("people.show", person_id=person.id))
     service.restore_person(person, by=current_user)
     flash(_("Đã khôi phục %(name)s.", name=person.full_name), "success")
     return redirect(url_for("people.show", person_id=person.id))

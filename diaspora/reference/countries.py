@@ -89,6 +89,12 @@ def country_choices(locale: str | None = None, common_first: bool = False):
     }
 
 
+def country_in_reader_language(text: str) -> str:
+    """A country's name or code as some text keeps it (the audit's Vietnamese names) in the reader's language."""
+    country = find_country(text)
+    return country_name(country.code) if country is not None else text
+
+
 def country_name(code: str | None, locale: str | None = None) -> str:
     """The display name of a country code, or the code itself when unknown."""
     if not code:

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from diaspora.extensions import db
+from diaspora.messages import NamedInBoth
 from diaspora.reference.countries import country_choices, find_country
 from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Field, Product
@@ -42,7 +43,7 @@ def import_lookups() -> Lookups:
         for item in db.session.scalars(select(model).where(model.active).order_by(model.sort_order)):
             for text in (item.key, item.name_vi, item.name_en):
                 table.setdefault(fold_key(text), item.id)
-            names.append(item.name_vi)
+            names.append(NamedInBoth.of(item.name_vi, item.name_en))  # a note names it in the reader's language
             ids[item.key] = item.id
         for words, key in synonyms[catalogue].items():
             if key in ids:

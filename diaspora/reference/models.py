@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.locale import current_language
 from diaspora.records import Versioned, utcnow
 
 PRODUCT_CATEGORIES = {
@@ -51,6 +52,11 @@ class Country(db.Model):
     def name(self, locale: str = "vi") -> str:
         return self.name_en if locale == "en" else self.name_vi
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language."""
+        return self.name(current_language())
+
 
 class CountryAlias(db.Model):
     """A name staff write for a country ("Mỹ", "Hoa Kỳ", "USA"), stored folded for lookup."""
@@ -80,6 +86,11 @@ class TaxonomyItem(Versioned):
 
     def name(self, locale: str = "vi") -> str:
         return self.name_en if locale == "en" else self.name_vi
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language."""
+        return self.name(current_language())
 
 
 class Field(TaxonomyItem, db.Model):

@@ -40,8 +40,8 @@ def catalogue_items(catalogue: str) -> list[tuple[str, str]]:
     """(item, name) of a catalogue's active items, as synonyms name them (key, code, or product id)."""
     if catalogue in ("fields", "roles"):
         model = Field if catalogue == "fields" else CommunityRole
-        return [(key, name) for key, name in db.session.execute(
-            select(model.key, model.name_vi).where(model.active).order_by(model.sort_order))]
+        return [(item.key, item.display_name) for item in db.session.scalars(
+            select(model).where(model.active).order_by(model.sort_order))]
     if catalogue == "offers":
         return [(code, str(label)) for code, label in _OFFER_LABELS.items()]
     if catalogue == "products":

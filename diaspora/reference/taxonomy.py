@@ -29,6 +29,20 @@ def _taxonomy_choices(model, locale: str | None) -> list[tuple[int, str]]:
     return [(item.id, item.name(locale)) for item in items]
 
 
+def name_in_reader_language(model, text: str) -> str:
+    """A field's or role's Vietnamese name (as the audit keeps it) in the reader's language; other text as it is."""
+    if current_language() == "vi":
+        return text
+    item = db.session.scalar(select(model).where(model.name_vi == text).limit(1))
+    return item.name("en") if item is not None else text
+
+
+def name_of_key(model, key: str, language: str) -> str | None:
+    """The name of a field or role, by its key, in a language; None for an unknown key."""
+    item = db.session.scalar(select(model).where(model.key == key).limit(1))
+    return item.name(language) if item is not None else None
+
+
 TAXONOMIES = {"fields": Field, "roles": CommunityRole}
 EDITED = ("name_vi", "name_en", "sort_order")  # what the edit form changes
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -64,7 +64,7 @@ def create_item(kind):
         except TaxonomyError as error:
             _show_error(form, error)
         else:
-            flash(_("Đã thêm “%(name)s”.", name=item.name_vi), "success")
+            flash(_("Đã thêm “%(name)s”.", name=item.display_name), "success")
             return redirect(url_for("reference.taxonomy", kind=kind))
     status = 422 if form.is_submitted() else 200
     return render_template("reference/item_form.html", form=form, kind=kind, title=TITLES[kind], item=None), status
@@ -99,9 +99,9 @@ def set_active(kind, item_id, change):
     item = get_taxonomy_item_or_404(taxonomy_model(kind), item_id)
     set_taxonomy_item_active(item, change == "activate", by=current_user)
     if change == "activate":
-        flash(_("“%(name)s” lại được dùng để chọn.", name=item.name_vi), "success")
+        flash(_("“%(name)s” lại được dùng để chọn.", name=item.display_name), "success")
     else:
-        flash(_("Đã ngừng dùng “%(name)s”; hồ sơ đã gắn mục này vẫn giữ nguyên.", name=item.name_vi), "info")
+        flash(_("Đã ngừng dùng “%(name)s”; hồ sơ đã gắn mục này vẫn giữ nguyên.", name=item.display_name), "info")
     return redirect(url_for("reference.taxonomy", kind=kind))
 
 

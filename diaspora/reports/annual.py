@@ -7,11 +7,12 @@ downloaded is complete, and a job that fails, or whose worker dies, leaves no fi
 hold figures only, no one's personal data; they are kept until an administrator deletes them from disk.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from diaspora import jobs
@@ -84,7 +85,7 @@ def queue_report(year: int, period: Period, user) -> AnnualReport:
     report = AnnualReport(year=year, period_start=period.start, period_end=period.end, user_id=user.id)
     db.session.add(report)
     db.session.flush()
-    record("create", report, user=user, summary=_("Lập báo cáo năm %(year)d (kỳ %(start)s – %(end)s)", year=year,
+    record("create", report, user=user, summary=_l("Lập báo cáo năm %(year)d (kỳ %(start)s – %(end)s)", year=year,
                                                   start=period.start.strftime("%d/%m/%Y"),
                                                   end=period.end.strftime("%d/%m/%Y")))
     db.session.commit()
@@ -132,16 +133,12 @@ def run_annual_report(report_id: int) -> None:
 
 def fail_dead_reports(now=None) -> int:
     """Fail the reports whose worker is gone (see jobs.dead_jobs); they left no file."""
-    now = now or utcnow()
-    dead = jobs.dead_jobs(AnnualReport, now - timedelta(seconds=current_app.config.get("IMPORT_LEASE_SECONDS", 1800)))
-    for report in dead:
-        report.status, report.finished_at = "failed", now
-        report.message = _("Tiến trình xử lý dừng giữa chừng; không có tệp nào được ghi. Hãy lập lại báo cáo.")
+    def remove_parts(report):
         for kind in KINDS:
             (reports_dir() / f"{report.id}.{kind}.part").unlink(missing_ok=True)
-    if dead:
-        db.session.commit()
-    return len(dead)
+
+    return jobs.fail_dead(AnnualReport, _("Tiến trình xử lý dừng giữa chừng; không có tệp nào được ghi. Hãy lập lại báo cáo."),
+                          remove_parts, now)
 
 
 def recent_reports(limit: int = 30) -> list[AnnualReport]:
@@ -152,7 +149,7 @@ def recent_reports(limit: int = 30) -> list[AnnualReport]:
 
 def record_download(report: AnnualReport, kind: str, user) -> None:
     """The audit event of a download of a report's file (committed)."""
-    record("download", report, user=user, summary=_("Tải %(file)s", file=download_name(report, kind)))
+    record("download", report, user=user, summary=_l("Tải %(file)s", file=download_name(report, kind)))
     db.session.commit()
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from diaspora.audit.forms import parse_day
 from diaspora.audit.service import record
@@ -50,7 +51,7 @@ def annual_command(year, out, annex, start, end):
         raise click.UsageError(str(error)) from None
     figures = annual_figures(year, period)
     write_report(figures, out, annex)
-    record("export", entity_type="annual_reports", summary=_(
+    record("export", entity_type="annual_reports", summary=_l(
         "Lập báo cáo năm %(year)d bằng dòng lệnh (kỳ %(start)s – %(end)s)", year=year,
         start=period.start.strftime("%d/%m/%Y"), end=period.end.strftime("%d/%m/%Y")))
     db.session.commit()

@@ -8,15 +8,25 @@ from the second page; the recipients bottom left and the signature block bottom 
 own heading styles (restyled), so the navigation pane and a table of contents work. The places where staff
 write their assessment are yellow and in brackets. python-docx writes the file; Word and LibreOffice open it.
 """
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt
 from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 
+from diaspora.officedocs import (
+    TABLE_PT,
+    TEXT_WIDTH_CM,
+    letterhead,
+    new_document,
+    rule_below,
+    signature_block,
+)
+from diaspora.officedocs import add_line as _line
+from diaspora.officedocs import body_paragraph as _paragraph
+from diaspora.officedocs import set_widths as _widths
 from diaspora.reports.tables import (
     AMOUNT,
     AMOUNT_CHANGE,
@@ -29,14 +39,8 @@ from diaspora.reports.tables import (
     format_count,
 )
 
-FONT = "Times New Roman"
-BODY_PT, TABLE_PT, SMALL_TABLE_PT = 14, 12, 11
-TEXT_WIDTH_CM = 21 - 3 - 1.5  # A4 less the left and right margins
-ISSUER_PARENT = "UBND THÀNH PHỐ HẢI PHÒNG"
-ISSUER = "SỞ NGOẠI VỤ"
+SMALL_TABLE_PT = 11
 NUMBER = "Số: …/BC-SNgV"
-MOTTO_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # How wide a column of each kind is, relative to the others of its table.
 COLUMN_WEIGHTS = {LABEL: 3.2, COUNT: 1.4, CHANGE: 1.4, AMOUNT: 1.9, AMOUNT_CHANGE: 1.9, PERCENT: 1.2, "text": 3.6}
 NUMERIC = (COUNT, CHANGE, AMOUNT, AMOUNT_CHANGE, PERCENT)
@@ -71,165 +75,22 @@ def _change_words(now: int, before: int, unit: str = "") -> str:
     return _("không thay đổi")
 
 
-# --- styles and layout ----------------------------------------------------------------------------------------
-
-def _fonts(rpr) -> None:
-    """Times New Roman for every script of a run properties element; theme fonts would override it in Word."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-
-
-def _set_styles(document) -> None:
-    styles = document.styles
-    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _fonts(defaults)
-    language = defaults.find(qn("w:lang"))
-    language.set(qn("w:val"), "vi-VN")  # Word and LibreOffice check the spelling in Vietnamese
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    _fonts(normal.element.get_or_add_rPr())
-    paragraph = normal.paragraph_format
-    paragraph.space_before, paragraph.space_after, paragraph.line_spacing = Pt(0), Pt(0), 1.0
-    for name, size in (("Heading 1", BODY_PT), ("Heading 2", BODY_PT), ("Table Grid", TABLE_PT)):
-        style = styles[name]
-        _fonts(style.element.get_or_add_rPr())
-        style.font.size, style.font.color.rgb = Pt(size), RGBColor(0, 0, 0)
-        if name.startswith("Heading"):
-            style.font.bold, style.font.italic = True, False
-            style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(6), Pt(6)
-            style.paragraph_format.first_line_indent = Cm(1.27)
-            style.paragraph_format.keep_with_next = True
-
-
-def _set_page(document) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.header_distance, section.footer_distance = Cm(1), Cm(1)
-    # Page numbers centred at the top, from the second page on.
-    section.different_first_page_header_footer = True
-    number = section.header.paragraphs[0]
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_field(number.add_run())
-    number.runs[0].font.size = Pt(BODY_PT)
-
-
-def _page_field(run) -> None:
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == " PAGE ":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._r.append(element)
-
-
-def _no_borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
-
-
-def _widths(table, widths_cm: list[float]) -> None:
-    table.autofit = False
-    for column, width in zip(table.columns, widths_cm):
-        column.width = Cm(width)  # the grid, which LibreOffice reads
-        for cell in column.cells:
-            cell.width = Cm(width)  # each cell's, which Word reads
-
-
-def _line_below(paragraph, indent_cm: float) -> None:
-    """A short centred rule under a heading line, as the decree draws it: a bottom border on an empty
-    paragraph narrowed by its indents."""
-    layout = paragraph.paragraph_format
-    layout.left_indent = layout.right_indent = Cm(indent_cm)
-    # A line a few points high, so the rule sits just under the text above and clear of the text below.
-    layout.line_spacing, layout.space_after = Pt(3), Pt(8)
-    properties = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(name), value)
-    borders.append(bottom)
-    properties.append(borders)
-
-
-def _line(container, text: str = "", *, size: float = BODY_PT, bold=False, italic=False, underline=False,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after: float = 0):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    if text:
-        run = paragraph.add_run(text)
-        run.font.size, run.bold, run.italic, run.underline = Pt(size), bold, italic, underline
-    return paragraph
-
-
-def _first(cell, text: str, **style):
-    """Write into the paragraph a new table cell already has (the next lines are added after it)."""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = style.pop("align", WD_ALIGN_PARAGRAPH.CENTER)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(style.get("size", BODY_PT))
-    run.bold, run.italic, run.underline = style.get("bold", False), style.get("italic", False), \
-        style.get("underline", False)
-    return paragraph
-
-
 # --- parts of the document ------------------------------------------------------------------------------------
 
 def _heading_block(document, figures: AnnualFigures) -> None:
     """Issuing body and number top left, national motto and place and date top right; then the title."""
-    table = document.add_table(rows=2, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    _widths(table, [7.0, TEXT_WIDTH_CM - 7.0])
-    left, right = table.cell(0, 0), table.cell(0, 1)
-    _first(left, ISSUER_PARENT, size=12)
-    _line(left, ISSUER, size=13, bold=True)
-    _line_below(_line(left), 2.4)
-    _first(right, MOTTO_NATION, size=12, bold=True)
-    _line(right, MOTTO, size=14, bold=True, underline=True)
-    _first(table.cell(1, 0), NUMBER, size=13)
-    place = _first(table.cell(1, 1), _("Hải Phòng, ngày … tháng … năm %(year)d",
-                                         year=to_user_timezone(figures.read_at).year), size=14, italic=True)
-    place.paragraph_format.space_before = Pt(6)
+    letterhead(document, NUMBER, _("Hải Phòng, ngày … tháng … năm %(year)d",
+                                   year=to_user_timezone(figures.read_at).year))
     _line(document, space_after=6)
     _line(document, _("BÁO CÁO"), bold=True)
     _line(document, document_title(figures.year), bold=True)
-    _line_below(_line(document), 5.5)
+    rule_below(_line(document), 5.5)
     period = figures.period
     _line(document, _("(Kỳ báo cáo: từ ngày %(start)s đến ngày %(end)s; số liệu tính đến hết ngày %(end)s, trích "
                       "xuất từ cơ sở dữ liệu lúc %(read)s)",
                       start=period.start.strftime("%d/%m/%Y"), end=period.end.strftime("%d/%m/%Y"),
                       read=to_user_timezone(figures.read_at).strftime("%H:%M ngày %d/%m/%Y")),
           size=13, italic=True, space_after=12)
-
-
-def _paragraph(document, text: str = "", *, italic: bool = False):
-    """A paragraph of the body: justified, first line indented, 6 pt after, 1.15 lines apart."""
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    layout = paragraph.paragraph_format
-    layout.first_line_indent, layout.space_after, layout.line_spacing = Cm(1.27), Pt(6), 1.15
-    if text:
-        paragraph.add_run(text).italic = italic
-    return paragraph
 
 
 def _assessment(document, hint: str) -> None:
@@ -291,21 +152,10 @@ def _closing(document, figures: AnnualFigures) -> None:
         "Ngoại vụ thành phố Hải Phòng (kèm theo phụ lục số liệu gồm %(count)d bảng)./.",
         year=figures.year, count=len(figures.tables)))
     closing.paragraph_format.keep_with_next = True  # never a signature block alone on the last page
-    table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _widths(table, [8.0, TEXT_WIDTH_CM - 8.0])
-    recipients, signature = table.cell(0, 0), table.cell(0, 1)
-    _first(recipients, _("Nơi nhận:"), size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in (_("- UBND thành phố (để b/c);"), _("- Sở Văn hóa, Thể thao và Du lịch (để tổng hợp);"),
-                 _("- Giám đốc, các Phó Giám đốc Sở;"), _("- Lưu: VT.")):
-        _line(recipients, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _first(signature, _("GIÁM ĐỐC"), size=14, bold=True)
-    for _blank in range(4):
-        _line(signature)
-    name = _line(signature, "")
-    run = name.add_run(_("[Họ và tên]"))
-    run.font.size, run.bold = Pt(BODY_PT), True
-    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    signature_block(document, _("Nơi nhận:"),
+                    [_("- UBND thành phố (để b/c);"), _("- Sở Văn hóa, Thể thao và Du lịch (để tổng hợp);"),
+                     _("- Giám đốc, các Phó Giám đốc Sở;"), _("- Lưu: VT.")],
+                    _("GIÁM ĐỐC"), _("[Họ và tên]"))
 
 
 # --- the report -----------------------------------------------------------------------------------------------
@@ -313,12 +163,8 @@ def _closing(document, figures: AnnualFigures) -> None:
 def write_document(figures: AnnualFigures, out) -> None:
     """Write the report on `figures` as a .docx into `out` (a path or a binary file)."""
     with force_locale("vi"):
-        document = Document()
-        _set_styles(document)
-        _set_page(document)
-        properties = document.core_properties
-        properties.title = _("Báo cáo %(title)s", title=document_title(figures.year).lower())
-        properties.author, properties.language = _("Sở Ngoại vụ thành phố Hải Phòng"), "vi-VN"
+        document = new_document(_("Báo cáo %(title)s", title=document_title(figures.year).lower()),
+                                 _("Sở Ngoại vụ thành phố Hải Phòng"))
         _heading_block(document, figures)
         _body(document, figures)
         _closing(document, figures)

@@ -2,10 +2,11 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.extensions import db
+from diaspora.jobs import JobState
 from diaspora.records import utcnow
 
 REPORT_STATUS_LABELS = {
@@ -16,7 +17,7 @@ REPORT_STATUS_LABELS = {
 }
 
 
-class AnnualReport(db.Model):
+class AnnualReport(JobState, db.Model):
     """One generation of the annual report: the year and period asked for, by whom, its state, and its two
     files once written (names inside REPORTS_DIR)."""
 
@@ -29,16 +30,10 @@ class AnnualReport(db.Model):
     period_end: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # 0–100, while it runs
-    message: Mapped[str | None] = mapped_column(Text)  # why it failed
     document_file: Mapped[str | None] = mapped_column(String(255))  # the .docx, set once it is whole
     annex_file: Mapped[str | None] = mapped_column(String(255))  # the .xlsx, set once it is whole
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The worker writing it (host:pid) and its last sign of life: a report whose worker is gone is failed.
-    worker: Mapped[str | None] = mapped_column(String(120))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user = relationship("User", lazy="joined")
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 
 from diaspora.text import (
     clean_paragraphs,
@@ -36,7 +36,12 @@ _MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?", re.IGNORECA
 
 
 class CellError(ValueError):
-    """A cell that cannot be imported; str() is the message for the user, in Vietnamese."""
+    """A cell that cannot be imported; str() is the message for the user, `message` the message as written
+    (a lazy one is kept as its msgid and parameters and read in the reader's language)."""
+
+    @property
+    def message(self):
+        return self.args[0] if self.args else ""
 
 
 @dataclass

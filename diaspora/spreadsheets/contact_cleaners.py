@@ -3,7 +3,7 @@ import re
 from typing import Callable
 
 import phonenumbers
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 
 from diaspora.contacts import (
     InvalidContact,
@@ -89,7 +89,7 @@ def _email(raw: str):
 
 def _normalised(result) -> str:
     if isinstance(result, InvalidContact):
-        raise CellError(str(result))
+        raise CellError(result.args[0] if result.args else str(result))  # the message as written (lazy)
     return result
 
 
@@ -152,7 +152,7 @@ def contact_cleaner(kind: str) -> Callable:
             try:
                 normalized = normalize_contact(kind, part, ctx.row.get("country"))
             except InvalidContact as problem:
-                raise CellError(str(problem)) from None
+                raise CellError(problem.args[0] if problem.args else str(problem)) from None
             if isinstance(normalized, UnverifiedPhone):
                 _note_unverified(ctx, part, normalized)  # short: no cut, which would lose the mark
             else:

@@ -12,7 +12,9 @@ from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from diaspora.messages import Bilingual, Messages, in_both
 from diaspora.spreadsheets import header as header_module
 from diaspora.spreadsheets import read
 from diaspora.spreadsheets.cleaners import (
@@ -75,15 +77,21 @@ def bulk_step(function):
 
 @dataclass
 class Problem:
-    """Something wrong in one cell (or one row): Excel row, the header as written, a Vietnamese message."""
+    """Something wrong in one cell (or one row): Excel row, the header as written, a message (a lazy one
+    is kept as its msgid and parameters and read in the reader's language, diaspora.messages)."""
 
     row: int
     column: str
     message: str
     index: int | None = None  # the file column, for highlighting; None for a column the file lacks
 
+    def __post_init__(self):
+        # A lazy message carries the cell's text: Messages escapes it in a page, as a plain str would be.
+        if not isinstance(self.message, str | Messages):
+            self.message = Messages(self.message)
+
     def to_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
 
 
 @dataclass
@@ -334,7 +342,7 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                     if cleaned is _MISSING:
                         cleaned = clean(value, context)
                     if cleaned.__class__ is CellError:
-                        problems.append(Problem(number, header, str(cleaned), index))
+                        problems.append(Problem(number, header, cleaned.message, index))
                         failed = True
                     elif not multi:
                         row[key] = cleaned
@@ -350,21 +358,21 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                 if default:
                     cleaned = clean(default, context)
                     if cleaned.__class__ is CellError:
-                        problems.append(Problem(number, column.header_vi, str(cleaned)))
+                        problems.append(Problem(number, column.header_vi, cleaned.message))
                     else:
                         row[key] = cleaned
                 elif column.required:
                     header = sources[0][1] if sources else column.header_vi
                     error = row_errors.pop(header, None) if row_errors else None
+                    named = Bilingual(column.header_vi, column.header_en)
                     if error is None:
-                        message = _("Thiếu %(column)s.", column=column.header_vi)
+                        message = _l("Thiếu %(column)s.", column=named)
                     elif error.startswith("="):
-                        message = _("Thiếu %(column)s: ô này chứa công thức %(formula)s nhưng không có giá trị đã "
-                                    "tính (tệp do một chương trình ghi ra). Hãy mở tệp bằng Excel rồi lưu lại, "
-                                    "hoặc ghi thẳng giá trị vào ô.", column=column.header_vi, formula=error)
+                        message = _l("Thiếu %(column)s: ô này chứa công thức %(formula)s nhưng không có giá trị đã "
+                                     "tính (tệp do một chương trình ghi ra). Hãy mở tệp bằng Excel rồi lưu lại, "
+                                     "hoặc ghi thẳng giá trị vào ô.", column=named, formula=error)
                     else:
-                        message = _("Thiếu %(column)s: ô này hiện lỗi công thức %(error)s.",
-                                    column=column.header_vi, error=error)
+                        message = _l("Thiếu %(column)s: ô này hiện lỗi công thức %(error)s.", column=named, error=error)
                     problems.append(Problem(number, header, message, sources[0][0] if sources else None))
             if len(problems) > 1:  # in the order of the file's columns, as the user reads the row
                 problems.sort(key=lambda problem: (problem.index is None, problem.index or 0))
@@ -372,13 +380,13 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
             if unmapped_keys:
                 notes += keep_unmapped(row, unmapped_keys, sheet)
             if row_errors:
-                notes += [_("Ô %(header)s hiện lỗi công thức %(error)s: coi là để trống.", header=header, error=text)
+                notes += [_l("Ô %(header)s hiện lỗi công thức %(error)s: coi là để trống.", header=header, error=text)
                           if not text.startswith("=") else
-                          _("Ô %(header)s chứa công thức %(formula)s nhưng không có giá trị đã tính: coi là để trống.",
-                            header=header, formula=text) for header, text in row_errors.items()]
+                          _l("Ô %(header)s chứa công thức %(formula)s nhưng không có giá trị đã tính: coi là để trống.",
+                             header=header, formula=text) for header, text in row_errors.items()]
             if converted and number in converted:
-                notes += [_("Ô %(header)s viết bằng mã %(encoding)s, đã chuyển sang Unicode.", header=header,
-                            encoding=encoding) for header, encoding in converted[number]]
+                notes += [_l("Ô %(header)s viết bằng mã %(encoding)s, đã chuyển sang Unicode.", header=header,
+                             encoding=encoding) for header, encoding in converted[number]]
             cleaned_rows.append(CleanRow(number, row, problems, notes))
         return cleaned_rows
 
@@ -448,13 +456,16 @@ def keep_unmapped(row: dict, keys: list[str], sheet: Sheet) -> list[str]:
                 target = item.keep_in
                 if fold_key(item) not in fold_key(row.get(target) or ""):
                     row[target] = "; ".join(filter(None, [row.get(target), str(item)]))
-                message = _("%(column)s: “%(words)s” chưa có trong danh mục, đã ghi vào %(target)s.",
-                            column=column.header_vi, words=str(item), target=sheet.column(target).header_vi)
+                target_column = sheet.column(target)
+                message = Messages(_l("%(column)s: “%(words)s” chưa có trong danh mục, đã ghi vào %(target)s.",
+                                      column=Bilingual(column.header_vi, column.header_en), words=str(item),
+                                      target=Bilingual(target_column.header_vi, target_column.header_en)))
                 if item.nearest:
-                    message += " " + _("Gần nhất: %(names)s.", names="; ".join(item.nearest))
+                    message.add(_l("Gần nhất: %(names)s.", names=in_both(item.nearest)))
             elif item.nearest:
-                message = _("%(column)s: “%(words)s” chưa có trong danh mục; gần nhất: %(names)s.",
-                            column=column.header_vi, words=str(item), names="; ".join(item.nearest))
+                message = _l("%(column)s: “%(words)s” chưa có trong danh mục; gần nhất: %(names)s.",
+                             column=Bilingual(column.header_vi, column.header_en), words=str(item),
+                             names=in_both(item.nearest))
             else:
                 continue
             notes.append(message)
@@ -469,13 +480,13 @@ def _keep_in_notes(row: dict, extra: list[tuple], keeps_notes: bool) -> list[str
     messages = []
     for column, header, taken, other in extra:
         if column.key == "full_name":
-            messages.append(_("Dòng có hai họ tên: đã nhập “%(taken)s”; “%(other)s” (cột %(header)s) được ghi vào "
-                              "Ghi chú. Nếu đó là một người khác, hãy thêm một dòng riêng cho người đó.",
-                              taken=taken, other=other, header=header))
+            messages.append(_l("Dòng có hai họ tên: đã nhập “%(taken)s”; “%(other)s” (cột %(header)s) được ghi vào "
+                               "Ghi chú. Nếu đó là một người khác, hãy thêm một dòng riêng cho người đó.",
+                               taken=taken, other=other, header=header))
         else:
-            messages.append(_("%(column)s chỉ nhận một giá trị: đã lấy “%(taken)s”; “%(other)s” (cột %(header)s) "
-                              "được ghi vào Ghi chú.", column=column.header_vi, taken=taken, other=other,
-                              header=header))
+            messages.append(_l("%(column)s chỉ nhận một giá trị: đã lấy “%(taken)s”; “%(other)s” (cột %(header)s) "
+                               "được ghi vào Ghi chú.", column=Bilingual(column.header_vi, column.header_en),
+                               taken=taken, other=other, header=header))
     if keeps_notes:
         lines = [f"{header}: {other}" for _column, header, _taken, other in extra]
         row["notes"] = "\n".join([row["notes"], *lines] if row.get("notes") else lines)
@@ -517,7 +528,7 @@ def plan_rows(rows: list[CleanRow], duplicates: dict[int, list], on_duplicate: s
     for row in rows:
         matches = duplicates.get(row.row, [])
         plan = RowPlan(row.row, "create", row.values, matches=matches, problems=row.problems,
-                       note=" ".join(row.notes) or None)
+                       note=Messages(*row.notes) or None)
         chosen = row_actions.get(row.row)
         if not row.valid:
             plan.action = "error"
@@ -544,6 +555,5 @@ def _resolve_target(plan: RowPlan, by_row: dict[int, RowPlan]) -> None:
         plan.person_id, plan.target_row = earlier.person_id, earlier.target_row
     else:
         plan.action = "skip"
-        plan.note = " ".join(filter(None, [_("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row),
-                                           plan.note]))
+        plan.note = Messages(_l("Trùng với dòng %(row)d, dòng đó không được nhập.", row=earlier.row), plan.note)
 

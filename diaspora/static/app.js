@@ -42,6 +42,26 @@
     sync();
   });
 
+  // <form data-submit-on-change>: a list's filters apply as soon as one is chosen (a select, a checkbox or a
+  // radio button); typed words still wait for Enter or the button, which stays for browsers without script.
+  document.addEventListener("change", function (event) {
+    var control = event.target;
+    var form = control.form;
+    if (!form || !form.hasAttribute("data-submit-on-change")) { return; }
+    if (control.tagName !== "SELECT" && control.type !== "checkbox" && control.type !== "radio") { return; }
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  });
+  // Their URL keeps only the filters in use, so a bookmarked or shared list reads plainly.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("data-submit-on-change") || form.method.toLowerCase() !== "get") { return; }
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) { if (value !== "") { params.append(name, value); } });
+    event.preventDefault();
+    var query = params.toString();
+    window.location.assign(form.action.split("?")[0] + (query ? "?" + query : ""));
+  });
+
   // #add-contact: adds a blank contact row by copying the last one and renumbering its fields.
   var addContact = document.getElementById("add-contact");
   if (addContact) {

@@ -54,6 +54,10 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Assertions wait as long as actions do: a shared CI machine under load can take seconds to draw a page.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     yield page
     context.close()
 

@@ -33,7 +33,8 @@ VALID = {
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: [(action, {field: (type, value)})], outside <template> elements."""
+    """The forms of a page: [(action, {field: (type, value)})], outside <template> elements; the action of a GET
+    form is None."""
 
     def __init__(self, page_url: str):
         super().__init__(convert_charrefs=True)
@@ -45,8 +46,10 @@ class _Forms(HTMLParser):
             self._in_template += 1
         if self._in_template:
             return
-        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
-            self.forms.append((attrs.get("action") or self.page_url, {}))
+        if tag == "form":
+            # A GET form (a search, a filter, a choice of record) is not posted: its fields are nobody's.
+            post = (attrs.get("method") or "get").lower() == "post"
+            self.forms.append((attrs.get("action") or self.page_url if post else None, {}))
         if not self.forms:
             return
         fields = self.forms[-1][1]
@@ -92,7 +95,7 @@ def _every_form(app, client, ids) -> dict:
         parser = _Forms(url)
         parser.feed(response.text)
         for action, fields in parser.forms:
-            if action != "/logout":
+            if action is not None and action != "/logout":
                 forms.setdefault(action.split("?")[0], fields)
     return forms
 

@@ -16,7 +16,7 @@ def test_packages_import_only_downwards():
 
 
 CORE = {"config", "extensions", "text", "records", "contacts", "forms", "permissions", "signals", "locale", "bulk",
-        "listing", "jobs", "spreadsheets"}
+        "listing", "jobs", "spreadsheets", "messages"}
 
 
 def test_the_spreadsheet_library_imports_only_core_modules():

@@ -11,14 +11,15 @@ from diaspora.contacts import Contact
 from diaspora.people.search import search_words
 from diaspora.records import utcnow
 from diaspora.reference.models import Field, Product
-from diaspora.text import fold
+from diaspora.text import fold, name_sort_key
 
 
 def make_person(full_name="Nguyễn Văn Hùng", country="JP", *, title=None, fields=(), offers=(), email=None,
                 deleted=False) -> Person:
     contacts = [Contact(kind="email", value=email, normalized=email.lower(), is_primary=True)] if email else []
     person = Person(
-        full_name=full_name, name_folded=fold(full_name), country_code=country, academic_title=title,
+        full_name=full_name, name_folded=fold(full_name), sort_key=name_sort_key(full_name), country_code=country,
+        academic_title=title,
         search_text=search_words(full_name=full_name, contacts=[(c.kind, c.normalized) for c in contacts]),
         contacts=contacts,
         fields=[db.session.scalar(db.select(Field).where(Field.key == key)) for key in fields],

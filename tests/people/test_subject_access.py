@@ -51,7 +51,7 @@ def test_admin_downloads_the_workbook_with_every_part(client, login, person):
         assert response.headers["Content-Disposition"].endswith(f"du-lieu-ca-nhan-{person.id}.xlsx")
         sheets = _sheets(response.data)
     assert list(sheets) == ["Thông tin cá nhân", "Liên hệ", "Tổ chức, hội đoàn", "Hoạt động đã tham gia",
-                            "Kênh phân phối phụ trách", "Lịch sử thay đổi", "Lượt xem, xuất dữ liệu"]
+                            "Kênh phân phối phụ trách", "Thư, thiệp đã gửi", "Lịch sử thay đổi", "Lượt xem, xuất dữ liệu"]
     assert sheets["Thông tin cá nhân"][0][0].startswith(f"Dữ liệu cá nhân của hồ sơ #{person.id}")
     fields = {row["Thông tin"]: row["Giá trị"] for row in _table(sheets["Thông tin cá nhân"])}
     assert fields["Họ và tên"] == NAME and fields["Thành phố"] == "Kyoto" and fields["Mã hồ sơ (ID)"] == person.id
