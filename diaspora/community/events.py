@@ -16,15 +16,14 @@ from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from diaspora.audit import tracking
 from diaspora.audit.access import record_access
 from diaspora.audit.service import record
 from diaspora.community import cleaning, service
+from diaspora.community.participants import add_participant
 from diaspora.community.consent import CONSENT_TEXT_VERSION
 from diaspora.community.models import EventRegistration, EventSignup
 from diaspora.extensions import db
-from diaspora.outreach.activities import activity_values
-from diaspora.outreach.models import Activity, ActivityParticipant
+from diaspora.outreach.models import Activity
 from diaspora.people.models import Person
 from diaspora.people.privacy import processing_allowed
 from diaspora.records import utcnow
@@ -35,7 +34,6 @@ from diaspora.text import fold
 # What links a registrant to a person of the register without a member of staff: a shared contact (with a name
 # that can be the same person's) or the same name, birth year and country. A close name alone never does.
 LINKING_REASONS = ("email", "phone", "name_birth_country")
-PARTICIPANT_ROLE = "Tham dự"
 SEARCH_LIMIT = 50
 _TOKEN_IN_URL = re.compile(r"/me/([A-Za-z0-9_-]{16,64})")
 
@@ -222,28 +220,6 @@ def check_in(registration: EventRegistration, by) -> bool:
     if registration.person_id is not None:
         add_participant(registration.activity, registration.person_id, by)
     return True
-
-
-def add_participant(activity: Activity, person_id: int, by) -> bool:
-    """The person takes part in the activity (the activity's participants, audited on it); False if already."""
-    present = db.session.scalar(select(func.count()).select_from(ActivityParticipant).where(
-        ActivityParticipant.activity_id == activity.id, ActivityParticipant.person_id == person_id))
-    if present:
-        return False
-
-    def change():
-        activity.participants.append(ActivityParticipant(person=db.session.get(Person, person_id),
-                                                         role=PARTICIPANT_ROLE))
-
-    return tracking.save(activity, by, change, activity_values)
-
-
-def link_person(registration: EventRegistration, person: Person, by) -> None:
-    """A registrant accepted into the register: the registration names the person, a participant if checked in."""
-    registration.person_id = person.id
-    db.session.commit()
-    if registration.checked_in_at is not None:
-        add_participant(registration.activity, person.id, by)
 
 
 # --- the public link's QR code and the registrants' export ------------------------------------------------------

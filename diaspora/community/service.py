@@ -23,6 +23,7 @@ from diaspora.community.consent import (
 )
 from diaspora.community.forms import MERGE_ATTRIBUTES
 from diaspora.community.models import EventRegistration, Submission
+from diaspora.community.participants import link_person
 from diaspora.contacts import CONTACT_KIND_LABELS, clean_contacts
 from diaspora.extensions import db
 from diaspora.organisations.models import Organisation
@@ -320,11 +321,9 @@ def merge_into(submission: Submission, person: Person, *, taken: set[str], conta
 def _after_decision(submission: Submission, person: Person, by) -> None:
     """An event's registrant accepted into the register: their registration names the person, who becomes a
     participant of the event once checked in."""
-    from diaspora.community import events
-
     for registration in db.session.scalars(select(EventRegistration).where(
             EventRegistration.submission_id == submission.id)):
-        events.link_person(registration, person, by)
+        link_person(registration, person, by)
 
 
 # --- retention --------------------------------------------------------------------------------------------------
