@@ -249,8 +249,10 @@ def upgrade():
         batch_op.create_index('ix_people_active_sort_key', ['sort_key', 'id', 'deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_people_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_people_merged_into_id_people'), 'people', ['merged_into_id'], ['id'], ondelete='SET NULL')
-
+    _restore_search_index()
     # ### end Alembic commands ###
+    _mark_demo_records()
+    _fill_sort_keys()
 
 
 def downgrade():
@@ -267,6 +269,7 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_people_active_birth_year'), ['birth_year', 'name_folded', 'id', 'deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('sort_key')
+    _restore_search_index()
 
     with op.batch_alter_table('import_rows', schema=None) as batch_op:
         batch_op.drop_column('note_messages')
@@ -328,3 +331,41 @@ def downgrade():
 
     op.drop_table('api_tokens')
     # ### end Alembic commands ###
+
+
+def _restore_search_index():
+    """On SQLite the batch on people copied the table, and its full-text triggers went with the old copy: the
+    index is made again and filled with the register (PostgreSQL's index lives on the table itself)."""
+    connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return
+    from diaspora.people.search import create_search_index, drop_search_index
+
+    drop_search_index(connection)
+    create_search_index(connection)
+    connection.exec_driver_sql("INSERT INTO people_fts(rowid, search_text) SELECT id, search_text FROM people "
+                               "WHERE deleted_at IS NULL")
+
+
+def _mark_demo_records():
+    """Demo channels and activities made before they had a mark carry the demo note."""
+    op.execute(sa.text("UPDATE distribution_channels SET is_demo = :yes WHERE notes = :note")
+               .bindparams(yes=True, note="[Dữ liệu mẫu]"))
+    op.execute(sa.text("UPDATE activities SET is_demo = :yes WHERE description = :note")
+               .bindparams(yes=True, note="[Dữ liệu mẫu]"))
+
+
+def _fill_sort_keys():
+    """Every existing person's Vietnamese sort key, computed by the one function the application uses."""
+    from diaspora.people.service import person_sort_key
+
+    connection = op.get_bind()
+    people = sa.table("people", sa.column("id", sa.Integer), sa.column("full_name", sa.String),
+                      sa.column("person_type", sa.String), sa.column("sort_key", sa.String))
+    update = people.update().where(people.c.id == sa.bindparam("person_id")).values(sort_key=sa.bindparam("key"))
+    last_id = 0
+    while rows := connection.execute(sa.select(people.c.id, people.c.full_name, people.c.person_type)
+                                      .where(people.c.id > last_id).order_by(people.c.id).limit(5000)).all():
+        last_id = rows[-1].id
+        connection.execute(update, [{"person_id": row.id, "key": person_sort_key(row.full_name, row.person_type)}
+                                    for row in rows])

@@ -47,6 +47,10 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database_url):
             # The full-text index exists after the upgrade.
             if connection.dialect.name == "sqlite":
                 assert connection.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'people_fts'")) == 1
+                # and its triggers, which a migration that copies the people table (a batch) would lose
+                assert set(connection.scalars(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'people'"))) == {
+                    "people_fts_insert", "people_fts_delete", "people_fts_update"}
             else:
                 assert "ix_people_search_text" in {ix["name"] for ix in inspect(connection).get_indexes("people")}
         downgrade(revision="base")
