@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from diaspora.people.search import is_search_index_object
+from diaspora.people.search_index import is_search_index_object
 
 config = context.config
 if config.config_file_name:

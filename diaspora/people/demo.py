@@ -73,7 +73,7 @@ from diaspora.people.demo_contacts import (
     plausible_phone,
     reformat_phone,
 )
-from diaspora.people.search import search_index_in_bulk, search_words
+from diaspora.people.search_index import search_index_in_bulk, search_words
 from diaspora.people.service import person_sort_key
 from diaspora.reference.models import CommunityRole, Country, Field, LegacyCommune, Unit
 from diaspora.text import clean_text, fold

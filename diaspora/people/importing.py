@@ -59,7 +59,7 @@ from diaspora.people.models import (
     person_fields,
     person_roles,
 )
-from diaspora.people.search import search_index_in_bulk
+from diaspora.people.search_index import search_index_in_bulk
 from diaspora.people.service import audit_values, derived_columns, refresh_search_text, refresh_sort_keys
 from diaspora.records import utcnow
 from diaspora.reference.models import CommunityRole, Country, Field, Unit

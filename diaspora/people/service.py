@@ -35,7 +35,7 @@ from diaspora.people.models import (
     Person,
     PersonOffer,
 )
-from diaspora.people.search import search_words
+from diaspora.people.search_index import search_words
 from diaspora.reference.countries import country_name
 from diaspora.reference.hometowns import match_hometown
 from diaspora.reference.models import CommunityRole, Country, Field, Unit

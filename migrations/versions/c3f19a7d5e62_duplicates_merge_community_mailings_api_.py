@@ -339,7 +339,7 @@ def _restore_search_index():
     connection = op.get_bind()
     if connection.dialect.name != "sqlite":
         return
-    from diaspora.people.search import create_search_index, drop_search_index
+    from diaspora.people.search_index import create_search_index, drop_search_index
 
     drop_search_index(connection)
     create_search_index(connection)

@@ -11,7 +11,7 @@ Create Date: 2026-11-23 14:18:41.956177
 import sqlalchemy as sa
 from alembic import op
 
-from diaspora.people.search import create_search_index, drop_search_index
+from diaspora.people.search_index import create_search_index, drop_search_index
 
 
 # revision identifiers, used by Alembic.

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from diaspora import create_app
 from diaspora.config import TestConfig
 from diaspora.extensions import db
-from diaspora.people.search import is_search_index_object
+from diaspora.people.search_index import is_search_index_object
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from diaspora.imports.preparing import build_changes, prepare_layout
 from diaspora.imports.running import commit_changes
 from diaspora.imports.undo import undo_batch
 from diaspora.imports.wizard import create_batch
-from diaspora.people.search import BULK_INDEX_ROWS
+from diaspora.people.search_index import BULK_INDEX_ROWS
 from diaspora.batches.models import ImportRow
 from diaspora.people.models import Person
 from diaspora.contacts import Contact

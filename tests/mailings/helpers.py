@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 from diaspora.contacts import Contact
 from diaspora.extensions import db
 from diaspora.people.models import Person
-from diaspora.people.search import search_words
+from diaspora.people.search_index import search_words
 from diaspora.records import utcnow
 from diaspora.text import fold
 

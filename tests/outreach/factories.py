@@ -8,7 +8,7 @@ from diaspora.outreach.channels import create_channel
 from diaspora.outreach.products import create_product
 from diaspora.people.models import Person, PersonOffer
 from diaspora.contacts import Contact
-from diaspora.people.search import search_words
+from diaspora.people.search_index import search_words
 from diaspora.records import utcnow
 from diaspora.reference.models import Field, Product
 from diaspora.text import fold, name_sort_key

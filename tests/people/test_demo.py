@@ -14,13 +14,8 @@ from diaspora.people.demo import DEMO_SOURCE, DemoMaker, create_demo_data
 from diaspora.people.models import Person
 from diaspora.organisations.models import Membership
 from diaspora.contacts import Contact
-from diaspora.people.search import (
-    BULK_INDEX_ROWS,
-    PeopleQuery,
-    person_search_text,
-    search_index_in_bulk,
-    search_people,
-)
+from diaspora.people.search import PeopleQuery, search_people
+from diaspora.people.search_index import BULK_INDEX_ROWS, person_search_text, search_index_in_bulk
 from diaspora.reference.models import Country
 from diaspora.text import fold
 

@@ -11,7 +11,8 @@ from diaspora.contacts import (
     phone_search_tokens,
 )
 from diaspora.people import service
-from diaspora.people.search import PeopleQuery, search_people, search_words
+from diaspora.people.search import PeopleQuery, search_people
+from diaspora.people.search_index import search_words
 from tests.people.factories import make_organisation, make_person
 
 
