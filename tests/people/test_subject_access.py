@@ -114,7 +114,7 @@ def test_command_line_export_in_both_formats(runner, person, tmp_path):
     result = runner.invoke(args=["person", "export", str(person.id), str(tmp_path / "chau.json")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "chau.json").read_text())["person_id"] == person.id
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id)).all()
     assert [(event.user_id, event.changes["format"]) for event in events] == [(None, "xlsx"), (None, "json")]
 
 
