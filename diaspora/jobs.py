@@ -118,6 +118,20 @@ class JobState:
     message: Mapped[str | None] = mapped_column(Text)
 
 
+def claim(model, row_id: int, progress: int | None = None):
+    """The queued row a job is given, marked running by this worker (committed), or None when it is gone or
+    no longer queued (run twice, failed or undone meanwhile): the job then has nothing to do."""
+    row = db.session.get(model, row_id)
+    if row is None or row.status != "queued":
+        return None
+    row.status, row.started_at, row.worker = "running", utcnow(), worker_name()
+    row.heartbeat_at = row.started_at
+    if progress is not None:
+        row.progress = progress
+    db.session.commit()
+    return row
+
+
 def fail_dead(model, message, cleanup=None, now=None) -> int:
     """Fail the rows of `model` whose worker is gone (dead_jobs, with a lease of IMPORT_LEASE_SECONDS): "failed",
     finished now, with `message` (a text, or a function of the row) saying why; `cleanup(row)` removes what the

@@ -84,12 +84,9 @@ def queue_export(list_key: str, query, fmt: str, user, locale: str, options_args
 @jobs.job
 def run_export(export_id: int) -> None:
     """Write the file of a queued export (the job a worker runs)."""
-    export = db.session.get(ExportFile, export_id)
-    if export is None or export.status != "queued":
+    export = jobs.claim(ExportFile, export_id)
+    if export is None:
         return
-    export.status, export.started_at, export.worker = "running", utcnow(), jobs.worker_name()
-    export.heartbeat_at = export.started_at
-    db.session.commit()
     exportable = LISTS[export.list_key]
     query, options = exportable.query(export.args or {}), exportable.options(export.args or {})
     target = file_path(export)

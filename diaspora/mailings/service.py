@@ -175,12 +175,9 @@ def _build_messages(campaign: Campaign, ids: list[int], status: str) -> list[tup
 @jobs.job
 def run_campaign(campaign_id: int) -> None:
     """Produce the letters or send the e-mails of a queued campaign (the job a worker runs)."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.status != "queued":
+    campaign = jobs.claim(Campaign, campaign_id, progress=2)
+    if campaign is None:
         return
-    campaign.status, campaign.started_at, campaign.worker = "running", utcnow(), jobs.worker_name()
-    campaign.heartbeat_at, campaign.progress = campaign.started_at, 2
-    db.session.commit()
     # A letters' file is written under a temporary name and renamed once whole; a failure leaves neither.
     target = mailings_dir() / f"{campaign.id}.{campaign.letter_format}" if campaign.channel == "letter" else None
     try:
@@ -370,12 +367,8 @@ def queue_resend(campaign: Campaign, user) -> int:
 @jobs.job
 def resend_campaign(campaign_id: int) -> None:
     """Send the waiting e-mails of a campaign (the job a worker runs)."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.status != "queued":
+    if jobs.claim(Campaign, campaign_id) is None:
         return
-    campaign.status, campaign.started_at, campaign.worker = "running", utcnow(), jobs.worker_name()
-    campaign.heartbeat_at = campaign.started_at
-    db.session.commit()
     try:
         send_waiting(campaign_id)
     except Exception as failure:

@@ -106,12 +106,9 @@ def _progress(report_id: int):
 @jobs.job
 def run_annual_report(report_id: int) -> None:
     """Compute the figures and write the two files of a queued report (the job a worker runs)."""
-    report = db.session.get(AnnualReport, report_id)
-    if report is None or report.status != "queued":
+    report = jobs.claim(AnnualReport, report_id, progress=5)
+    if report is None:
         return
-    report.status, report.started_at, report.worker = "running", utcnow(), jobs.worker_name()
-    report.heartbeat_at, report.progress = report.started_at, 5
-    db.session.commit()
     year, period = report.year, Period(report.period_start, report.period_end)
     names = {kind: f"{report_id}.{kind}" for kind in KINDS}
     folder = reports_dir()

@@ -165,12 +165,9 @@ def _progress(scan_id: int):
 def execute_scan(scan_id: int) -> DuplicateScan | None:
     """Run a queued scan here: every pair of the register found and stored, in one transaction; the scan's row
     says running, then done with the pending count (or failed, nothing changed)."""
-    scan = db.session.get(DuplicateScan, scan_id)
-    if scan is None or scan.status != "queued":
-        return scan
-    scan.status, scan.started_at, scan.worker = "running", utcnow(), jobs.worker_name()
-    scan.heartbeat_at, scan.progress = scan.started_at, 5
-    db.session.commit()
+    scan = jobs.claim(DuplicateScan, scan_id, progress=5)
+    if scan is None:
+        return db.session.get(DuplicateScan, scan_id)
     try:
         counts = refresh_pairs(None, progress=_progress(scan_id))
         scan = db.session.get(DuplicateScan, scan_id)
