@@ -30,11 +30,22 @@ from diaspora.spreadsheets.renderers import (
     render_channel_organisation,
     render_country,
     render_label,
-    render_person_reference,
     render_products,
 )
 
 _CHANNEL_TABLE = DistributionChannel.__table__
+
+
+def render_person_in_charge(channel) -> str:
+    """The person behind a channel as "Name (ID n)", which the import reads back to the same record; a person
+    whose processing is restricted (or who was erased) is written as "(ID n)" alone, which reads back the same
+    and shows no one's name: no export shows a restricted person."""
+    person = channel.person
+    if person is None:
+        return ""
+    if person.restricted_at is not None or person.erased_at is not None:
+        return f"(ID {person.id})"
+    return f"{person.full_name} (ID {person.id})"
 
 
 def _channel_text(attribute: str) -> Callable:
@@ -79,7 +90,7 @@ CHANNELS = Sheet(
         Column("person", "Người phụ trách", "Person in charge",
                aliases=("Kiều bào phụ trách", "Chủ kênh", "Chủ cửa hàng", "Người đại diện", "Người liên hệ",
                         "Contact person", "Owner"),
-               clean=c.clean_person_reference, render=render_person_reference, relation="person",
+               clean=c.clean_person_reference, render=render_person_in_charge, relation="person",
                example="Nguyễn Văn An (ID 12)",
                help_vi="Kiều bào trong hệ thống: họ tên (có thể kèm “(ID số hồ sơ)” khi trùng tên)."),
         Column("organisation", "Tổ chức", "Organisation",

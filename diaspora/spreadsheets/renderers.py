@@ -78,12 +78,6 @@ _OTHER_LABELS = {"wechat": "WeChat", "line": "LINE", "kakaotalk": "KakaoTalk", "
                  "website": "Web", "address": "Địa chỉ"}
 
 
-def render_person_reference(channel) -> str:
-    """The person behind a channel as "Name (ID n)", which the import reads back to the same record."""
-    person = channel.person
-    return f"{person.full_name} (ID {person.id})" if person is not None else ""
-
-
 def render_channel_organisation(channel) -> str:
     return channel.organisation.name if channel.organisation is not None else ""
 

@@ -25,6 +25,7 @@ from diaspora.reference.models import Product
 from diaspora.reference.products import seed_products
 from diaspora.outreach.columns import CHANNELS
 from diaspora.people.models import Person
+from diaspora.people.privacy import restrict_processing
 from diaspora.text import _tcvn3_table
 from tests.conftest import make_user
 from tests.exports.test_round_trip import libreoffice_convert, needs_libreoffice
@@ -255,6 +256,22 @@ def test_channel_export_edited_and_imported_updates_field_by_field_and_undo_rest
     assert {link.product_id for link in channel.products} == {lychee}
     assert [step.to_status for step in channel.status_changes] == ["potential"]
     assert count(DistributionChannel) == 2 and count(ChannelStatusChange) == 2
+
+
+def test_a_channel_export_names_no_restricted_person_in_charge_and_reimports_unchanged(catalogue, tmp_path):
+    admin = make_user("admin")
+    owner = make_person("Phạm Văn Long", "FR")
+    make_channel("Épicerie Hải Phòng", "FR", city="Paris", person=owner)
+    assert restrict_processing(owner, "Yêu cầu hạn chế xử lý", by=admin)
+    db.session.commit()
+    path = tmp_path / "kenh.xlsx"
+    assert export_channels(ChannelQuery(), path, user=admin) == 1
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    assert sheet.cell(HEADER_ROW + 1, headers.index("Người phụ trách") + 1).value == f"(ID {owner.id})"
+    assert not any("Long" in str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value)
+    outcome = import_channels(path, user=admin)
+    assert (outcome["unchanged"], outcome["updated"]) == (1, 0)
 
 
 def test_undo_of_a_channel_import_is_refused_when_a_channel_was_edited_since(catalogue, tmp_path):
