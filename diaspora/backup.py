@@ -10,6 +10,9 @@ and renamed when whole:
     database.pgdump     PostgreSQL: pg_dump --format=custom, of the snapshot the rows were counted in
     uploads/<sha256>    the import files (IMPORT_UPLOADS_DIR), which batches' error workbooks read
     exports/<id>.<fmt>  the long exports still kept (EXPORTS_DIR)
+    letters/<id>.<fmt>  the Word letters of greetings and invitations (MAILINGS_DIR), which their campaign's
+                        page downloads
+    reports/<id>.<fmt>  the annual reports written (REPORTS_DIR): the document and its annex
     secret_key          the secret key the app generated into instance/ (none when SECRET_KEY is set)
 
 The database password reaches pg_dump and pg_restore in the PGPASSWORD environment variable, never on
@@ -40,11 +43,19 @@ from diaspora.config import PROJECT_ROOT, SECRET_KEY_FILE, private_file, private
 from diaspora.exports.files import exports_dir
 from diaspora.extensions import db, migrate
 from diaspora.imports.storage import uploads_dir
+from diaspora.mailings.service import mailings_dir
+from diaspora.reports.annual import reports_dir
 
 FORMAT, FORMAT_VERSION = "diaspora-backup", 1
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
-FOLDERS = {"uploads": re.compile(r"[0-9a-f]{64}"), "exports": re.compile(r"\d+\.[a-z]{3,4}")}
+FOLDERS = {"uploads": re.compile(r"[0-9a-f]{64}"), "exports": re.compile(r"\d+\.[a-z]{3,4}"),
+           "letters": re.compile(r"\d+\.(docx|zip)"), "reports": re.compile(r"\d+\.(docx|xlsx)")}
+
+
+def _folders() -> dict[str, Path]:
+    """The folders of files the app writes and a backup carries, by their name in the archive."""
+    return {"uploads": uploads_dir(), "exports": exports_dir(), "letters": mailings_dir(), "reports": reports_dir()}
 
 
 class BackupError(click.ClickException):
@@ -56,12 +67,13 @@ class BackupError(click.ClickException):
 @click.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path):
-    """Sao lưu cơ sở dữ liệu, tệp nhập, tệp xuất và khoá bí mật vào một tệp OUT (.tar.gz)."""
+    """Sao lưu cơ sở dữ liệu, tệp nhập, tệp xuất, thư đã in, báo cáo năm và khoá bí mật vào một tệp OUT (.tar.gz)."""
     manifest = write_backup(out)
     files = manifest["files"]
     click.echo(_("Đã sao lưu vào %(out)s: %(rows)d dòng trong %(tables)d bảng, %(uploads)d tệp nhập, "
-                 "%(exports)d tệp xuất%(key)s.", out=out, rows=sum(manifest["tables"].values()),
+                 "%(exports)d tệp xuất, %(letters)d tệp thư, %(reports)d tệp báo cáo%(key)s.", out=out, rows=sum(manifest["tables"].values()),
                  tables=len(manifest["tables"]), uploads=files["uploads"], exports=files["exports"],
+                 letters=files["letters"], reports=files["reports"],
                  key=_(", khoá bí mật") if files["secret_key"] else ""))
     click.echo(_("Tệp sao lưu chứa dữ liệu cá nhân: hãy cất giữ ở nơi an toàn."))
 
@@ -77,8 +89,7 @@ def write_backup(out: Path) -> dict:
         database = work / DATABASE_FILES[dialect]
         counts, revision, server = (_copy_sqlite if dialect == "sqlite" else _dump_postgres)(database)
         members = [(database, DATABASE_FILES[dialect])]
-        found = {folder: _kept_files(folder_path, FOLDERS[folder])
-                 for folder, folder_path in (("uploads", uploads_dir()), ("exports", exports_dir()))}
+        found = {folder: _kept_files(folder_path, FOLDERS[folder]) for folder, folder_path in _folders().items()}
         for folder, paths in found.items():
             members += [(path, f"{folder}/{path.name}") for path in paths]
         key = _generated_secret_key()
@@ -91,8 +102,7 @@ def write_backup(out: Path) -> dict:
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "app_version": app_version(),
             "database": {"dialect": dialect, "server_version": server},
             "schema_revision": revision, "tables": counts,
-            "files": {"uploads": len(found["uploads"]), "exports": len(found["exports"]),
-                      "secret_key": key is not None},
+            "files": {**{folder: len(paths) for folder, paths in found.items()}, "secret_key": key is not None},
         }
         with private_file(work / MANIFEST, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=2)
@@ -212,8 +222,10 @@ def restore_command(archive: Path, force: bool):
         saved, now = manifest["tables"].get(table), restored.counts.get(table)
         mark = "" if saved == now else "  " + _("≠ bản sao lưu: %(saved)s", saved="—" if saved is None else saved)
         click.echo(f"  {table}: {'—' if now is None else now}{mark}")
-    click.echo(_("Tệp nhập: %(uploads)d, tệp xuất: %(exports)d.", uploads=manifest["files"]["uploads"],
-                 exports=manifest["files"]["exports"]))
+    files = manifest["files"]  # a backup from before letters and reports were kept has none of them
+    click.echo(_("Tệp nhập: %(uploads)d, tệp xuất: %(exports)d, tệp thư: %(letters)d, tệp báo cáo: %(reports)d.",
+                 uploads=files["uploads"], exports=files["exports"], letters=files.get("letters", 0),
+                 reports=files.get("reports", 0)))
     for note in restored.notes:
         click.echo(note)
     if restored.differences and not restored.upgraded:
@@ -247,7 +259,7 @@ def restore_backup(archive: Path, *, force: bool = False) -> Restored:
                               clean=has_tables)
         if upgrade_needed:
             upgrade()
-        for folder, target in (("uploads", uploads_dir()), ("exports", exports_dir())):
+        for folder, target in _folders().items():
             for name, path in staged.items():
                 if name.startswith(f"{folder}/"):
                     _copy_private(path, target / name.split("/", 1)[1])

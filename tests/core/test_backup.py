@@ -10,13 +10,14 @@ import stat
 import subprocess
 import sys
 import tarfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from diaspora import create_app
@@ -25,8 +26,13 @@ from diaspora.config import TestConfig
 from diaspora.exports import files as export_files
 from diaspora.extensions import db, migrate
 from diaspora.imports.storage import store_upload, uploads_dir
+from diaspora.mailings.models import Campaign
+from diaspora.mailings.service import suggested
 from diaspora.people.search import PeopleQuery
+from diaspora.reports.annual import queue_report
+from diaspora.reports.figures import Period
 from tests.conftest import make_user, sign_in_client
+from tests.mailings.helpers import make_people
 from tests.people.factories import make_person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,10 +103,28 @@ def register_with_an_import(app, runner, client, tmp_path) -> dict:
     assert client.get(f"/imports/{batch_id}/errors.xlsx").status_code == 200
     export = export_files.queue_export("people", PeopleQuery(), "xlsx", admin, "vi")
     assert export.status == "done"
+    # A Tết greeting printed as Word letters, and an annual report: files the worker wrote.
+    make_people(8, country="KR")
+    texts = suggested("greeting")
+    assert client.post("/mailings/new?country=KR", data={
+        "kind": "greeting", "channel": "letter", "letter_format": "docx", "language": "vi", "activity_id": "",
+        "subject": texts["subject"], "body": texts["body"]}).status_code == 302
+    campaign_id = db.session.scalar(select(func.max(Campaign.id)))
+    assert client.post(f"/mailings/{campaign_id}/send").status_code == 302
+    report = queue_report(2026, Period(date(2026, 1, 1), date(2026, 11, 30)), admin)
+    assert report.status == "done"
     uploads = {path.name: path.read_bytes() for path in uploads_dir().iterdir()}
     assert len(uploads) == 1
     return {"admin_id": admin.id, "person_id": person.id, "batch_id": batch_id, "export_id": export.id,
-            "uploads": uploads}
+            "uploads": uploads, "campaign_id": campaign_id, "report_id": report.id,
+            "letters": downloaded(client, f"/mailings/{campaign_id}/letters"),
+            "report": downloaded(client, f"/reports/annual/{report.id}.docx")}
+
+
+def downloaded(client, url: str) -> bytes:
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        return response.data
 
 
 def test_round_trip_into_a_new_database_and_uploads_folder(app, runner, client, seeded, tmp_path, scratch_url):
@@ -117,10 +141,11 @@ def test_round_trip_into_a_new_database_and_uploads_folder(app, runner, client, 
     assert names[0] == "manifest.json"
     database_file = "database.sqlite" if db.engine.dialect.name == "sqlite" else "database.pgdump"
     assert set(names) == {"manifest.json", database_file, *(f"uploads/{name}" for name in made["uploads"]),
-                          f"exports/{made['export_id']}.xlsx"}
+                          f"exports/{made['export_id']}.xlsx", f"letters/{made['campaign_id']}.docx",
+                          f"reports/{made['report_id']}.docx", f"reports/{made['report_id']}.xlsx"}
     assert manifest["tables"] == counts
     assert manifest["database"]["dialect"] == db.engine.dialect.name
-    assert manifest["files"] == {"uploads": 1, "exports": 1, "secret_key": False}
+    assert manifest["files"] == {"uploads": 1, "exports": 1, "letters": 1, "reports": 2, "secret_key": False}
     assert manifest["created_at"] and "schema_revision" in manifest and "app_version" in manifest
 
     target = other_app(scratch_url("restore"), tmp_path / "restored")
@@ -141,6 +166,10 @@ def test_round_trip_into_a_new_database_and_uploads_folder(app, runner, client, 
         assert "khong-ten@example.jp" in cells and "lan.vu@example" in cells
         with browser.get(f"/exports/{made['export_id']}/download") as download:
             assert download.status_code == 200 and download.data.startswith(b"PK")
+        # The printed letters and the annual report download as they were written.
+        assert made["letters"].startswith(b"PK") and made["report"].startswith(b"PK")
+        assert downloaded(browser, f"/mailings/{made['campaign_id']}/letters") == made["letters"]
+        assert downloaded(browser, f"/reports/annual/{made['report_id']}.docx") == made["report"]
         # The search index came back with the rows.
         assert "Lê Thị Hoa" in browser.get("/people/?q=hoa").get_data(as_text=True)
         db.session.remove()
