@@ -4,7 +4,8 @@ Fills the benchmark database (BENCH_DATABASE_URL, else instance/bench-duplicates
 has fewer), plants known duplicates of every kind the rules know (same email; same phone; same name, birth year
 and country; same name and city; a near name in the same city or with the same birth year and country; the same
 name in one organisation) and records the rules must keep apart (a family's phone shared by husband and wife;
-the same name and city with known birth years that differ; hundreds of "Nguyễn Văn Nam" in other years and
+the same name and city with known birth years that differ; names that only look alike (Lâm / Nam in one city, the
+same words in another order); hundreds of "Nguyễn Văn Nam" in other years and
 countries), then times:
   - the floor: reading what the finder reads (people, memberships, contacts), in the same run;
   - finding every pair of the register, and storing them in the review queue (the job's work);
@@ -35,6 +36,7 @@ FAMILIES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "
 MIDDLES = ("Văn", "Thị", "Minh", "Quang", "Đức", "Thu", "Ngọc", "Hữu")
 GIVENS = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hạnh", "Khoa", "Lâm", "Linh", "Mai", "Nga", "Phúc",
           "Quân", "Sơn", "Tâm", "Thảo", "Trung", "Vân", "Yến")
+LONG_GIVENS = ("Cường", "Giang", "Trung", "Hoàng", "Khang")
 COUNTRIES = ("US", "JP", "KR", "DE", "FR", "AU", "CA", "GB", "RU", "CZ")
 
 
@@ -97,9 +99,11 @@ def plant(per_kind: int) -> tuple[dict, dict]:
         pair("name_birth_country", planter.person(name, country, f"{city} A", year),
              planter.person(name, country, f"{city} B", year))
         pair("name_city", planter.person(name, country, city), planter.person(name.upper(), country, city.lower()))
-        pair("fuzzy_city", planter.person(name, country, f"{city} C"), planter.person(name + "h", country, f"{city} C"))
-        pair("fuzzy_birth_country", planter.person(name, country, None, year),
-             planter.person(name + "h", country, None, year))
+        # A slip in a given name long enough to have one (a short name changed is another name: An / Anh).
+        near = f"{family} {middle} {LONG_GIVENS[k % len(LONG_GIVENS)]}"
+        pair("fuzzy_city", planter.person(near, country, f"{city} C"), planter.person(near + "g", country, f"{city} C"))
+        pair("fuzzy_birth_country", planter.person(near, country, None, year),
+             planter.person(near + "g", country, None, year))
         organisation = planter.organisation(k)
         pair("name_organisation", planter.person(name, "JP", organisation=organisation),
              planter.person(name, "DE", organisation=organisation))
@@ -107,6 +111,12 @@ def plant(per_kind: int) -> tuple[dict, dict]:
         apart.setdefault("family phone", []).append(
             [planter.person("Trần Văn Hải", country, contacts=[("phone", family_phone)]),
              planter.person("Vũ Thị Hoa", country, contacts=[("phone", family_phone)])])
+        apart.setdefault("names that only look alike", []).append(
+            [planter.person(f"{family} {middle} Lâm", country, f"{city} E"),
+             planter.person(f"{family} {middle} Nam", country, f"{city} E")])
+        apart.setdefault("the same words in another order", []).append(
+            [planter.person(f"{family} Hải Trọng", country, None, year),
+             planter.person(f"{family} Trọng Hải", country, None, year)])
         apart.setdefault("known years differ", []).append(
             [planter.person(name, country, f"{city} D", 1950), planter.person(name, country, f"{city} D", 1990)])
     # A common name alone: one "Nguyễn Văn Nam" in each of 300 (birth year, country).

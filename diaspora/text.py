@@ -328,6 +328,20 @@ SORT_KEY_LENGTH = 200
 # A Vietnamese syllable written without its marks ("nguyen", "thuong").
 _FOLDED_SYLLABLE = re.compile("(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?"
                               "(?:uye|uya|oa|oe|ue|uy|ua|uo|ie|ye|ia|ya|oo|[aeiouy])(?:ch|ng|nh|[cmnpt]|[iyou])?")
+_FOLDED_PARTS = re.compile("(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?"
+                           "(uye|uya|oa|oe|ue|uy|ua|uo|ie|ye|ia|ya|oo|[aeiouy])(ch|ng|nh|[cmnpt]|[iyou])?")
+
+
+def is_folded_syllable(word: str) -> bool:
+    """Whether a word written without marks can be a Vietnamese syllable ("huong", "thanh"; not "hunh",
+    "hungg", "schneider"): an initial, a vowel and a final that Vietnamese spelling puts together."""
+    match = _FOLDED_PARTS.fullmatch(word)
+    if match is None:
+        return False
+    _initial, nucleus, final = match.groups()
+    return final not in ("ch", "nh") or nucleus in ("a", "e", "i", "y", "uy", "oa", "ue")
+
+
 # Family names common in Vietnam, folded: a name in plain letters starting with one reads as Vietnamese.
 VIETNAMESE_FAMILY_NAMES = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan lam luong mai trinh truong "

@@ -26,6 +26,7 @@ from diaspora.community.models import EventRegistration, Submission
 from diaspora.community.participants import link_person
 from diaspora.contacts import CONTACT_KIND_LABELS, clean_contacts
 from diaspora.extensions import db
+from diaspora.locale import current_language
 from diaspora.organisations.models import Organisation
 from diaspora.people import service as people_service
 from diaspora.people.models import CONTRIBUTION_LABELS, GENDER_LABELS, PERSON_FIELD_LABELS, Person
@@ -110,6 +111,30 @@ def matches_for(submission: Submission) -> list[tuple[Person, str]]:
         select(Person).where(Person.id.in_([m.person_id for m in matches]), Person.deleted_at.is_(None),
                              Person.erased_at.is_(None)))}
     return [(people[m.person_id], m.label) for m in matches if m.person_id in people]
+
+
+def shown_values(values: dict) -> dict[str, str]:
+    """The submitted values as staff read them: country, gender, fields and offers by name, not by code."""
+    shown = {}
+    for key, value in (values or {}).items():
+        if value in (None, "", []):
+            continue
+        if key == "country_code":
+            shown[key] = country_name(value) or str(value)
+        elif key == "gender":
+            shown[key] = str(GENDER_LABELS.get(value, value))
+        elif key == "fields":
+            ids = [int(item) for item in value if str(item).isdigit()]
+            names = {item.id: item.name(current_language()) for item in db.session.scalars(
+                select(Field).where(Field.id.in_(ids)))}
+            shown[key] = "; ".join(names.get(item, str(item)) for item in ids)
+        elif key == "offers":
+            shown[key] = "; ".join(str(CONTRIBUTION_LABELS.get(item, item)) for item in value)
+        elif isinstance(value, list):
+            shown[key] = "; ".join(str(item) for item in value)
+        else:
+            shown[key] = str(value)
+    return shown
 
 
 def _local_date(moment: datetime):

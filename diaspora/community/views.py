@@ -66,6 +66,16 @@ def _checked_and_cleaned(form, limit_key: str, default_limit: int, model, time_c
     return (None if problems else values), ("invalid" if problems else None), hashed
 
 
+def _all_problems(form):
+    """A form refused by its own checks (consent, a required field) also shows what the import's cleaners find in
+    the other fields, so that one correction is enough; the form, for the template."""
+    problems = cleaning.form_problems(cleaning.clean_values(form.values()))
+    for name, messages in problems.items():
+        if name in form and not form[name].errors:
+            form[name].errors = [*form[name].errors, *messages]
+    return form
+
+
 # --- the public registration ----------------------------------------------------------------------------------
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -76,7 +86,7 @@ def register():
         form.stamp.data = spam.new_stamp()
         return render_template("community/register.html", form=form, **_consent())
     if not form.validate_on_submit():
-        return render_template("community/register.html", form=form, **_consent()), 422
+        return render_template("community/register.html", form=_all_problems(form), **_consent()), 422
     values, refused, hashed = _checked_and_cleaned(form, "REGISTER_MAX_PER_ADDRESS_PER_HOUR", 5, Submission,
                                                    Submission.submitted_at)
     if refused:
@@ -116,6 +126,7 @@ def event_register(token):
         form.stamp.data = spam.new_stamp()
         return render_template("community/event_register.html", **page)
     if not form.validate_on_submit():
+        _all_problems(form)
         return render_template("community/event_register.html", **page), 422
     values, refused, hashed = _checked_and_cleaned(form, "EVENT_REGISTER_MAX_PER_ADDRESS_PER_HOUR", 30,
                                                    EventRegistration, EventRegistration.registered_at)
@@ -138,8 +149,10 @@ def event_ticket(token, reg_token):
     """The registrant's confirmation: the event, their code and their own QR code to show at the door."""
     signup = events.signup_by_token_or_404(token)
     registration = events.registration_by_token_or_404(signup, reg_token)
+    # An editor who scans the code with the phone's own camera opens this page: they may check the person in here.
+    staff = current_user.is_authenticated and current_user.has_role("editor")
     return render_template("community/event_ticket.html", activity=signup.activity, registration=registration,
-                           signup=signup)
+                           signup=signup, staff_form=ActionForm(formdata=None) if staff else None)
 
 
 @bp.get("/e/<token>/me/<reg_token>/qr.svg")
@@ -179,7 +192,7 @@ def _submission_page(item: Submission, form: ReviewForm, status: int = 200):
     record_access("view", entity_type="submissions", entity_id=item.id, people_ids=[person.id for person, _ in matches],
                   summary=_("Xem phiếu đăng ký %(code)s.", code=item.reference_code))
     return render_template("community/submission.html", item=item, matches=matches, form=form,
-                           problems=cleaning.form_problems(cleaning.clean_values(item.values or {}))), status
+                           shown=service.shown_values(item.values), problems=cleaning.form_problems(cleaning.clean_values(item.values or {}))), status
 
 
 @bp.post("/community/submissions/<int:submission_id>/accept")

@@ -8,14 +8,54 @@ from diaspora.batches.models import ImportBatch
 from diaspora.imports.kinds import kind_of
 from diaspora.reference.countries import countries_named_in, find_country
 from diaspora.reference.lookups import import_lookups
-from diaspora.spreadsheets import pipeline
+from diaspora.spreadsheets import pipeline, read
+
+# Why a sheet is not the list: another visible sheet of the workbook is tried when none was named.
+_NOT_THE_LIST = ("missing_columns", "no_header", "empty")
 
 
 def prepare_import(path, *, file_name: str | None = None, sheet_name: str | None = None,
                    kind: RecordKind | None = None, **choices) -> Preparation:
-    """Read a sheet, then prepare_layout; raises SpreadsheetRejected."""
+    """Read a sheet, then prepare_layout; raises SpreadsheetRejected. Without a sheet named, the default
+    sheet, else the first other visible sheet that holds the list (a summary sheet often comes first)."""
     kind = kind or kind_of(None)
-    return prepare_layout(pipeline.read_layout(path, kind.sheet, sheet_name, file_name), kind=kind, **choices)
+    try:
+        return prepare_layout(pipeline.read_layout(path, kind.sheet, sheet_name, file_name), kind=kind, **choices)
+    except read.SpreadsheetRejected as rejected:
+        if sheet_name is not None or rejected.reason not in _NOT_THE_LIST:
+            raise
+        first = rejected
+    sheets = read.list_sheets(path, pipeline.reading_limits(), original_filename=file_name)
+    default = read.default_sheet(sheets)
+    for other in sheets:
+        if other.hidden or other.instructions or other.name == default.name:
+            continue
+        try:
+            return prepare_layout(pipeline.read_layout(path, kind.sheet, other.name, file_name), kind=kind, **choices)
+        except read.SpreadsheetRejected as rejected:
+            if rejected.reason not in _NOT_THE_LIST:
+                raise
+    raise first
+
+
+def list_sheet(path, kind: RecordKind, sheets: list, file_name: str | None = None):
+    """The sheet the wizard opens on: the default one, unless another visible sheet holds the list and it
+    does not (a summary by country before the list); read only when the workbook has several sheets."""
+    default = read.default_sheet(sheets)
+    others = [sheet for sheet in sheets if not (sheet.hidden or sheet.instructions or sheet.name == default.name)]
+    for sheet in [default, *others] if others else ():
+        try:
+            layout = pipeline.read_layout(path, kind.sheet, sheet.name, file_name)
+            defaults = {}
+            if "country" in kind.sheet.header_index.values():
+                defaults["country"] = pipeline.country_of_titles(layout, countries_named_in, find_country)
+            pipeline.check_mapping(pipeline.map_headers(layout, kind.sheet), kind.sheet, defaults)
+        except read.SpreadsheetRejected as rejected:
+            if rejected.reason not in _NOT_THE_LIST:
+                raise
+            continue
+        return sheet
+    return default
 
 
 def prepare_layout(layout: pipeline.SheetLayout, *, kind: RecordKind | None = None, saved: dict | None = None,

@@ -12,7 +12,7 @@ from diaspora.batches.kinds import ChangeSet, Preparation
 from diaspora.batches.models import ImportBatch, SavedMapping
 from diaspora.extensions import db
 from diaspora.imports.kinds import kind_of
-from diaspora.imports.preparing import build_changes, prepare_import
+from diaspora.imports.preparing import build_changes, list_sheet, prepare_import
 from diaspora.imports.storage import (
     load_preview,
     remove_unused_files,
@@ -20,6 +20,7 @@ from diaspora.imports.storage import (
     store_upload,
     upload_path,
 )
+from diaspora.listing import record_id
 from diaspora.outreach.models import Activity
 from diaspora.records import utcnow
 from diaspora.reference.countries import country_name
@@ -114,8 +115,9 @@ def start_upload(upload, user=None, sheet_key: str = "people", activity_id: int 
     sha, size = store_upload(upload.stream)
     file_name = Path(upload.filename or "").name or sha
     try:
-        sheet = read.default_sheet(read.list_sheets(upload_path(sha), pipeline.reading_limits(),
-                                                    original_filename=file_name))
+        sheet = list_sheet(upload_path(sha), kind_of(sheet_key),
+                           read.list_sheets(upload_path(sha), pipeline.reading_limits(), original_filename=file_name),
+                           file_name)
     except SpreadsheetRejected:
         if not db.session.scalar(select(ImportBatch.id).where(ImportBatch.file_sha256 == sha).limit(1)):
             upload_path(sha).unlink(missing_ok=True)
@@ -163,7 +165,7 @@ def set_mapping(batch: ImportBatch, layout: pipeline.SheetLayout, choices: dict[
 
 
 def saved_mapping(mapping_id) -> SavedMapping | None:
-    return db.session.get(SavedMapping, int(mapping_id)) if str(mapping_id or "").isdigit() else None
+    return db.session.get(SavedMapping, record_id(mapping_id)) if record_id(mapping_id) else None
 
 
 def preview(batch: ImportBatch) -> ChangeSet:

@@ -28,7 +28,9 @@ def _titles() -> dict:
 
 
 def _dated(on: date) -> str:
-    return _("Hải Phòng, ngày %(day)02d tháng %(month)02d năm %(year)d", day=on.day, month=on.month, year=on.year)
+    """The place and date as Decree 30/2020 writes them: a 0 before a day below 10 and before months 1 and 2."""
+    return _("Hải Phòng, ngày %(day)s tháng %(month)s năm %(year)d", day=f"{on.day:02d}",
+             month=f"{on.month:02d}" if on.month < 3 else str(on.month), year=on.year)
 
 
 def paragraphs(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from diaspora.reference.countries import country_name
+from diaspora.text import fold
 
 PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 PERSON_FIELDS = {
@@ -119,6 +120,19 @@ class Recipient:
     city: str | None = None
     address: str | None = None  # the postal address, one line
     email: str | None = None
+
+
+def postal_address(address: str | None, city: str | None, country_code: str | None) -> str | None:
+    """The address line of a letter posted abroad: the address as written, then the city and the country (in
+    English, for the foreign post) when the address does not already name them."""
+    if not address:
+        return None
+    parts, folded = [address.strip()], fold(address)
+    country = country_name(country_code, "en") if country_code else None
+    for part in (city, country):
+        if part and fold(part) not in folded:
+            parts.append(part.strip())
+    return ", ".join(parts)
 
 
 def values_for(person: Recipient, activity, language: str, on: date) -> dict[str, str]:

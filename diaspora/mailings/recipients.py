@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from diaspora.contacts import Contact
 from diaspora.extensions import db
-from diaspora.mailings.merge import Recipient
+from diaspora.mailings.merge import Recipient, postal_address
 from diaspora.people.models import NO_CONSENT, Person
 from diaspora.people.privacy import outreach_allowed
 from diaspora.people.search import PeopleQuery, filtered_people_select
@@ -110,7 +110,8 @@ def recipients_of(people: list[Person]) -> list[Recipient]:
     emails, postal = _primary_emails(ids), _postal_addresses(ids)
     return [Recipient(id=person.id, full_name=person.full_name, gender=person.gender, birth_year=person.birth_year,
                       country_code=person.country_code, city=person.city,
-                      address=person.address or postal.get(person.id), email=emails.get(person.id))
+                      address=postal_address(person.address or postal.get(person.id), person.city,
+                                             person.country_code), email=emails.get(person.id))
             for person in people]
 
 

@@ -10,7 +10,7 @@ e-mails wait in the outbox until a server is configured and someone sends them.
 """
 import smtplib
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -262,11 +262,14 @@ def _connect() -> smtplib.SMTP:
 def _email(message: CampaignMessage) -> EmailMessage:
     config = current_app.config
     email = EmailMessage()
-    email["From"] = formataddr((_("Sở Ngoại vụ thành phố Hải Phòng"), config.get("MAIL_FROM") or
-                                config.get("MAIL_USERNAME") or "no-reply@localhost"))
+    # MAIL_FROM may be a bare address or "Name <address>" (its name, in any script, is then the sender's).
+    name, address = parseaddr(config.get("MAIL_FROM") or config.get("MAIL_USERNAME") or "no-reply@localhost")
+    address = address or "no-reply@localhost"
+    email["From"] = formataddr((name or _("Sở Ngoại vụ thành phố Hải Phòng"), address))
     email["To"] = message.email
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain=(config.get("MAIL_FROM") or "localhost").rpartition("@")[2] or None)
+    email["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
+    email["Date"] = formatdate(localtime=True)  # required by RFC 5322; spam filters mark a message without it
     email.set_content(message.body)
     return email
 

@@ -108,8 +108,9 @@ PEOPLE = Sheet(
                aliases=("Quốc gia", "Nước cư trú", "Nước sở tại", "Nước", "Country", "Nước đang sinh sống",
                         "Nước định cư", "Nước đang cư trú", "Nơi định cư"),
                clean=c.clean_country, render=render_country, attributes=("country_code",), required=True,
-               choices=country_names, example="Nhật Bản",
-               help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP)."),
+               read_from=("address",), choices=country_names, example="Nhật Bản",
+               help_vi="Bắt buộc. Tên nước tiếng Việt hoặc tiếng Anh, hoặc mã ISO (JP). Danh sách không có cột này "
+                       "thì lấy tên nước cuối ô Địa chỉ / Nơi ở hiện nay (“Tokyo, Nhật Bản”)."),
         Column("city", "Thành phố", "City",
                aliases=("Bang/Tỉnh", "Tỉnh/Bang", "Thành phố/Bang", "Tỉnh/Thành phố", "Bang", "City/State", "State"),
                clean=_people_text("city"), render=render_attribute("city"), example="Tokyo"),

@@ -5,7 +5,9 @@ the same birth year and country; or a name close enough (rapidfuzz ratio on the 
 words ≥ the threshold) when another fact backs it: the same birth year and country, the same city
 and country, or the same organisation. A name alone is never evidence: two "Nguyễn Văn Nam" with
 different birth years, countries, phones and emails are two people. Known birth years that differ
-rule a match on name out. Nor is a contact alone: a family's phone or email given by a husband and
+rule a match on name out, and so do names that only look alike (names_can_be_one): the same words in
+another order ("Nguyễn Hải Trọng" / "Nguyễn Trọng Hải"), or a syllable changed into another ("Nguyễn Văn
+Lâm" / "Nguyễn Văn Nam", "Nguyễn Thị Hương" / "Nguyễn Thị Dương"). Nor is a contact alone: a family's phone or email given by a husband and
 his wife, or an association's phone on every member's row, joins names that cannot be one person's
 (same_person_names); such a row is told so, not taken for a duplicate.
 
@@ -21,6 +23,7 @@ from itertools import repeat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from sqlalchemy import Integer, String, and_, any_, bindparam, or_, select
 from sqlalchemy.dialects import postgresql
 
@@ -30,12 +33,15 @@ from diaspora.organisations.models import Membership, Organisation
 from diaspora.people.columns import PEOPLE
 from diaspora.people.models import Person
 from diaspora.spreadsheets.pipeline import CleanRow, Problem, bulk_step
-from diaspora.text import fold
+from diaspora.text import fold, is_folded_syllable
 
 FUZZY_THRESHOLD = 92
 # How alike two names sharing an email or a phone must be at least (rapidfuzz ratio of the sorted words),
 # when neither given name is in the other name: "hung"/"hunh" is a slip (93), "an"/"binh" two brothers (86).
 SAME_PERSON_NAMES = 90
+# A word of a name may differ by one slip (a letter added, dropped, changed or two swapped) from this length on:
+# "hungg"/"hung" is a slip, "lam"/"nam" and "an"/"anh" are other names.
+SLIP_LENGTH = 4
 MAX_MATCHES = 10
 CHUNK = 5000
 CONTACT_COLUMNS = PEOPLE.keys_of("contacts")
@@ -126,6 +132,7 @@ class _Blocks:
         self.name_keys: dict[tuple, int] = {}
         self.ids: dict[tuple[int, int], int] = {}
         self.names: list[list[str]] = []
+        self.written: list[list[str]] = []  # the same names, folded, in their own word order
         self.targets: list[list[tuple]] = []
         self.years: list[list] = []
         self.reasons: list[tuple[str, str, bool, bool]] = []  # exact, close, check years, score names
@@ -158,6 +165,7 @@ class _Blocks:
                         continue
                     number = self.ids[fact_id, name_id] = len(self.names)
                     self.names.append([])
+                    self.written.append([])
                     self.targets.append([])
                     self.years.append([])
                     self.reasons.append((*_BLOCK_REASONS[fact[0]], fact[0] != "y", scored))
@@ -249,6 +257,50 @@ def same_person_names(folded: str, other: str) -> bool:
     return fuzz.ratio(" ".join(sorted(words)), " ".join(sorted(other_words))) >= SAME_PERSON_NAMES
 
 
+def _slip(word: str, other: str) -> bool:
+    """Whether two words differ by a slip of the hand: a letter typed twice ("hoaa"), or, in words of at least
+    SLIP_LENGTH letters that are not both Vietnamese syllables, one letter added, dropped, changed, or two
+    swapped ("hunh" / "hung", "schnieder" / "schneider"). One letter between two syllables makes another
+    name, not a slip: "huong" / "duong", "tung" / "trung", "hanh" / "thanh"."""
+    longer, shorter = (word, other) if len(word) > len(other) else (other, word)
+    if len(longer) == len(shorter) + 1 and any(
+            longer[index] == longer[index - 1] and longer[:index] + longer[index + 1:] == shorter
+            for index in range(1, len(longer))):
+        return True
+    return (len(shorter) >= SLIP_LENGTH and OSA.distance(word, other) <= 1
+            and not (is_folded_syllable(word) and is_folded_syllable(other)))
+
+
+def names_can_be_one(folded: str, other: str) -> bool:
+    """Whether two folded names that match by their words (the same words, or a near spelling) can be one
+    person's: the same words in the same order, or turned round (a family name written last: "lan nguyen" /
+    "nguyen lan", "tanaka hiroshi" / "hiroshi tanaka"); or words that differ by one slip in a word of at least
+    SLIP_LENGTH letters or a letter typed twice, with at most one middle name left out ("tran thi thu huong" / "tran thu huongg").
+    The same words in another order ("nguyen hai trong" / "nguyen trong hai") or a short word changed
+    ("nguyen van lam" / "nguyen van nam") are two people's names."""
+    words, other_words = folded.split(), other.split()
+    if words == other_words:
+        return True
+    if sorted(words) == sorted(other_words):
+        return any(words == other_words[turn:] + other_words[:turn] for turn in range(1, len(other_words)))
+    left, right = list(words), list(other_words)
+    for word in words:
+        if word in right:
+            left.remove(word)
+            right.remove(word)
+    for word in list(left):
+        slip = next((candidate for candidate in right if _slip(word, candidate)), None)
+        if slip is not None:
+            left.remove(word)
+            right.remove(slip)
+    if not left and not right:
+        return True
+    if len(left) + len(right) == 1:  # a word one name has and the other lacks: a middle name, never the ends
+        longer = words if left else other_words
+        return (left or right)[0] not in (longer[0], longer[-1])
+    return False
+
+
 def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
     """Add the people of the register to the blocks the file's rows fall in."""
     facts = blocks.facts
@@ -259,6 +311,7 @@ def _register_blocks(blocks: _Blocks, _fold: _Folded) -> None:
         names = _name_keys(name)
         for number in blocks.numbers(person_facts, names, create=False):
             blocks.names[number].append(names[0][1])
+            blocks.written[number].append(name)
             blocks.targets[number].append(("person", person_id))
             blocks.years[number].append(birth_year)
 
@@ -316,6 +369,7 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
         "phone": (_register_contacts(PHONE_KINDS, {phone for key in keys for phone in key.phones}), {}),
     }
     all_names, all_targets, all_years, all_reasons = blocks.names, blocks.targets, blocks.years, blocks.reasons
+    all_written = blocks.written
     duplicates: dict[int, list[Match]] = {}
     for key in keys:
         found: dict[tuple, set[str]] = {}
@@ -334,7 +388,8 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
                 seen.setdefault(value, []).append((("row", key.row), key.name, None))
         sorted_name, birth_year, target = key.sorted_name, key.birth_year, ("row", key.row)
         for number in key.blocks:
-            names, targets, years = all_names[number], all_targets[number], all_years[number]
+            names, targets, years, written = all_names[number], all_targets[number], all_years[number], \
+                all_written[number]
             if names:
                 exact, close, check_years, scored = all_reasons[number]
                 check_years = check_years and birth_year
@@ -346,12 +401,15 @@ def find_duplicates(rows: list[CleanRow], threshold: int = FUZZY_THRESHOLD,
                 for index, score in hits:
                     if check_years and years[index] and years[index] != birth_year:
                         continue  # known birth years that differ: two people
+                    if not names_can_be_one(key.name, written[index]):
+                        continue
                     reasons = found.get(targets[index])
                     if reasons is None:
                         found[targets[index]] = {exact if score == 100 else close}
                     else:
                         reasons.add(exact if score == 100 else close)
             names.append(sorted_name)
+            written.append(key.name)
             targets.append(target)
             years.append(birth_year)
         found.pop(key.exclude, None)
@@ -564,6 +622,8 @@ def _register_pairs(people: dict, organisations: dict, contacts, only: set[int] 
                         continue
                     if check_years and year_a and people[b][1] and year_a != people[b][1]:
                         continue  # known birth years that differ: two people
+                    if not names_can_be_one(people[a][0][:200], people[b][0][:200]):
+                        continue
                     pair = (a, b) if a < b else (b, a)
                     found.setdefault(pair, set()).add(exact if score == 100 else close)
     return {pair: _evidence(reasons) for pair, reasons in found.items()}

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from diaspora import signals
 from diaspora.audit.service import display_value, diff, record, snapshot
 from diaspora.audit.tracking import refuse_stale, touch, user_id
-from diaspora.contacts import Contact, describe_contact
+from diaspora.contacts import CONTACT_KIND_LABELS, Contact, describe_contact
 from diaspora.extensions import db
 from diaspora.people.models import (
     CONTRIBUTION_KINDS,
@@ -33,6 +33,7 @@ from diaspora.people.models import (
 )
 from diaspora.people.service import audit_values, refresh_derived, refresh_search_text
 from diaspora.records import StaleEdit, utcnow
+from diaspora.text import fold_words
 
 # What the user chooses, one choice per key: a column, or columns that only make sense together (a birth date
 # and its year; a consent and its date, scope, source and basis: never half of one consent and half of another).
@@ -107,16 +108,34 @@ def _readable(values: dict, columns) -> str:
     return "; ".join(display_value(part, column) for column, part in parts if part not in (None, "", [])) or "—"
 
 
+def _richer(first, second) -> int:
+    """1 when the first of two texts says more than the second (its folded words include the other's and more;
+    the same words with more of their diacritics), -1 when less, 0 when neither (different values)."""
+    if not (isinstance(first, str) and isinstance(second, str)):
+        return 0
+    first_words, second_words = set(fold_words(first)), set(fold_words(second))
+    if first_words != second_words:
+        return 1 if first_words > second_words else -1 if first_words < second_words else 0
+    marks = [sum(not char.isascii() for char in text) for text in (first, second)]
+    return (marks[0] > marks[1]) - (marks[0] < marks[1])
+
+
 def _preselected(key: str, survivor: Person, other: Person) -> str:
-    """The side a choice starts on: a refusal of consent wins (the safer value); else the non-empty value,
-    and when both hold one, that of the record saved last."""
+    """The side a choice starts on: a refusal of consent wins (the safer value); else the non-empty value; when
+    both hold one, the more complete (more of the group filled: a birth date over a bare year; a name with its
+    middle name or diacritics over a copy without), and between values of equal worth that of the record saved
+    last."""
     columns = CHOICE_COLUMNS[key]
     if key == "consent_status" and (survivor.consent_status in NO_CONSENT) != (other.consent_status in NO_CONSENT):
         return "other" if other.consent_status in NO_CONSENT else "survivor"
-    survivor_empty = all(value in _EMPTY for value in _group(survivor, columns))
-    other_empty = all(value in _EMPTY for value in _group(other, columns))
-    if survivor_empty != other_empty:
-        return "survivor" if other_empty else "other"
+    survivor_filled = [value for value in _group(survivor, columns) if value not in _EMPTY]
+    other_filled = [value for value in _group(other, columns) if value not in _EMPTY]
+    if len(survivor_filled) != len(other_filled):
+        return "survivor" if len(survivor_filled) > len(other_filled) else "other"
+    if len(columns) == 1 and survivor_filled:
+        richer = _richer(survivor_filled[0], other_filled[0])
+        if richer:
+            return "survivor" if richer > 0 else "other"
     if other.updated_at and survivor.updated_at and other.updated_at > survivor.updated_at:
         return "other"
     return "survivor"
@@ -136,8 +155,10 @@ def united(survivor: Person, other: Person) -> dict:
     """What the merge adds to the survivor from the other record: contacts (those the survivor lacks), fields,
     roles and offers; {what: [readable items]}."""
     have = {(contact.kind, contact.normalized) for contact in survivor.contacts}
+    primary_kinds = {contact.kind for contact in survivor.contacts if contact.is_primary}
     return {
-        "contacts": [describe_contact(c) for c in other.contacts if (c.kind, c.normalized) not in have],
+        "contacts": [describe_contact(c) if c.kind not in primary_kinds else f"{CONTACT_KIND_LABELS[c.kind]}: {c.value}"
+                     for c in other.contacts if (c.kind, c.normalized) not in have],
         "fields": [field.display_name for field in other.fields if field not in survivor.fields],
         "roles": [role.display_name for role in other.roles if role not in survivor.roles],
         "offers": [kind for kind in other.offer_kinds if kind not in survivor.offer_kinds],
@@ -255,7 +276,8 @@ def merge_people(survivor: Person, other: Person, choices: dict, *, by, expected
         survivor_after = audit_values(survivor)
         saved["survivor_after"] = snapshot(survivor_after)
         merge.snapshot = saved
-        moved = {key: len(ids) for key, ids in saved["moved"].items() if ids}
+        # Keys starting with "_" are what a receiver keeps for its undo, not rows that moved.
+        moved = {key: len(ids) for key, ids in saved["moved"].items() if ids and not key.startswith("_")}
         record("merge", survivor, user=by, changes={
             **diff(survivor_before, survivor_after),
             "merged_from": {"before": None, "after": _label(other)},
@@ -277,6 +299,7 @@ MOVED_LABELS = {
     "channels": _l("kênh phân phối phụ trách"),
     "import_rows": _l("dòng nhập Excel"),
     "participants_removed": _l("lượt tham gia trùng hoạt động (đã bỏ)"),
+    "not_duplicate_carried": _l("đánh dấu “không trùng” với hồ sơ khác"),
 }
 
 

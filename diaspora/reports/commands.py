@@ -1,4 +1,5 @@
 """`flask report annual`: the annual report written by the command line, in its own process (no worker)."""
+import re
 from pathlib import Path
 
 import click
@@ -25,6 +26,8 @@ def _day(text: str | None, option: str):
         return None
     day = parse_day(text)
     if day is None:
+        if re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}\s*", text):  # the right shape, a day no calendar has
+            raise click.BadParameter(_("Ngày %(value)s không tồn tại.", value=text.strip()), param_hint=option)
         raise click.BadParameter(_("Ngày phải có dạng dd/mm/yyyy, ví dụ 20/11/2025."), param_hint=option)
     return day
 

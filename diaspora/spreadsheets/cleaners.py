@@ -159,11 +159,17 @@ def _joined_labels(text: str, separators, known) -> list[str]:
     return parts
 
 
+class UnknownWord(CellError):
+    """A coded value (gender, status, consent…) written in words no code is known by: never a reason to
+    refuse the row. The import leaves the value unset (its default), keeps the words in the record's
+    notes and says so on the row."""
+
+
 def code_for(value, table: dict[str, str], valid: str):
-    """The code `table` gives the cell (by its folded text), else a CellError listing the `valid` values."""
+    """The code `table` gives the cell (by its folded text), else an UnknownWord listing the `valid` values."""
     key = fold_key(cell_text(value))
     if key not in table:
-        raise CellError(_("Không hiểu “%(value)s”; dùng một trong: %(valid)s.", value=cell_text(value), valid=valid))
+        raise UnknownWord(_("Không hiểu “%(value)s”; dùng một trong: %(valid)s.", value=cell_text(value), valid=valid))
     return table[key]
 
 
@@ -181,7 +187,8 @@ def clean_gender(value, ctx) -> str:
 
 
 _PERSON_TYPES = {
-    **dict.fromkeys(("kieubao", "nguoivietnamonuocngoai", "nguoivietonuocngoai", "overseasvietnamese", "kb"),
+    **dict.fromkeys(("kieubao", "nguoivietnamonuocngoai", "nguoivietonuocngoai", "overseasvietnamese", "kb",
+                     "vietkieu", "nguoigocviet"),
                     "overseas_vietnamese"),
     **dict.fromkeys(("chuyengia", "chuyengianuocngoai", "foreignexpert", "expert", "cg"), "foreign_expert"),
 }
@@ -192,10 +199,10 @@ def clean_person_type(value, ctx) -> str:
 
 
 _CONSENTS = {
-    **dict.fromkeys(("dongy", "co", "x", "yes", "y", "given", "1", "true", "codongy"), "given"),
+    **dict.fromkeys(("dongy", "co", "x", "yes", "y", "given", "1", "true", "codongy", "dadongy"), "given"),
     **dict.fromkeys(("khongdongy", "khong", "tuchoi", "no", "n", "refused", "0", "false"), "refused"),
     **dict.fromkeys(("rutlai", "darutlai", "darutlaidongy", "withdrawn"), "withdrawn"),
-    **dict.fromkeys(("chuahoi", "chuahoiykien", "chuaro", "unknown"), "unknown"),
+    **dict.fromkeys(("chuahoi", "chuahoiykien", "chuaro", "unknown", "chua", "khongro"), "unknown"),
 }
 
 
@@ -263,11 +270,14 @@ def _birth_date_checked(day: int, month: int, year: int) -> date:
     return born
 
 
-def _four_digit_year(text: str) -> int:
-    """A year written with two digits only when the century is certain (never in the future)."""
+def _four_digit_year(text: str, recent: bool = False) -> int:
+    """A year written with two digits only when the century is certain (never in the future); for a
+    `recent` date (a consent given on…, never before 2000) "24" is 2024 when that is not to come."""
     year = int(text)
     if len(text) == 4:
         return year
+    if len(text) == 2 and recent and year <= date.today().year % 100:
+        return 2000 + year
     if len(text) == 2 and year > date.today().year % 100:
         return 1900 + year
     raise CellError(_("Năm “%(value)s” không rõ thế kỷ; hãy ghi đủ bốn chữ số.", value=text))
@@ -293,7 +303,7 @@ def year_cell(value):
     return value
 
 
-def clean_birth(value, ctx) -> tuple[date | None, int | None]:
+def clean_birth(value, ctx, recent: bool = False) -> tuple[date | None, int | None]:
     """(birth date, birth year) from a date cell, an Excel serial, "dd/mm/yyyy", "mm/yyyy" or "yyyy"; a
     day and month left unknown ("00/00/1960", "../../1960", "xx/xx/1960") give the year alone."""
     if isinstance(value, datetime):
@@ -321,7 +331,7 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
     month = _MONTH_NAME.search(text)
     if month and len(groups) == 2:  # "30-Apr-1975" as Excel shows dates in CSV, "April 30, 1975"
         day, year = sorted(groups, key=len)
-        born = _birth_date_checked(int(day), _MONTHS.index(month.group(1).lower()) + 1, _four_digit_year(year))
+        born = _birth_date_checked(int(day), _MONTHS.index(month.group(1).lower()) + 1, _four_digit_year(year, recent))
         return born, born.year
     if len(groups) == 1 and len(groups[0]) in (4, 8) and re.fullmatch(r"\D*\d+\D*", text):
         if len(groups[0]) == 4:
@@ -337,7 +347,7 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
         if len(groups[0]) == 4:  # ISO yyyy-mm-dd
             year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
         else:
-            day, month, year = int(groups[0]), int(groups[1]), _four_digit_year(groups[2])
+            day, month, year = int(groups[0]), int(groups[1]), _four_digit_year(groups[2], recent)
         if day == 0 and 0 <= month <= 12:  # "00/00/1960", "00/05/1960": forms mark an unknown day this way
             return None, _birth_year_checked(year)
         born = _birth_date_checked(day, month, year)
@@ -348,7 +358,7 @@ def clean_birth(value, ctx) -> tuple[date | None, int | None]:
 def clean_past_date(value, ctx) -> date:
     """A whole date, not in the future (a consent given on…): as a date cell, a serial or dd/mm/yyyy."""
     try:
-        day, _year = clean_birth(value, ctx)
+        day, _year = clean_birth(value, ctx, recent=True)
     except CellError:
         day = None
     if day is None:

@@ -46,6 +46,9 @@ class Column:
     attributes: tuple[str, ...] | None = None  # None: the attribute named like the key
     relation: str | None = None
     reads_row: tuple[str, ...] = ()  # keys of this row's values the cleaner reads (declared earlier)
+    # Keys of columns whose cells may end with this value when the row has none of its own (the country
+    # at the end of "Nơi ở hiện nay: Tokyo, Nhật Bản"); a file with one of them has this column too.
+    read_from: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.relation is not None and self.relation not in RELATIONS:

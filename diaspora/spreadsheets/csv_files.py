@@ -24,16 +24,33 @@ from diaspora.text import (
 _TEXT_SAMPLE = 256 * 1024
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for text in UTF-16 written without its byte-order mark (some programs
+    export so): the high byte of nearly every character of a list is 0, the low byte almost never."""
+    sample = head[:4096 - 4096 % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(even)
+    for encoding, zeros, letters in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= half * 0.6 and letters.count(0) <= half // 100:
+            return encoding
+    return None
+
+
 def _decode_text(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised exactly; anything else is 8-bit:
+    UTF-8 (with or without BOM) and UTF-16 (with BOM, or without when the text is mostly Latin) are
+    recognised exactly; anything else is 8-bit:
     Windows-1258 (combining tone marks, hence NFC), or TCVN3/VNI text from old Vietnamese fonts.
     """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
+    if utf16 := utf16_without_bom(data):
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -69,3 +69,34 @@ def with_joined_name(values: list, parts: list[int]) -> list:
             values[index] = None
     values[parts[0]] = name or None
     return values
+
+
+# A date written as text "d/m/y" (or with "." or "-"); the year of two digits is for the cleaner to judge.
+_TEXT_DATE = re.compile(r"\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*")
+
+
+def month_first_columns(data_rows: list, indexes) -> set[int]:
+    """The date columns written month first ("12/25/1996", as a program set to US English writes dates,
+    LibreOffice re-saving a CSV among them): some text dates of the column read only month first and
+    none only day first. A Vietnamese list writes day first; a lone "08/25/1980" in it stays an error."""
+    found = set()
+    for index in indexes:
+        month_first = False
+        for _number, values in data_rows:
+            value = values[index] if index < len(values) else None
+            match = _TEXT_DATE.fullmatch(value) if value.__class__ is str else None
+            if match:
+                first, second = int(match[1]), int(match[3])
+                if first > 12 and 1 <= second <= 12:  # only day first: the column is Vietnamese
+                    month_first = False
+                    break
+                month_first = month_first or (second > 12 and 1 <= first <= 12)
+        if month_first:
+            found.add(index)
+    return found
+
+
+def day_first(value: str) -> str:
+    """"12/25/1996" written day first: "25/12/1996" (a text that is no such date as it is)."""
+    match = _TEXT_DATE.fullmatch(value) if value.__class__ is str else None
+    return f"{match[3]}{match[2]}{match[1]}{match[2]}{match[4]}" if match else value

@@ -41,7 +41,8 @@ class Mapping:
     def missing(self, sheet: Sheet, defaults: dict | None = None) -> list[Column]:
         """Required columns that no file column feeds and that have no default value."""
         fed = {column.key for column in self.columns}
-        return [column for column in sheet.required if column.key not in fed and not (defaults or {}).get(column.key)]
+        return [column for column in sheet.required if column.key not in fed and not (defaults or {}).get(column.key)
+                and not fed.intersection(column.read_from)]
 
     def header_of(self, index: int) -> str:
         return self.columns[index].header if index < len(self.columns) else ""

@@ -5,6 +5,7 @@ validate every cell → (the record kind: duplicates) → plan one action per ro
 need (countries, fields…) are passed in; writing the plan is the import engine's job.
 """
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
@@ -21,15 +22,20 @@ from diaspora.spreadsheets.cleaners import (
     CellError,
     CleanContext,
     Lookups,
+    UnknownWord,
     Unmapped,
     cell_text,
+    clean_birth,
+    clean_past_date,
     is_year_header,
     year_cell,
 )
 from diaspora.spreadsheets.columns import Sheet
 from diaspora.spreadsheets.joined_columns import (
     date_part_columns,
+    day_first,
     gender_columns,
+    month_first_columns,
     name_part_columns,
     with_joined_date,
     with_joined_name,
@@ -313,6 +319,9 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
     years = set() if date_parts else {index for index, header in sources_of.get("birth_date", [])
                                       if is_year_header(header)}
     converted = _converted_cells(layout, sources_of)
+    month_first = month_first_columns(layout.data_rows, [
+        index for column in sheet.columns if column.clean in (clean_birth, clean_past_date)
+        for index, _header in sources_of.get(column.key, ()) if index not in years])
 
     def clean_part(data_rows: list) -> list[CleanRow]:
         cleaned_rows = []
@@ -338,12 +347,17 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                         value = marks[header]
                     elif years and index in years:
                         value = year_cell(value)
+                    elif month_first and index in month_first and value != (value := day_first(value)):
+                        context.notes.append(_l("Ô %(header)s ghi ngày theo kiểu tháng/ngày/năm: đã đọc là "
+                                                "%(date)s.", header=header, date=value))
                     cleaned = _MISSING if results is None else results.get((value.__class__, value), _MISSING)
                     if cleaned is _MISSING:
                         cleaned = clean(value, context)
                     if cleaned.__class__ is CellError:
                         problems.append(Problem(number, header, cleaned.message, index))
                         failed = True
+                    elif cleaned.__class__ is UnknownWord:  # kept in the notes, the value left to its default
+                        extra.append((column, header, None, cell_text(value)))
                     elif not multi:
                         row[key] = cleaned
                         if genders and key == "birth_date" and header in genders:
@@ -354,6 +368,8 @@ def clean_rows(layout: SheetLayout, mapping: Mapping, sheet: Sheet, lookups: Loo
                     else:
                         row[key] = row[key] + cleaned if key in row else cleaned
                 if key in row or failed:
+                    continue
+                if column.read_from and _read_from(values, column, clean, context, sources_of):
                     continue
                 if default:
                     cleaned = clean(default, context)
@@ -472,6 +488,26 @@ def keep_unmapped(row: dict, keys: list[str], sheet: Sheet) -> list[str]:
     return notes
 
 
+_PLACE_PARTS = re.compile(r"\s*[,;/–]\s*|\s+-\s+")
+
+
+def _read_from(values: list, column, clean, context: CleanContext, sources_of: dict) -> bool:
+    """A value the row lacks, read from the last (else the first) part of a cell of `column.read_from`
+    ("Tokyo, Nhật Bản" under "Nơi ở hiện nay" gives the country), with a note; False when none names one."""
+    for key in column.read_from:
+        for index, header in sources_of.get(key, ()):
+            text = cell_text(values[index]) if index < len(values) else None
+            parts = [part for part in _PLACE_PARTS.split(text) if part] if text else []
+            for part in dict.fromkeys(parts[-1:] + parts[:1]):
+                cleaned = clean(part, context)
+                if cleaned.__class__ is not CellError:
+                    context.row[column.key] = cleaned
+                    context.notes.append(_l("%(column)s lấy từ ô %(header)s: “%(value)s”.", header=header, value=part,
+                                            column=Bilingual(column.header_vi, column.header_en)))
+                    return True
+    return False
+
+
 def _keep_in_notes(row: dict, extra: list[tuple], keeps_notes: bool) -> list[str]:
     """Put the other values of one-value columns in the row's notes, so that nothing written is lost;
     the messages telling the user so."""
@@ -479,7 +515,10 @@ def _keep_in_notes(row: dict, extra: list[tuple], keeps_notes: bool) -> list[str
         return []
     messages = []
     for column, header, taken, other in extra:
-        if column.key == "full_name":
+        if taken is None:
+            messages.append(_l("%(column)s: không hiểu “%(other)s” (cột %(header)s), để trống và ghi vào Ghi chú.",
+                               column=Bilingual(column.header_vi, column.header_en), other=other, header=header))
+        elif column.key == "full_name":
             messages.append(_l("Dòng có hai họ tên: đã nhập “%(taken)s”; “%(other)s” (cột %(header)s) được ghi vào "
                                "Ghi chú. Nếu đó là một người khác, hãy thêm một dòng riêng cho người đó.",
                                taken=taken, other=other, header=header))

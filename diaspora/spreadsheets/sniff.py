@@ -13,6 +13,7 @@ from diaspora.spreadsheets.archives import (
     check_declared_sizes,
     zip_kind,
 )
+from diaspora.spreadsheets.csv_files import utf16_without_bom
 from diaspora.spreadsheets.limits import (
     Limits,
     SpreadsheetRejected,
@@ -47,7 +48,7 @@ def _describe_text(head: bytes) -> str | None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return True
     return b"\x00" not in head and sum(byte < 9 or 13 < byte < 32 for byte in head) <= len(head) // 100
 

@@ -139,6 +139,11 @@ def _write_guide(workbook, worksheet, sheet: Sheet, locale: str, formats, choice
         _("Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy); chỉ biết năm sinh thì ghi năm (1975).")
         if any(_is_date(column, sheet.table) for column in sheet.columns) else None,
         _("Ô có danh sách thả xuống: bấm vào ô để chọn; hệ thống cũng hiểu cách ghi khác (Nam/Nữ, M/F, Japan…)."),
+        _("Một dòng chỉ bị từ chối khi thiếu tên (hoặc tên không có chữ cái), thiếu quốc gia (không có trong dòng, "
+          "cuối ô địa chỉ hay tiêu đề danh sách) hoặc quốc gia không có thật, email sai dạng, ngày hay năm sinh ở "
+          "tương lai hoặc trước 1900, số điện thoại không phải số điện thoại (có chữ, ít hơn 6 chữ số), hoặc ID "
+          "không có trong hệ thống. Từ không khớp danh mục vẫn được nhập: hệ thống ghép với mục gần nhất hoặc ghi "
+          "lại nguyên văn, kèm ghi chú trên dòng."),
         _("Để sửa hồ sơ đã có, hãy xuất danh sách từ hệ thống (có cột ID), sửa rồi nhập lại: "
           "hồ sơ được cập nhật theo ID. Khi thêm mới, để trống cột ID."),
         _("Người đã có hồ sơ được nhận ra (theo email, điện thoại, họ tên + năm sinh…) và thêm vào hoạt động; "

@@ -27,7 +27,7 @@ def test_import_a_channel_list_with_a_duplicate_and_an_error(seeded, app, browse
          "Đối tác"],
         ["Asia Markt Hồng Hà", "siêu thị", "Đức", "Leipzig", "Gốm Chu Đậu; Nước mắm Cát Hải", None, None,
          "Hong Ha GmbH", "0341 1234567", "info@hongha.de", "hongha.de", "Đã liên hệ"],
-        ["Cửa hàng Sen", "xyz", "Đức", "Dresden", None, None, None, None, None, None, None, None],
+        ["Cửa hàng Sen", "xyz", "Đức", "Dresden", None, None, None, None, None, "sen@", None, None],
     ])
     page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(20_000)
@@ -46,7 +46,7 @@ def test_import_a_channel_list_with_a_duplicate_and_an_error(seeded, app, browse
     page.get_by_role("button", name="Tiếp: xem trước").click()
 
     expect(page.locator('[data-count="created"]')).to_have_text("1")
-    expect(page.get_by_text(re.compile("Không hiểu “xyz”"))).to_be_visible()
+    expect(page.get_by_text(re.compile("“sen@” không hợp lệ"))).to_be_visible()
     duplicate = page.get_by_role("link", name="Siêu thị Á Đông").first
     expect(duplicate).to_have_attribute("href", re.compile(f"/outreach/channels/{existing_id}$"))
     screenshot(page, "channel-import-03-preview")

@@ -63,7 +63,7 @@ def test_register_on_a_phone_then_staff_accept(app, seeded, phone):
     screenshot(phone, "community-register-form-phone")
     expect(phone.locator("input[name=website]")).not_to_be_in_viewport()
     phone.get_by_role("button", name="Gửi đăng ký").click()
-    expect(phone.locator("#consent .invalid-feedback")).to_be_visible()  # no consent, nothing sent
+    expect(phone.locator("#consent-text .invalid-feedback")).to_be_visible()  # no consent, nothing sent
     phone.locator("input[name=consent]").check()
     time.sleep(1.1)
     phone.get_by_role("button", name="Gửi đăng ký").click()

@@ -1,6 +1,7 @@
 """Events open to registration: the public link and its QR code, capacity and closing date, 200 registrants checked
 in by search and by their own code, a walk-in, the registrants list exported, and the activity's participants."""
 import io
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -195,3 +196,30 @@ def test_the_scan_page_may_use_the_camera(client, login, seeded):
     assert page.status_code == 200 and "camera=(self)" in page.headers["Permissions-Policy"]
     assert "data-scanner" in page.text and "community.js" in page.text
     assert "camera=()" in client.get(f"/community/events/{activity.id}/checkin").headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("role", [None, "viewer", "editor"])
+def test_staff_who_scan_a_ticket_with_the_phone_camera_check_the_person_in_there(client, login, seeded, role):
+    """The QR code holds the ticket's address: an editor who opens it (the phone's own camera app) checks the
+    registrant in from that page; the registrant and viewers see no such button."""
+    activity = make_activity("Xuân Quê hương 2027", on=date.today(), activity_type="tet")
+    login("editor", email="mo.dang.ky@haiphong.example")
+    signup = _open(client, activity)
+    client.post("/logout")
+    ticket_url = _sign_up(client, signup).location
+    registration = db.session.scalar(select(EventRegistration))
+    if role:
+        login(role, email=f"{role}.tai.cua@haiphong.example")
+    page = client.get(ticket_url)
+    assert page.status_code == 200 and registration.code in page.text
+    if role != "editor":
+        assert 'id="staff-checkin"' not in page.text
+        return
+    assert 'id="staff-checkin"' in page.text
+    form = re.search(r'id="staff-checkin".*?<form method="post" action="([^"]+)">', page.text, re.S)
+    assert form.group(1) == f"/community/events/{activity.id}/checkin/{registration.id}"
+    response = client.post(form.group(1))
+    assert response.status_code == 302 and response.location.endswith(f"/community/events/{activity.id}/checkin")
+    db.session.expire_all()
+    assert registration.checked_in_at is not None
+    assert "Về trang điểm danh" in client.get(ticket_url).text

@@ -1,5 +1,7 @@
 """The public registration: consent required, spam kept out (honeypot, time check, a limit per address), a
 reference code for the submitter, and nothing in the register before staff decide."""
+import re
+
 from sqlalchemy import func, select
 
 from diaspora.community.consent import CONSENT_TEXT_VERSION
@@ -78,3 +80,32 @@ def test_a_thousand_automated_submissions_from_one_address(app, client, seeded):
     # Another address is not held back by this one's limit.
     response = client.post("/register", data=registration(), environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert response.status_code == 302
+
+
+def test_the_consent_label_names_its_checkbox(client, seeded):
+    """Tapping the consent sentence ticks the box: the id its label points to belongs to the checkbox alone."""
+    page = client.get("/register").text
+    assert 'for="consent"' in page
+    assert len(re.findall(r'\bid="consent"', page)) == 1
+    assert re.search(r'<input[^>]*\bid="consent"[^>]*>', page).group(0).count('type="checkbox"') == 1
+
+
+def test_a_refused_form_says_at_its_top_what_to_correct(client, seeded):
+    """On a phone the consent box is screens below the top: the page opens with the list of what to correct,
+    each a link to its field."""
+    page = client.post("/register", data=registration(consent=None, email="không-phải-email")).text
+    summary = page[page.index('id="form-problems"'):]
+    summary = summary[:summary.index("</div>")]
+    assert '<a class="alert-link" href="#consent">' in summary and "đồng ý cho xử lý dữ liệu" in summary
+    assert '<a class="alert-link" href="#email">' in summary  # the cleaners' findings too, in the same round
+    assert page.index('id="form-problems"') < page.index('name="full_name"')
+    assert 'id="form-problems"' not in client.get("/register").text
+
+
+def test_a_public_link_may_carry_its_language(client, seeded):
+    """An English invitation prints /register?lang=en: the form opens in English, and stays so."""
+    page = client.get("/register?lang=en").text
+    assert '<html lang="en">' in page and "Register your details" in page and "Đăng ký thông tin" not in page
+    assert '<html lang="en">' in client.get("/register").text
+    assert '<html lang="vi">' in client.get("/register?lang=vi").text
+    assert '<html lang="vi">' in client.get("/register?lang=xx").text

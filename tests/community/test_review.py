@@ -136,3 +136,34 @@ def test_subject_access_and_erase_cover_the_registrations(client, login, seeded)
     erase_person(person, "Yêu cầu của chủ thể dữ liệu", by=None)
     db.session.expire_all()
     assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 0
+
+
+def test_the_submission_reads_in_words_not_codes(client, login, seeded):
+    """Staff read the country, gender, fields and offers by name, as the submitter chose them on the form."""
+    from diaspora.reference.models import Field
+    field = db.session.scalars(select(Field).where(Field.active.is_(True)).order_by(Field.id)).first()
+    submission = _submit(client, fields=[str(field.id)], offers=["investment", "remote_advice"])
+    login("editor")
+    page = client.get(f"/community/submissions/{submission.id}").text
+    body = page[page.index("Thông tin đã gửi"):page.index("Gửi lúc")]
+    assert "Đức" in body and "Nữ" in body and field.name_vi in body
+    assert "Đầu tư" in body and "Tư vấn từ xa" in body
+    assert ">DE<" not in body and "investment" not in body and "female" not in body
+
+
+def test_rejecting_asks_first_and_a_probable_duplicate_is_not_made_a_new_record_unasked(client, login, seeded):
+    """The confirmation sits on the form (app.js asks on a form's submit); creating a record while the submission
+    matches one asks too."""
+    import re
+
+    submission = _submit(client)
+    login("editor")
+    page = client.get(f"/community/submissions/{submission.id}").text
+    reject = re.search(r'<form[^>]*/reject"[^>]*>', page).group(0)
+    accept = re.search(r'<form[^>]*/accept"[^>]*>', page).group(0)
+    assert "data-confirm=" in reject and "data-confirm=" not in accept  # no match: a new record asks nothing
+    client.post(f"/community/submissions/{submission.id}/accept")
+    again = _submit(client)
+    page = client.get(f"/community/submissions/{again.id}").text
+    accept = re.search(r'<form[^>]*/accept"[^>]*>', page).group(0)
+    assert "data-confirm=" in accept and "trùng với 1 hồ sơ" in accept

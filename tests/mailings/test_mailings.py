@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from diaspora.audit.models import AuditEvent
 from diaspora.extensions import db
 from diaspora.mailings import service
-from diaspora.mailings.merge import form_of_address
+from diaspora.mailings.merge import form_of_address, postal_address
 from diaspora.mailings.models import Campaign, CampaignMessage
 from diaspora.people.models import Person
 from diaspora.people.privacy import erase_person
@@ -57,6 +57,15 @@ def test_form_of_address_rule():
     assert form_of_address("male", 1960, on, "en") == "Mr."
 
 
+def test_a_letter_posted_abroad_carries_the_city_and_the_country(seeded):
+    """The address as written, then the city and the country (in English, for the foreign post) it lacks."""
+    assert postal_address("0315 Bray Pass", "San Jose", "US") == "0315 Bray Pass, San Jose, United States"
+    assert postal_address("12 rue de Rivoli, 75001 PARIS, France", "Paris", "FR") == \
+        "12 rue de Rivoli, 75001 PARIS, France"
+    assert postal_address("1-2 Shinjuku", None, "JP") == "1-2 Shinjuku, Japan"
+    assert postal_address(None, "Tokyo", "JP") is None
+
+
 def test_a_tet_greeting_to_500_people_as_word_letters(client, login, seeded):
     editor = login("editor")
     ids = make_people(500)
@@ -97,7 +106,7 @@ def test_a_tet_greeting_to_500_people_as_word_letters(client, login, seeded):
     letter = next(text for text in letters if first.full_name in text)
     assert f"Kính gửi Ông {first.full_name}," in letter
     assert "Tokyo, Nhật Bản" in letter and "{" not in letter
-    assert "Địa chỉ: 8 Chome, Shinjuku, Tokyo" in letter
+    assert "Địa chỉ: 8 Chome, Shinjuku, Tokyo, Japan\n" in letter  # the city once, the country for the post
     assert any(f"Kính gửi Chị {young.full_name}," in text for text in letters)
     assert any(f"Kính gửi Quý vị {unknown.full_name}," in text for text in letters)
     left_out = [people[ids[number]].full_name for number in (0, 1, 2, 3, 4, 5)]
@@ -151,6 +160,28 @@ def test_a_tet_greeting_to_500_people_by_email_through_smtp(app, client, login, 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "campaigns",
                                                        AuditEvent.action == "export"))
     assert event.people_count == expected - 1
+
+
+def test_a_sender_named_in_vietnamese_in_mail_from_is_encoded(app, client, login, seeded):
+    """MAIL_FROM written as "Name <address>" with Vietnamese letters: every e-mail leaves, its headers encoded."""
+    login("editor")
+    make_people(10)
+    with SmtpServer() as smtp:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port,
+                          MAIL_FROM="Sở Ngoại vụ Hải Phòng <songoaivu@haiphong.gov.vn>")
+        campaign = _compose(client, channel="email")
+        client.post(f"/mailings/{campaign.id}/send")
+        received = list(smtp.mailbox.received)
+    db.session.expire_all()
+    assert service.message_counts(campaign.id) == {"sent": expected_recipients(10) - 1, "failed": 1}
+    raw = received[0][1]
+    assert raw.isascii()  # the headers are RFC 2047 words, the body quoted-printable or base64
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["From"].addresses[0].display_name == "Sở Ngoại vụ Hải Phòng"
+    assert message["From"].addresses[0].addr_spec == "songoaivu@haiphong.gov.vn"
+    assert message["Subject"].startswith("Thư chúc Tết gửi ")
+    assert message["Message-ID"].endswith("@haiphong.gov.vn>")
+    assert message["Date"].datetime is not None  # RFC 5322 requires the origination date
 
 
 def test_without_a_mail_server_emails_wait_in_the_outbox_and_are_sent_later(app, client, login, seeded):
@@ -310,3 +341,21 @@ def test_a_failed_letters_job_leaves_no_file_and_no_message(client, login, seede
     assert db.session.scalar(select(func.count()).select_from(CampaignMessage)) == 0
     assert not list(service.mailings_dir().iterdir())
     assert "ổ đĩa đầy" in client.get(f"/mailings/{campaign.id}").text
+
+
+@pytest.mark.parametrize(("on", "written"), [
+    (date(2027, 1, 5), "Hải Phòng, ngày 05 tháng 01 năm 2027"),
+    (date(2027, 2, 14), "Hải Phòng, ngày 14 tháng 02 năm 2027"),
+    (date(2027, 5, 9), "Hải Phòng, ngày 09 tháng 5 năm 2027"),
+    (date(2026, 12, 7), "Hải Phòng, ngày 07 tháng 12 năm 2026"),
+])
+def test_the_letter_is_dated_as_decree_30_writes_it(app, on, written):
+    """A 0 before a day below 10 and before months 1 and 2 only (Nghị định 30/2020/NĐ-CP)."""
+    out = io.BytesIO()
+    from diaspora.mailings.letters import write_letters
+    with app.test_request_context():
+        write_letters([("Kính gửi Ông An,", None)], "greeting", on, out)
+    texts = [paragraph.text for paragraph in Document(io.BytesIO(out.getvalue())).paragraphs]
+    texts += [cell.text for table in Document(io.BytesIO(out.getvalue())).tables for row in table.rows
+              for cell in row.cells]
+    assert any(written in text for text in texts), texts

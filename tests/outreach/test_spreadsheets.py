@@ -142,9 +142,12 @@ def test_channel_rows_with_problems_name_row_column_and_cause_and_the_others_are
     ])
     outcome = import_channels(path)
     problems = {(error["row"], error["column"]) for error in outcome["errors"]}
-    assert problems == {(5, "Loại hình"), (6, "Nước sở tại"), (6, "Email"), (9, "Tên cửa hàng")}
+    assert problems == {(6, "Nước sở tại"), (6, "Email"), (9, "Tên cửa hàng")}
     # Two people share the name: the one in the channel's own country is meant.
-    assert outcome["created"] == 2
+    assert outcome["created"] == 3
+    # A type in words no type is known by keeps the channel: the words go to its notes.
+    channel_a = db.session.scalar(select(DistributionChannel).where(DistributionChannel.name == "Cửa hàng A"))
+    assert (channel_a.channel_type, "Loại hình: xyz" in channel_a.notes) == ("other", True)
     channel_d = db.session.scalar(select(DistributionChannel).where(DistributionChannel.name == "Cửa hàng D"))
     assert channel_d.person.country_code == "KR"
 

@@ -6,7 +6,7 @@ from diaspora.organisations import service as organisation_service
 from diaspora.people import service as people_service
 from diaspora.spreadsheets import pipeline
 from diaspora.people.columns import PEOPLE
-from diaspora.people.duplicates import check_ids, find_duplicates, same_person_names
+from diaspora.people.duplicates import check_ids, find_duplicates, names_can_be_one, same_person_names
 from tests.spreadsheets.sheets import layout
 
 HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "Email", "Hội đoàn", "ID"]
@@ -140,6 +140,39 @@ def test_the_sheet_rules_choose_the_evidence(seeded):
 def test_names_that_can_be_one_persons(one, other, same):
     assert same_person_names(one, other) is same
     assert same_person_names(other, one) is same
+
+
+@pytest.mark.parametrize("one, other, same", [
+    ("nguyen van nam", "nguyen van nam", True),
+    ("lan nguyen", "nguyen lan", True),  # the family name written last, as abroad
+    ("van nam nguyen", "nguyen van nam", True),
+    ("nguyen van hung", "nguyen van hungg", True),  # a slip in a long enough word
+    ("andreas schneider", "andreas schnieder", True),  # two letters swapped
+    ("vu thi hoa", "vu thi hoaa", True),  # a letter typed twice
+    ("tran thi thu huong", "tran thu huongg", True),  # a middle name left out, and a slip
+    ("nguyen hai trong", "nguyen trong hai", False),  # the same words in another order: two names
+    ("nguyen van lam", "nguyen van nam", False),  # a short given name changed: another name
+    ("nguyen thu hai", "nguyen thu hoa", False),
+    ("nguyen van an", "nguyen van anh", False),
+    ("nguyen thi huong", "nguyen thi duong", False),  # one letter between two syllables: another name
+    ("nguyen van tung", "nguyen van trung", False),
+    ("tran van hanh", "tran van thanh", False),
+    ("nguyen van hung", "nguyen van hunh", True),  # "hunh" is no syllable: a slip
+    ("nguyen van nam", "van nam", False),  # the family name is not a middle name
+])
+def test_names_that_only_look_alike_are_two_people(one, other, same):
+    assert names_can_be_one(one, other) is same
+    assert names_can_be_one(other, one) is same
+
+
+def test_a_near_name_with_a_short_word_changed_is_no_duplicate(seeded):
+    lam = person(full_name="Nguyễn Văn Lâm", country_code="JP", city="Osaka", birth_year=1970)
+    rows = prepared([
+        ["Nguyễn Văn Nam", 1970, "Nhật Bản", "Osaka", None, None, None, None],
+        ["Nguyễn Lâm Văn", 1970, "Nhật Bản", "Osaka", None, None, None, None],
+        ["Nguyễn Văn Lââm", 1970, "Nhật Bản", "Osaka", None, None, None, None],
+    ])
+    assert described(find_duplicates(rows)) == {4: [(lam.id, "fuzzy_birth_country")]}
 
 
 def test_a_couple_giving_the_familys_phone_and_email_are_two_people_and_told_so(seeded):

@@ -316,3 +316,68 @@ def test_a_merged_record_is_not_restored_from_the_bin(client, login, pair):
     assert "hãy hoàn tác việc gộp" in response.text
     db.session.expire_all()
     assert db.session.get(Person, other.id).is_deleted
+
+
+def test_the_more_complete_name_and_birth_date_are_preselected_even_on_the_older_record(seeded):
+    """The record saved last is preselected only between two values of equal worth: a name with its diacritics or
+    its middle name, and a full birth date, win over a bare later copy (an import's "Hoang Tuan", "1975")."""
+    older = make_person(full_name="Hoàng Minh Tuấn", birth_date=date(1975, 5, 12), birth_year=1975, city="Tokyo")
+    newer = make_person(full_name="Hoang Tuan", birth_year=1975, city="Osaka")
+    chosen = {d.key: d.chosen for d in merging.differences(older, newer)}
+    assert chosen["full_name"] == "survivor" and chosen["birth_date"] == "survivor"
+    assert chosen["city"] == "other"  # two values of equal worth: the newer
+    chosen = {d.key: d.chosen for d in merging.differences(newer, older)}
+    assert chosen["full_name"] == "other" and chosen["birth_date"] == "other"
+    plain = make_person(full_name="Hoang Minh Tuan")
+    assert {d.key: d.chosen for d in merging.differences(older, plain)}["full_name"] == "survivor"
+
+
+def test_the_page_does_not_call_a_moved_contact_primary_when_the_survivor_keeps_its_own(seeded):
+    """What the merge page lists under "Thêm vào hồ sơ giữ lại" is what the merge does: the survivor keeps its
+    primary email, so the other record's primary email arrives as a second one."""
+    survivor = make_person(contacts=[{"kind": "email", "value": "a@example.org", "is_primary": True}])
+    other = make_person(full_name="Nguyễn Hùng", contacts=[{"kind": "email", "value": "b@example.org", "is_primary": True},
+                                                          {"kind": "phone", "value": "+81 90 1234 5678",
+                                                           "is_primary": True}])
+    assert merging.united(survivor, other)["contacts"] == ["Email: b@example.org", "Điện thoại: +81 90 1234 5678 (chính)"]
+    merge(survivor, other)
+    assert {(c.value, c.is_primary) for c in db.session.get(Person, survivor.id).contacts} == {
+        ("a@example.org", True), ("b@example.org", False), ("+81 90 1234 5678", True)}
+
+
+def test_undo_restores_both_imported_records_their_history_and_their_review_marks_exactly(pair, tmp_path):
+    """Both records came from imports (an import updated the survivor), both have a history and a "không trùng"
+    mark of their own: after the merge and its undo, every row of both is as before, their histories are the
+    earlier events plus the merge and its undo, and the queue holds the same pairs with the same decisions."""
+    from diaspora.reports.duplicates import service as queue
+    from diaspora.reports.duplicates.models import DuplicatePair
+
+    survivor, other = pair
+    workbook = write_workbook(tmp_path / "cap-nhat.xlsx", ["ID", "Họ và tên", "Quốc gia", "Nghề nghiệp"],
+                              [[survivor.id, "Nguyễn Văn Hùng", "Nhật Bản", "Kỹ sư"]])
+    import_file(workbook, on_duplicate="update", user=make_user("admin", email="importer2@example.org"))
+    stranger = make_person(full_name="Nguyễn Hùng", city="Kyoto",
+                           contacts=[{"kind": "email", "value": "hung.nguyen@example.org"}])
+    for pair_row in db.session.scalars(select(DuplicatePair).where(DuplicatePair.status == "pending")).all():
+        if stranger.id in (pair_row.person_a_id, pair_row.person_b_id):
+            queue.mark_not_duplicate(pair_row, None)
+
+    def state():
+        pairs = sorted((row.person_a_id, row.person_b_id, row.status) for row in db.session.scalars(select(
+            DuplicatePair).where(DuplicatePair.person_a_id.in_([survivor.id, other.id, stranger.id])
+                                 | DuplicatePair.person_b_id.in_([survivor.id, other.id, stranger.id]))))
+        history = {person_id: [(event.id, event.action) for event in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.entity_type == "people", AuditEvent.entity_id == person_id).order_by(AuditEvent.id))]
+            for person_id in (survivor.id, other.id)}
+        return dump(survivor.id), dump(other.id), pairs, history
+
+    before = state()
+    assert before[0]["import_rows"] and before[1]["import_rows"]
+    assert (other.id, stranger.id, "not_duplicate") in before[2] or (stranger.id, other.id, "not_duplicate") in before[2]
+    result = merge(survivor, other, full_name="other", occupation="other", consent_status="other")
+    merging.undo_merge(result, by=make_user("admin"))
+    after = state()
+    assert after[:3] == before[:3]
+    for person_id in (survivor.id, other.id):
+        assert after[3][person_id][:len(before[3][person_id])] == before[3][person_id]
+        assert [action for _id, action in after[3][person_id][len(before[3][person_id]):]] == ["merge", "merge_undone"]

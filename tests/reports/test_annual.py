@@ -337,7 +337,8 @@ def test_the_figures_are_the_same_built_twice(register):
 
 
 @pytest.mark.parametrize("arguments, message", [
-    (["--year", "2026", "out.docx", "--from", "31/02/2026"], "dd/mm/yyyy"),
+    (["--year", "2026", "out.docx", "--from", "2026-02-01"], "dd/mm/yyyy"),
+    (["--year", "2026", "out.docx", "--from", "31/02/2026"], "Ngày 31/02/2026 không tồn tại"),
     (["--year", "2026", "out.pdf"], "đuôi .docx"),
     (["--year", "2026", "out.docx", "--annex", "out.csv"], "đuôi .xlsx"),
     (["--year", "2999", "out.docx"], "Năm báo cáo phải từ 2000"),

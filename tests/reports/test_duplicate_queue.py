@@ -71,6 +71,10 @@ def planted(seeded):
         # the same name and city, known birth years that differ
         "years": (person(full_name="Bùi Văn Long", city="Tokyo", birth_year=1980),
                   person(full_name="Bùi Văn Long", city="Tokyo", birth_year=1990)),
+        # names that only look alike: a short given name changed, the same words in another order
+        "look-alike": (person(full_name="Nguyễn Văn Lâm", city="Nagoya"), person(full_name="Nguyễn Văn Nam", city="Nagoya")),
+        "order": (person(full_name="Nguyễn Hải Trọng", birth_year=1975, country_code="KR"),
+                  person(full_name="Nguyễn Trọng Hải", birth_year=1975, country_code="KR")),
         # a common name alone, in other years and countries
         "common": tuple(person(full_name="Nguyễn Văn Nam", birth_year=year, country_code=country, city=city)
                         for year, country, city in ((1985, "US", "Houston"), (1970, "JP", "Tokyo"),
@@ -257,3 +261,48 @@ def test_many_people_changed_at_once_are_refreshed_by_a_job_after_the_commit(pla
     assert queued == [sorted((first.id, second.id))] and stored() == {}
     service.refresh_pairs(queued[0])  # what the job does
     assert stored() == {key(first, second): ("email",)}
+
+
+def test_a_not_duplicate_mark_of_the_merged_record_passes_to_the_survivor_until_the_undo(seeded):
+    """Staff said B is not C; A and B are one person: once B is merged into A, A is not C either (the mark moves
+    to A rather than C coming back to the queue), and the undo takes the carried mark back, leaving B's."""
+    from diaspora.people import merging
+    from tests.conftest import make_user
+
+    first = person(full_name="Lê Thị Lan", contacts=email("lan@example.org"))
+    second = person(full_name="Lê Lan", country_code="US", contacts=email("LAN@example.org") + phone("+1 202 555 0147"))
+    third = person(full_name="Lê Lan", country_code="US", contacts=phone("+1 202 555 0147"))
+    assert set(stored()) == {key(first, second), key(second, third)}
+    assert service.mark_not_duplicate(db.session.scalar(select(DuplicatePair).where(
+        DuplicatePair.person_a_id == key(second, third)[0], DuplicatePair.person_b_id == key(second, third)[1])), None)
+    merge = merging.merge_people(first, second, {}, by=make_user("editor"))
+    assert key(first, third) not in stored()
+    assert set(stored("not_duplicate")) == {key(first, third)}  # the merged record is in the bin now
+    assert db.session.scalar(select(DuplicatePair.status).where(
+        DuplicatePair.person_a_id == key(first, third)[0], DuplicatePair.person_b_id == key(first, third)[1])) \
+        == "not_duplicate"
+    merging.undo_merge(merge, by=make_user("admin"))
+    assert set(stored()) == {key(first, second)}
+    assert set(stored("not_duplicate")) == {key(second, third)}
+
+
+def test_undoing_the_merge_of_a_pair_marked_not_duplicate_brings_the_mark_back(planted):
+    """Staff said "không trùng", someone merged the two anyway, an admin undid it: the decision made before stands."""
+    from diaspora.people import merging
+    from tests.conftest import make_user
+
+    people, _apart = planted
+    first, second = people["phone"]
+    reviewer = make_user("editor", email="reviewer@example.org")
+    pair = db.session.scalar(select(DuplicatePair).where(DuplicatePair.person_a_id == key(first, second)[0],
+                                                         DuplicatePair.person_b_id == key(first, second)[1]))
+    service.mark_not_duplicate(pair, reviewer)
+    reviewed_at = pair.reviewed_at
+    merge = merging.merge_people(first, second, {}, by=make_user("editor"))
+    assert stored("merged") == {key(first, second): ("phone",)}
+    merging.undo_merge(merge, by=make_user("admin"))
+    db.session.expire_all()
+    pair = db.session.get(DuplicatePair, pair.id)
+    assert (pair.status, pair.reviewed_by_id) == ("not_duplicate", reviewer.id)
+    assert pair.reviewed_at.replace(tzinfo=None) == reviewed_at.replace(tzinfo=None)
+    assert key(first, second) not in stored()

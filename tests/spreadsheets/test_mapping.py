@@ -52,3 +52,9 @@ def test_saved_mapping_applies_by_header_text_not_position():
     assert keys(mapping) == ["country", "address", "full_name", "notes"]
     assert [column.how for column in mapping.columns] == ["saved", "saved", "saved", "exact"]
     assert mapping.to_json()[1] == {"index": 1, "header": "Nơi ở", "key": "address", "how": "saved"}
+
+
+def test_an_address_column_stands_for_the_country_it_may_end_with():
+    # "Nơi ở hiện nay: Tokyo, Nhật Bản": the rows are read, a row whose address names no country is refused.
+    mapping = auto_map(["Họ và tên", "Nơi ở hiện nay"], PEOPLE)
+    assert mapping.missing(PEOPLE) == []

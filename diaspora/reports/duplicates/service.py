@@ -9,6 +9,8 @@ The pages show only pairs whose two records are both in the register, so a recor
 queue at once (and comes back with it when restored).
 """
 
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, bindparam, cast, delete, event, func, or_, select, update
@@ -266,6 +268,9 @@ def _merged(survivor, source=None, merge=None, **kwargs) -> dict:
         a, b = sorted((survivor.id, source.id))
         pair = DuplicatePair(person_a_id=a, person_b_id=b, reasons=[])
         db.session.add(pair)
+    # A decision made before (merged although marked "không trùng") is what the undo puts back.
+    decided = ([[pair.status, pair.reviewed_by_id, pair.reviewed_at.isoformat() if pair.reviewed_at else None]]
+               if pair.status == "not_duplicate" else [])
     pair.status, pair.reviewed_at = "merged", getattr(merge, "at", None) or utcnow()
     pair.reviewed_by_id = getattr(merge, "by_id", None)
     db.session.flush()
@@ -273,18 +278,62 @@ def _merged(survivor, source=None, merge=None, **kwargs) -> dict:
     db.session.execute(delete(table).where(
         table.c.status == "pending", table.c.id != pair.id,
         or_(table.c.person_a_id == source.id, table.c.person_b_id == source.id)))
+    carried = _carry_not_duplicate(survivor.id, source.id)
     refresh_later([survivor.id])
-    return {}
+    return {**({"not_duplicate_carried": carried} if carried else {}),
+            **({"_pair_decided_before": decided} if decided else {})}
+
+
+def _carry_not_duplicate(survivor_id: int, source_id: int) -> list[list]:
+    """The merged record's "không trùng" marks, given to the survivor (one person now: what is not the merged
+    record is not the survivor either); [[pair id, status before or None when the pair is new]] for the undo."""
+    table = DuplicatePair.__table__
+    marks = db.session.execute(select(table.c.person_a_id, table.c.person_b_id, table.c.reasons,
+                                      table.c.reviewed_by_id, table.c.reviewed_at).where(
+        table.c.status == "not_duplicate",
+        or_(table.c.person_a_id == source_id, table.c.person_b_id == source_id))).all()
+    carried = []
+    for a, b, reasons, reviewed_by_id, reviewed_at in marks:
+        third = b if a == source_id else a
+        if third == survivor_id:
+            continue
+        pair = _pair_of(survivor_id, third)
+        if pair is None:
+            low, high = sorted((survivor_id, third))
+            pair = DuplicatePair(person_a_id=low, person_b_id=high, reasons=list(reasons or ()))
+            db.session.add(pair)
+            before = None
+        elif pair.status == "pending":
+            before = "pending"
+        else:  # already decided (not a duplicate, or merged): that decision stands
+            continue
+        pair.status, pair.reviewed_by_id, pair.reviewed_at = "not_duplicate", reviewed_by_id, reviewed_at
+        db.session.flush()
+        carried.append([pair.id, before])
+    return carried
 
 
 @signals.merge_undone.connect
 def _merge_undone(survivor, source=None, merge=None, **kwargs) -> dict:
-    """Two records again: their pair waits for review again, and the pairs of both are looked at again."""
+    """Two records again: their pair waits for review again, the marks the merge gave the survivor go, and the
+    pairs of both are looked at again."""
+    moved = (getattr(merge, "snapshot", None) or {}).get("moved") or {}
     pair = _pair_of(survivor.id, source.id)
     if pair is not None and pair.status == "merged":
         pair.status, pair.reviewed_by_id, pair.reviewed_at = "pending", None, None
+        for status, reviewed_by_id, reviewed_at in moved.get("_pair_decided_before") or ():
+            pair.status, pair.reviewed_by_id = status, reviewed_by_id
+            pair.reviewed_at = datetime.fromisoformat(reviewed_at) if reviewed_at else None
+    carried = moved.get("not_duplicate_carried") or []
+    table = DuplicatePair.__table__
+    for pair_id, before in carried:
+        mark = (table.c.id == pair_id) & (table.c.status == "not_duplicate")
+        if before is None:
+            db.session.execute(delete(table).where(mark))
+        else:
+            db.session.execute(update(table).where(mark).values(status=before, reviewed_by_id=None, reviewed_at=None))
     refresh_later([survivor.id, source.id])
-    return {}
+    return {"not_duplicate_carried": len(carried)} if carried else {}
 
 
 @signals.person_erased.connect
