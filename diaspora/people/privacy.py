@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, and_, case, cast, delete, false, func, or_, select
 
 from diaspora import signals
-from diaspora.audit.models import AuditEvent
+from diaspora.audit.models import AuditEvent, audit_event_people
 from diaspora.audit.service import diff, record
 from diaspora.audit.tracking import commit_or_conflict, touch
 from diaspora.contacts import Contact
@@ -35,12 +35,13 @@ from diaspora.people.models import (
     person_roles,
 )
 from diaspora.records import utcnow
-from diaspora.text import clean_text, fold, name_sort_key
+from diaspora.text import clean_text, fold, fold_words, name_sort_key
 
 # What a wiped value reads as in the audit log and the import rows.
 REDACTED = "[đã xoá]"
 # Shorter strings ("An") are left alone in other records' texts: they would wipe other people's words.
 MIN_LENGTH = 4
+MIN_PHONE_DIGITS = 7  # a search with fewer digits names no one's phone
 REASON_LENGTH = 500
 # The columns an erase keeps: the record's id, stamps and version, and the marks of the bin and the erase.
 KEPT_COLUMNS = ("id", "created_at", "created_by_id", "updated_at", "updated_by_id", "version", "deleted_at",
@@ -251,7 +252,33 @@ def _wipe_audit(person: Person, contact_ids: list[int], membership_ids: list[int
         if event.id not in seen:
             event.summary, event.changes = scrub.text(event.summary), scrub.value(event.changes)
             event.summary_message = scrub.value(event.summary_message)
-    return wiped + scrub.replaced - before
+    return wiped + scrub.replaced - before + _wipe_searches(person, scrub)
+
+
+def _wipe_searches(person: Person, scrub: Scrubber) -> int:
+    """Wipe, from the lists and exports that showed the person, a search that named them in a way not kept
+    as such: words of their names ("Quỳnh Trang", "quynh trang") or a phone number typed in another layout
+    ("90 5555 1234" for "+81 90 5555 1234"); how many values were wiped."""
+    name_words = {word for text in scrub.strings for word in fold_words(text)}
+    numbers = {digits for digits in (re.sub(r"\D", "", text) for text in scrub.strings)
+               if len(digits) >= MIN_PHONE_DIGITS}
+    shown = select(audit_event_people.c.event_id).where(audit_event_people.c.person_id == person.id)
+    wiped = 0
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.id.in_(shown))):
+        filters = event.changes.get("filter") if isinstance(event.changes, dict) else None
+        typed = filters.get("q") if isinstance(filters, dict) else None
+        if not isinstance(typed, str) or len(typed.strip()) < MIN_LENGTH:
+            continue
+        # The digits typed, without the trunk or international prefix's zeros ("090…", "0081…").
+        digits = re.sub(r"\D", "", typed).lstrip("0")
+        words = fold_words(typed)
+        if (len(digits) >= MIN_PHONE_DIGITS and any(digits in number for number in numbers)) or (
+                words and not digits and set(words) <= name_words):
+            search = Scrubber((typed,))
+            event.summary, event.changes = search.text(event.summary), search.value(event.changes)
+            event.summary_message = search.value(event.summary_message)
+            wiped += search.replaced
+    return wiped
 
 
 class AlreadyErased(ValueError):

@@ -36,7 +36,7 @@ class AnnualReportForm(AppForm):
         if not super().validate(extra_validators):
             return False
         try:
-            self.period = annual_period(self.year.data, self.date_from.data, self.date_to.data, today=self.today)
+            self.period = annual_period(self.year.data or 0, self.date_from.data, self.date_to.data, today=self.today)
         except PeriodError as error:
             self.form_errors.append(str(error))
             return False

@@ -30,7 +30,7 @@ from diaspora.spreadsheets.raw_cells import (
 FORMATS = ("xlsx", "csv")
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # the server adds "; charset=utf-8"
 }
 CHUNK = 2000
 MAX_CELL_UNITS = 32_767  # what an Excel cell holds, in UTF-16 code units
