@@ -230,8 +230,8 @@ def main(options, benchmark: Callable[..., dict], phase: Callable[[str, list[str
     """With --phase, run that phase and print its figures as JSON; else run the whole benchmark,
     printing as it goes or, with --json, printing only its figures as one JSON object."""
     if options.phase is not None:
-        print(json.dumps(phase(options.phase, options.arguments)))
+        print(json.dumps(phase(options.phase, options.arguments), default=str))  # a message is read as text
         return
     figures = benchmark(echo=(lambda *a: None) if options.json else print)
     if options.json:
-        print(json.dumps(figures, ensure_ascii=False))
+        print(json.dumps(figures, ensure_ascii=False, default=str))
