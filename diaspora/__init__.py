@@ -2,7 +2,7 @@
 import os
 from datetime import date, datetime
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.routing import IntegerConverter
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
@@ -159,7 +159,11 @@ def register_error_pages(app: Flask) -> None:
         if code == 500:
             # The failed request may have left the transaction broken; the page must not depend on it.
             db.session.rollback()
-        return render_template("errors/error.html", code=code), code
+        for prefix, answer in app.extensions.get("error-answers", {}).items():
+            if request.path.startswith(prefix):  # e.g. the API's JSON, for addresses no route of it matched
+                return answer(error)
+        message = error.description if isinstance(error, security.UrlRefused) else None
+        return render_template("errors/error.html", code=code, message=message), code
 
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, render_error)

@@ -1,7 +1,8 @@
 """Security headers on every response, no caching of anything but static files, and URLs whose arguments
 hold control characters refused before any view reads them."""
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from diaspora.text import has_control_characters
 
@@ -36,6 +37,11 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
+class UrlRefused(BadRequest):
+    """A URL whose arguments hold a control character: the error page says why (its description), and so
+    does the API's JSON answer."""
+
+
 def refuse_control_characters_in_url():
     """A 400 page saying why, for a query argument or a path part holding a control character (a NUL
     reaches PostgreSQL as an error, and no link the application writes holds one)."""
@@ -44,8 +50,7 @@ def refuse_control_characters_in_url():
     if any(has_control_characters(value) for value in values):
         message = _("Địa chỉ trang có ký tự không được phép (ký tự điều khiển, ví dụ NUL). "
                     "Hãy kiểm tra lại liên kết hoặc nội dung ô tìm kiếm.")
-        return render_template("errors/error.html", code=400, message=message), 400
-    return None
+        raise UrlRefused(message)
 
 
 def add_security_headers(response):

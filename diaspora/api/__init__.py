@@ -4,6 +4,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
+from diaspora.api.schemas import ErrorSchema
 from diaspora.audit.service import ACTION_LABELS, register_labels
 from diaspora.config import PROJECT_ROOT
 from diaspora.extensions import csrf
@@ -34,7 +35,12 @@ pages = Blueprint("api_pages", __name__)
 
 
 class RegisterApi(Api):
-    """flask-smorest's Api whose errors are the API blueprints' own: the app's pages keep their error pages."""
+    """flask-smorest's Api whose errors are the API blueprints' own: the app's pages keep their error pages.
+    Each operation lists the error codes it answers with (no catch-all `default` answer), in the shape
+    guard.json_error gives them."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         return None
@@ -43,6 +49,7 @@ class RegisterApi(Api):
 def init_app(app: Flask) -> None:
     """Register the API's blueprints, its OpenAPI document, its pages and its command."""
     from diaspora.api import commands, organisations, outreach, people, reference, views  # noqa: F401
+    from diaspora.api.guard import json_error
 
     app.config.setdefault("API_TITLE", "Kiều bào Hải Phòng API")
     app.config.setdefault("API_VERSION", "1.0")
@@ -57,6 +64,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(swagger_ui)
     app.extensions["diaspora-api"] = api
+    # An address under /api/v1/ no route matches (404), a method a route does not take (405): JSON too.
+    app.extensions.setdefault("error-answers", {})[f"{API_PREFIX}/"] = json_error
 
 
 def register_audit_labels() -> None:

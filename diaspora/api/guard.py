@@ -2,12 +2,16 @@
 tokens, the per-token rate limit, and errors answered as JSON."""
 import json
 from functools import wraps
+from http import HTTPStatus
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
-from webargs.flaskparser import FlaskParser
+from sqlalchemy.orm.exc import StaleDataError
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import Conflict
 
 from diaspora.api import tokens
 from diaspora.extensions import db
@@ -18,17 +22,34 @@ from diaspora.records import StaleEdit
 ERROR_CODES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500)
 
 
+def _default_messages() -> dict[int, str]:
+    """The message of an error raised without one (werkzeug's own are in English), in the interface's language."""
+    return {400: _("Yêu cầu không hợp lệ."), 401: _("Thiếu mã truy cập API hợp lệ."),
+            403: _("Bạn không có quyền thực hiện thao tác này."), 404: _("Không có địa chỉ hoặc bản ghi này trong API."),
+            405: _("Địa chỉ này không nhận phương thức %(method)s.", method=request.method),
+            409: _("Hồ sơ đã được người khác sửa. Hãy đọc lại rồi sửa."), 413: _("Nội dung gửi lên quá lớn."),
+            415: _("Nội dung phải là JSON (Content-Type: application/json)."), 422: _("Dữ liệu không hợp lệ."),
+            429: _("Quá nhiều lượt gọi. Hãy thử lại sau."), 500: _("Đã xảy ra lỗi hệ thống. Vui lòng thử lại sau.")}
+
+
 class ArgumentsParser(FlaskParser):
     """webargs' parser, refusing with a 400 a body the JSON decoder gives up on for another reason than its
     syntax (a number of thousands of digits)."""
 
     def _raw_load_json(self, req):
+        if not is_json_request(req):
+            if req.get_data(cache=True):
+                abort(415, errors={"_body": [_("Nội dung phải là JSON (Content-Type: application/json).")]})
+            return webargs_core.missing
         try:
             return super()._raw_load_json(req)
         except json.JSONDecodeError:
             raise
         except ValueError:
             abort(400, errors={"_body": [_("Nội dung JSON không đọc được.")]})
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, errors={"_body": [_("Nội dung JSON không đọc được.")]})
 
 
 class ApiBlueprint(Blueprint):
@@ -41,6 +62,8 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
     blueprint.before_request(authenticate_call)
     for code in ERROR_CODES:
         blueprint.register_error_handler(code, json_error)
+    for race in (StaleEdit, StaleDataError):  # a save that lost a race (the app's handler renders a page)
+        blueprint.register_error_handler(race, lost_race)
     return blueprint
 
 
@@ -118,8 +141,10 @@ def json_error(error):
     code = getattr(error, "code", 500) or 500
     if code >= 500:
         db.session.rollback()
-    payload = {"code": code, "status": getattr(error, "name", "Error"),
-               "message": getattr(error, "description", None) or ""}
+    description = getattr(error, "description", None)
+    if not description or description == getattr(type(error), "description", None):
+        description = _default_messages().get(code, "")
+    payload = {"code": code, "status": getattr(error, "name", "Error"), "message": str(description)}
     headers = {}
     data = getattr(error, "data", None) or {}
     if "message" in data:
@@ -149,11 +174,18 @@ def json_error(error):
     return response
 
 
+def lost_race(error):
+    """A save that lost the race with another save of the same record: nothing was written, 409."""
+    db.session.rollback()
+    return json_error(Conflict())
+
+
 def documented_errors(blueprint, *codes):
-    """The error answers of an operation in the OpenAPI document: 401, 404, 429 and the given codes."""
+    """The error answers of an operation in the OpenAPI document: 400 (a control character in the URL, a
+    body that is not JSON), 401, 404, 429 and the given codes."""
     def decorator(view):
-        for code in (401, 404, 429, *codes):
-            view = blueprint.alt_response(code, response="DEFAULT_ERROR")(view)
+        for code in (400, 401, 404, 429, *codes):
+            view = blueprint.alt_response(code, response=HTTPStatus(code).name)(view)
         return view
     return decorator
 

@@ -47,7 +47,7 @@ class Organisations(MethodView):
                                                   "country_code": "JP", "city": "Tokyo",
                                                   "contacts": [{"kind": "email", "value": "hoi@example.jp"}]})
     @blp.response(201, OrganisationSchema)
-    @documented_errors(blp, 403)
+    @documented_errors(blp, 403, 413, 415)
     def post(self, payload):
         """Thêm một tổ chức."""
         form = validated_form(OrganisationForm, payload)
@@ -68,7 +68,7 @@ class OneOrganisation(MethodView):
     @writes("editor")
     @blp.arguments(OrganisationUpdateSchema)
     @blp.response(200, OrganisationSchema)
-    @documented_errors(blp, 403, 409)
+    @documented_errors(blp, 403, 409, 413, 415)
     def patch(self, payload, organisation_id):
         """Sửa một tổ chức: chỉ các khoá gửi lên; `version` là phiên bản đã đọc (409 nếu đã cũ)."""
         organisation = service.get_organisation_or_404(organisation_id)

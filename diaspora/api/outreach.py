@@ -4,6 +4,7 @@ withdrew consent, restricted) is left out of an activity, as from every outreach
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_smorest import abort
 from sqlalchemy import select
 
 from diaspora.api.guard import api_blueprint, conflict_answer, current_api_user, documented_errors, writes
@@ -69,10 +70,11 @@ class Channels(MethodView):
         "name": "Cửa hàng Sen Việt", "channel_type": "shop", "country_code": "JP", "city": "Osaka",
         "status": "potential", "products": [{"product_id": 3, "status": "interested"}]})
     @channels_blp.response(201, ChannelSchema)
-    @documented_errors(channels_blp, 403)
+    @documented_errors(channels_blp, 403, 413, 415)
     def post(self, payload):
         """Thêm một kênh phân phối (cùng quy tắc như biểu mẫu trên trang)."""
-        form = validated_form(ChannelForm, channel_form_values(payload), country_choices=country_choices())
+        form = validated_form(ChannelForm, channel_form_values(payload), country_choices=country_choices(),
+                              renamed=api_key(payload))
         return channels.create_channel(form.data, by=current_api_user())
 
 
@@ -87,14 +89,14 @@ class OneChannel(MethodView):
     @writes("editor")
     @channels_blp.arguments(ChannelUpdateSchema)
     @channels_blp.response(200, ChannelSchema)
-    @documented_errors(channels_blp, 403, 409)
+    @documented_errors(channels_blp, 403, 409, 413, 415)
     def patch(self, payload, channel_id):
         """Sửa một kênh: chỉ các khoá gửi lên; `version` là phiên bản đã đọc (409 nếu đã cũ)."""
         channel = channels.get_channel_or_404(channel_id)
         version = payload.pop("version")
         stored = channel_form_data(channel, list_products(include_inactive=True))
         form = validated_form(ChannelForm, {**channel_form_values(payload, stored), "version": version},
-                              country_choices=country_choices())
+                              country_choices=country_choices(), renamed=api_key(payload))
         try:
             channels.update_channel(channel, form.data, by=current_api_user(), expected_version=version)
         except StaleEdit as conflict:
@@ -146,10 +148,11 @@ class Activities(MethodView):
         "activity_type": "meeting", "title": "Gặp mặt kiều bào tại Tokyo dịp Tết", "start_date": "2026-02-01",
         "country_code": "JP", "city": "Tokyo", "participants": [{"person_id": 1024, "role": "Khách mời"}]})
     @activities_blp.response(201, ActivitySchema)
-    @documented_errors(activities_blp, 403)
+    @documented_errors(activities_blp, 403, 413, 415)
     def post(self, payload):
         """Ghi một hoạt động với người và tổ chức tham gia."""
-        form = validated_form(ActivityForm, activity_form_values(payload), country_choices=country_choices())
+        form = validated_form(ActivityForm, activity_form_values(payload), country_choices=country_choices(),
+                              renamed=api_key(payload))
         return _shown([activities.create_activity(form.data, by=current_api_user())])[0]
 
 
@@ -164,13 +167,13 @@ class OneActivity(MethodView):
     @writes("editor")
     @activities_blp.arguments(ActivityUpdateSchema)
     @activities_blp.response(200, ActivitySchema)
-    @documented_errors(activities_blp, 403, 409)
+    @documented_errors(activities_blp, 403, 409, 413, 415)
     def patch(self, payload, activity_id):
         """Sửa một hoạt động: chỉ các khoá gửi lên; `version` là phiên bản đã đọc (409 nếu đã cũ)."""
         activity = activities.get_activity_or_404(activity_id)
         version = payload.pop("version")
         values = {**activity_form_values(payload, activity_form_data(activity)), "version": version}
-        form = validated_form(ActivityForm, values, country_choices=country_choices())
+        form = validated_form(ActivityForm, values, country_choices=country_choices(), renamed=api_key(payload))
         try:
             activities.update_activity(activity, form.data, by=current_api_user(), expected_version=version)
         except StaleEdit as conflict:
@@ -189,6 +192,24 @@ class OneActivity(MethodView):
 def _defaults(model, *names) -> dict:
     """The model's own defaults of these columns: what a new record gets for a choice the call left out."""
     return {name: model.__table__.c[name].default.arg for name in names}
+
+
+def api_key(payload: dict):
+    """A key of the channel's or the activity's form as the API names it: `country` is `country_code`, a
+    participant's `kind` and `ref_id` are the `person_id` or `organisation_id` the call sent."""
+    rows = payload.get("participants") or []
+
+    def renamed(key: str) -> str:
+        parts = key.split(".")
+        if parts[0] == "country":
+            parts[0] = "country_code"
+        elif parts[0] == "participants" and len(parts) == 3 and parts[2] in ("kind", "ref_id"):
+            index = int(parts[1]) if parts[1].isdigit() else -1
+            row = rows[index] if 0 <= index < len(rows) and isinstance(rows[index], dict) else {}
+            parts[2] = "organisation_id" if row.get("organisation_id") and not row.get("person_id") else "person_id"
+        return ".".join(parts)
+
+    return renamed
 
 
 def channel_form_values(payload: dict, stored: dict | None = None) -> dict:
@@ -214,6 +235,11 @@ def activity_form_values(payload: dict, stored: dict | None = None) -> dict:
         if key == "country_code":
             values["country"] = value
         elif key == "participants":
+            unclear = {f"participants.{index}": [_("Hãy gửi person_id hoặc organisation_id (một trong hai).")]
+                       for index, row in enumerate(value or ())
+                       if bool(row.get("person_id")) == bool(row.get("organisation_id"))}
+            if unclear:
+                abort(422, errors=unclear)
             values["participants"] = [
                 {"kind": "person" if row.get("person_id") and not row.get("organisation_id") else
                  "organisation" if row.get("organisation_id") and not row.get("person_id") else "",

@@ -24,12 +24,14 @@ from diaspora.api.schemas import (
     PersonCreateSchema,
     PersonSchema,
     PersonUpdateSchema,
+    utc_moment,
 )
 from diaspora.api.validation import validated_form
 from diaspora.audit.access import record_access
 from diaspora.audit.tracking import refuse_stale
 from diaspora.contacts import Contact, ContactErrors
 from diaspora.extensions import db
+from diaspora.forms import CONTROL_CHARACTERS_MESSAGE
 from diaspora.listing import record_id
 from diaspora.organisations.models import Membership, Organisation
 from diaspora.people import service
@@ -38,6 +40,7 @@ from diaspora.people.models import Person, PersonOffer, person_fields, person_ro
 from diaspora.people.privacy import outreach_allowed
 from diaspora.people.search import PeopleQuery, filtered_people_select, search_people
 from diaspora.records import StaleEdit
+from diaspora.text import has_control_characters
 from diaspora.reference.models import CommunityRole, Field
 
 blp = api_blueprint("api_people", __name__, "/api/v1/people",
@@ -63,7 +66,6 @@ def _with_details(ids: list[int]) -> list[Person]:
 
 # The columns of a person the API shows (PersonSchema's own), read as plain rows for lists.
 _SHOWN_COLUMNS = ("id", "version", *PERSON_TEXTS, *PERSON_DATES, "birth_year", "created_at", "updated_at")
-_DATED = (*PERSON_DATES, "created_at", "updated_at")
 
 
 def _plain(value):
@@ -87,8 +89,10 @@ def person_documents(ids: list[int]) -> list[dict]:
     documents = {row.id: row._asdict() for row in db.session.execute(
         select(*(table.c[name] for name in _SHOWN_COLUMNS)).where(_among(table.c.id, ids)))}
     for document in documents.values():
-        for name in _DATED:
+        for name in PERSON_DATES:
             document[name] = _plain(document[name])
+        for name in ("created_at", "updated_at"):
+            document[name] = utc_moment(document[name])
         document.update(fields=[], roles=[], offers=[], contacts=[], memberships=[])
     parts = (
         ("contacts", select(Contact.person_id, Contact.id, Contact.kind, Contact.value, Contact.normalized,
@@ -172,10 +176,10 @@ class People(MethodView):
     @writes("editor")
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
-    @documented_errors(blp, 403)
+    @documented_errors(blp, 403, 413, 415)
     def post(self, payload):
         """Thêm một người (cùng quy tắc như biểu mẫu trên trang)."""
-        form = validated_form(PersonForm, form_values(payload))
+        form = validated_form(PersonForm, form_values(payload), renamed=api_key(payload))
         try:
             person = service.create_person(form.values(), by=current_api_user())
         except ContactErrors as errors:
@@ -196,12 +200,13 @@ class OnePerson(MethodView):
     @writes("editor")
     @blp.arguments(PersonUpdateSchema)
     @blp.response(200, PersonSchema)
-    @documented_errors(blp, 403, 409)
+    @documented_errors(blp, 403, 409, 413, 415)
     def patch(self, payload, person_id):
         """Sửa một người: chỉ các khoá gửi lên được thay đổi; `version` là phiên bản đã đọc (409 nếu đã cũ)."""
         person = allowed_person_or_404(person_id)
         version = payload.pop("version")
-        form = validated_form(PersonForm, form_values(payload, service.person_values(person)))
+        form = validated_form(PersonForm, form_values(payload, service.person_values(person)),
+                              renamed=api_key(payload))
         try:
             service.update_person(person, form.values(), by=current_api_user(), expected_version=version)
         except StaleEdit as conflict:
@@ -224,6 +229,12 @@ class OnePerson(MethodView):
         service.delete_person(person, by=current_api_user())
 
 
+def api_key(payload: dict):
+    """The person form's one date of birth (`birth`: a date or a year) as the field the call sent."""
+    birth = "birth_year" if "birth_year" in payload and "birth_date" not in payload else "birth_date"
+    return lambda key: birth if key == "birth" else key
+
+
 def form_values(payload: dict, stored: dict | None = None) -> dict:
     """A call's values over the stored ones (a new person: none), shaped as the person form's fields."""
     values = dict(stored or {})
@@ -239,6 +250,9 @@ def form_values(payload: dict, stored: dict | None = None) -> dict:
                                       ("role_keys", "roles", CommunityRole, _("Không có vai trò “%(key)s”."))):
         if key in payload:
             keys = [item for item in payload[key] or () if item]
+            if any(has_control_characters(item) for item in keys):  # never sent to the database (PostgreSQL: NUL)
+                errors[name] = [str(CONTROL_CHARACTERS_MESSAGE)]
+                continue
             found = dict(db.session.execute(select(model.key, model.id).where(model.key.in_(keys))).all()) if keys else {}
             missing = [item for item in keys if item not in found]
             if missing:

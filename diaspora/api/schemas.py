@@ -3,6 +3,8 @@ OpenAPI document (a Vietnamese register: Nguyễn Văn An in Nhật Bản, an as
 
 Input schemas only check the JSON's shape (types, sizes of numbers); the rules of a record are the
 forms' own (diaspora.api.validation feeds the same forms the pages post)."""
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, validate
 from marshmallow import fields as ma
@@ -55,6 +57,20 @@ class Obj(_InVietnamese, ma.Nested):
     default_error_messages = {"type": _l("Phải là một đối tượng JSON.")}
 
 
+def utc_moment(value: datetime | None) -> str | None:
+    """A stored moment as RFC 3339 with its offset: SQLite gives the stored UTC time back without one."""
+    if value is None:
+        return None
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).isoformat()
+
+
+class Moment(ma.DateTime):
+    """A date and time in the answers (created_at, updated_at), always with its UTC offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return utc_moment(value)
+
+
 def _range(low: int, high: int) -> validate.Range:
     return validate.Range(min=low, max=high, error=_l("Phải từ {min} đến {max}."))
 
@@ -72,6 +88,8 @@ TEXT_LIMIT = 20000  # far above any form's own limit: only a bound on what is re
 
 
 def _text(*, example=None, enum=None, description=None, **options):
+    # A value may be null (OpenAPI 3.0.3: a nullable enum lists null among its values).
+    enum = [*enum, None] if enum is not None else None
     metadata = {key: value for key, value in (("example", example), ("enum", enum),
                                               ("description", description)) if value is not None}
     return Text(allow_none=True, validate=_length(TEXT_LIMIT), metadata=metadata, **options)
@@ -79,6 +97,20 @@ def _text(*, example=None, enum=None, description=None, **options):
 
 def _id(**options):
     return Int(strict=True, validate=RECORD_ID, **options)
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the API (guard.json_error): 400, 401, 403, 404, 409, 413, 415, 422, 429."""
+
+    code = ma.Integer(metadata={"example": 422})
+    status = ma.String(metadata={"example": "Unprocessable Entity"})
+    message = ma.String(metadata={"example": "Dữ liệu không hợp lệ."})
+    errors = ma.Dict(keys=ma.String(), values=ma.List(ma.String()), metadata={
+        "description": "Lỗi theo từng trường (`contacts.0.value`); `_body` là lỗi của cả nội dung.",
+        "example": {"full_name": ["Hãy nhập họ và tên."]}})
+    current_version = ma.Integer(metadata={"description": "409: phiên bản hiện tại của hồ sơ.", "example": 4})
+    changes = ma.Dict(keys=ma.String(), metadata={
+        "description": "409: những gì đã đổi kể từ phiên bản bạn gửi, theo từng trường."})
 
 
 class InputSchema(Schema):
@@ -175,7 +207,8 @@ def _person_fields(output: bool) -> dict:
     made = {}
     for name, example in PERSON_TEXTS.items():
         enum = list(PERSON_ENUMS[name]) if name in PERSON_ENUMS else None
-        made[name] = (ma.String(allow_none=True, metadata={k: v for k, v in (("example", example), ("enum", enum))
+        shown_enum = [*enum, None] if enum is not None else None
+        made[name] = (ma.String(allow_none=True, metadata={k: v for k, v in (("example", example), ("enum", shown_enum))
                                                                if v is not None})
                       if output else _text(example=example, enum=enum))
     for name in PERSON_DATES:
@@ -198,8 +231,8 @@ class PersonSchema(PersonOutBase):
                          metadata={"example": ["remote_advice"]})
     contacts = ma.List(ma.Nested(ContactSchema))
     memberships = ma.List(ma.Nested(MembershipSchema))
-    created_at = ma.DateTime()
-    updated_at = ma.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class PersonInSchema(PersonInBase, InputSchema):
@@ -234,8 +267,8 @@ class OrganisationSchema(Schema):
     address = ma.String(allow_none=True)
     notes = ma.String(allow_none=True)
     contacts = ma.List(ma.Nested(ContactSchema))
-    created_at = ma.DateTime()
-    updated_at = ma.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class OrganisationInSchema(InputSchema):
@@ -280,8 +313,8 @@ class ChannelSchema(Schema):
     website = ma.String(allow_none=True)
     notes = ma.String(allow_none=True)
     products = ma.List(ma.Nested(ChannelProductSchema))
-    created_at = ma.DateTime()
-    updated_at = ma.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class ParticipantSchema(Schema):
@@ -310,8 +343,8 @@ class ActivitySchema(Schema):
     amount = ma.Integer(allow_none=True)
     currency = ma.String(allow_none=True)
     participants = ma.List(ma.Nested(ParticipantSchema))
-    created_at = ma.DateTime()
-    updated_at = ma.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class ChannelProductInSchema(InputSchema):

@@ -37,11 +37,16 @@ def _texts(value) -> list[str]:
     return [str(value)]
 
 
-def validated_form(form_class, values: dict, **form_options):
-    """The form filled with `values` and validated; a 422 with the form's errors per field otherwise."""
+def validated_form(form_class, values: dict, *, renamed=None, **form_options):
+    """The form filled with `values` and validated; a 422 with the form's errors per field otherwise, each
+    under the name the call used: `renamed(form key) -> API key` where the form names a field otherwise
+    (the channel form's `country` is the API's `country_code`)."""
     form = form_class(formdata=formdata(values), meta={"csrf": False}, **form_options)
     if not form.validate():
-        abort(422, errors=field_errors(form))
+        errors: dict[str, list[str]] = {}
+        for key, messages in field_errors(form).items():
+            errors.setdefault(renamed(key) if renamed else key, []).extend(messages)
+        abort(422, errors=errors)
     return form
 
 

@@ -2,6 +2,7 @@
 rules per field, the access log, the cursor over a register being edited, the rate limit."""
 import json
 import re
+import unicodedata
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +26,9 @@ def _ids(response) -> list[int]:
     return [item["id"] for item in response.json["items"]]
 
 
-@pytest.mark.parametrize("query", ["nguyen", "Nguyễn Văn", "nguyen van an", "ANH", "ánh", "an", "khoi pham", "x"])
+@pytest.mark.parametrize("query", ["nguyen", "Nguyễn Văn", "nguyen van an", "ANH", "ánh", "an", "khoi pham", "x",
+                                   unicodedata.normalize("NFD", "Nguyễn Văn"), unicodedata.normalize("NFD", "ánh"),
+                                   unicodedata.normalize("NFKD", "NGÔ VĂN ÁNH")])
 def test_a_search_finds_the_same_people_as_the_page(client, seeded, api_tokens, query):
     for name in NAMES:
         make_person(name)
@@ -96,7 +99,7 @@ def test_create_read_update_with_versions(client, seeded, api_tokens):
     ({"country_code": "JP"}, {"full_name"}),
     ({"full_name": "Nguyễn Văn An"}, {"country_code"}),
     ({"full_name": "Nguyễn Văn An", "country_code": "XX"}, {"country_code"}),
-    ({"full_name": "Nguyễn Văn An", "country_code": "JP", "birth_year": 2999}, {"birth"}),
+    ({"full_name": "Nguyễn Văn An", "country_code": "JP", "birth_year": 2999}, {"birth_year"}),
     ({"full_name": "Nguyễn Văn An", "country_code": "JP", "gender": "robot"}, {"gender"}),
     ({"full_name": "Nguyễn Văn An", "country_code": "JP", "fields": ["health", "astrology"]}, {"fields"}),
     ({"full_name": "Nguyễn Văn An", "country_code": "JP", "contacts": [{"kind": "email", "value": "an@"}]},

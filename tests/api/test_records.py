@@ -68,6 +68,6 @@ def test_an_activity_is_logged_with_its_participants_and_changed(client, seeded,
     errors = _write(client, headers, "POST", "/api/v1/activities/", {
         "title": "", "start_date": "2026-02-01", "end_date": "2026-01-01", "amount": 10**30,
         "participants": [{"person_id": 999999}]}, 422)["errors"]
-    assert {"title", "end_date", "amount", "participants.0.ref_id"} <= set(errors)
+    assert {"title", "end_date", "amount", "participants.0.person_id"} <= set(errors)
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.entity_type == "activities",
                                                          AuditEvent.action == "update")) is not None
