@@ -6,7 +6,8 @@ from diaspora.organisations import service as organisation_service
 from diaspora.people import service as people_service
 from diaspora.spreadsheets import pipeline
 from diaspora.people.columns import PEOPLE
-from diaspora.people.duplicates import check_ids, find_duplicates, names_can_be_one, same_person_names
+from diaspora.people.duplicates import check_ids, find_duplicates
+from diaspora.people.names import names_can_be_one, same_person_names
 from tests.spreadsheets.sheets import layout
 
 HEADERS = ["Họ và tên", "Năm sinh", "Quốc gia", "Thành phố", "SĐT", "Email", "Hội đoàn", "ID"]
