@@ -207,7 +207,8 @@ def run_benchmark(people: int, per_kind: int, repeat: int, echo=print) -> dict:
     for problem in problems[:20]:
         echo(f"  PROBLEM: {problem}")
     if not problems:
-        echo("No pair among the records that must stay apart (family phone, differing birth years, common name).")
+        echo("No pair among the records that must stay apart (family phone, differing birth years, names that only "
+             "look alike, common name).")
     return figures
 
 

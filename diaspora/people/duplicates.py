@@ -5,11 +5,12 @@ the same birth year and country; or a name close enough (rapidfuzz ratio on the 
 words ≥ the threshold) when another fact backs it: the same birth year and country, the same city
 and country, or the same organisation. A name alone is never evidence: two "Nguyễn Văn Nam" with
 different birth years, countries, phones and emails are two people. Known birth years that differ
-rule a match on name out, and so do names that only look alike (names_can_be_one): the same words in
-another order ("Nguyễn Hải Trọng" / "Nguyễn Trọng Hải"), or a syllable changed into another ("Nguyễn Văn
-Lâm" / "Nguyễn Văn Nam", "Nguyễn Thị Hương" / "Nguyễn Thị Dương"). Nor is a contact alone: a family's phone or email given by a husband and
-his wife, or an association's phone on every member's row, joins names that cannot be one person's
-(same_person_names); such a row is told so, not taken for a duplicate.
+rule a match on name out, and so do names that only look alike (people.names.names_can_be_one): the
+same words in another order ("Nguyễn Hải Trọng" / "Nguyễn Trọng Hải"), or a syllable changed into
+another ("Nguyễn Văn Lâm" / "Nguyễn Văn Nam", "Nguyễn Thị Hương" / "Nguyễn Thị Dương"). Nor is a
+contact alone: a family's phone or email given by a husband and his wife, or an association's phone on
+every member's row, joins names that cannot be one person's (people.names.same_person_names); such a
+row is told so, not taken for a duplicate.
 
 The register is read with a few bulk queries (keys loaded into dicts), never one query per row.
 Names are compared only inside blocks that share a backing fact and, within it, the given name

@@ -45,7 +45,8 @@ def names_can_be_one(folded: str, other: str) -> bool:
     """Whether two folded names that match by their words (the same words, or a near spelling) can be one
     person's: the same words in the same order, or turned round (a family name written last: "lan nguyen" /
     "nguyen lan", "tanaka hiroshi" / "hiroshi tanaka"); or words that differ by one slip in a word of at least
-    SLIP_LENGTH letters or a letter typed twice, with at most one middle name left out ("tran thi thu huong" / "tran thu huongg").
+    SLIP_LENGTH letters or a letter typed twice, with at most one middle name left out ("tran thi thu huong" /
+    "tran thu huongg").
     The same words in another order ("nguyen hai trong" / "nguyen trong hai") or a short word changed
     ("nguyen van lam" / "nguyen van nam") are two people's names."""
     words, other_words = folded.split(), other.split()

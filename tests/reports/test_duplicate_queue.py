@@ -72,7 +72,8 @@ def planted(seeded):
         "years": (person(full_name="Bùi Văn Long", city="Tokyo", birth_year=1980),
                   person(full_name="Bùi Văn Long", city="Tokyo", birth_year=1990)),
         # names that only look alike: a short given name changed, the same words in another order
-        "look-alike": (person(full_name="Nguyễn Văn Lâm", city="Nagoya"), person(full_name="Nguyễn Văn Nam", city="Nagoya")),
+        "look-alike": (person(full_name="Nguyễn Văn Lâm", city="Nagoya"),
+                       person(full_name="Nguyễn Văn Nam", city="Nagoya")),
         "order": (person(full_name="Nguyễn Hải Trọng", birth_year=1975, country_code="KR"),
                   person(full_name="Nguyễn Trọng Hải", birth_year=1975, country_code="KR")),
         # a common name alone, in other years and countries
