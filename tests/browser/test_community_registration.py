@@ -13,24 +13,13 @@ from diaspora.community.models import EventRegistration, Submission
 from diaspora.extensions import db
 from diaspora.outreach.models import ActivityParticipant
 from diaspora.people.models import Person
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, screenshot
 from tests.conftest import make_user
 from tests.outreach.factories import make_activity, make_person
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="vi-VN", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def _sign_in(page) -> None:

@@ -11,23 +11,11 @@ from sqlalchemy import select
 from diaspora.community.models import EventRegistration
 from diaspora.extensions import db
 from tests.browser.conftest import screenshot
+from tests.browser.test_community_registration import _sign_in
 from tests.conftest import make_user
 from tests.outreach.factories import make_activity
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "mật-khẩu-đủ-dài-1"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="vi-VN", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def test_consent_sentence_ticks_the_box_and_problems_show_at_the_top(app, seeded, phone):
@@ -51,10 +39,7 @@ def test_an_editor_checks_in_from_the_ticket_the_camera_opened(app, seeded, phon
     activity = make_activity("Xuân Quê hương 2027", on=date.today(), activity_type="tet")
     activity_id = activity.id
     db.session.remove()
-    phone.goto("/login")
-    phone.fill("input[name=email]", "can.bo@haiphong.example")
-    phone.fill("input[name=password]", PASSWORD)
-    phone.get_by_role("button", name="Đăng nhập").click()
+    _sign_in(phone)
     expect(phone).not_to_have_url(re.compile(r"/login"))
     phone.goto(f"/community/events/{activity_id}")
     phone.get_by_role("button", name="Lưu").click()
