@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from diaspora.extensions import db
 
@@ -17,11 +17,33 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
+class _ClosingHandler(WSGIRequestHandler):
+    """The development server leaves a response's file open when the browser drops the connection (it navigated
+    on before a script finished downloading): its clean-up reads the socket first and fails there. Close it here,
+    so the file is not left to the garbage collector (a ResourceWarning, an error in the tests)."""
+
+    def connection_dropped(self, error, environ=None):
+        body = (environ or {}).get(_RESPONSE)
+        if hasattr(body, "close"):
+            body.close()
+
+
+_RESPONSE = "tests.response"
+
+
+def _keeping_response(app):
+    """The app, keeping each response's body in its environ for _ClosingHandler."""
+    def wsgi(environ, start_response):
+        environ[_RESPONSE] = body = app(environ, start_response)
+        return body
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test app on a free local port for the duration of one test."""
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _keeping_response(app), threaded=True, request_handler=_ClosingHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     # The test's own session must not hold SQLite locks while the server writes.
