@@ -22,6 +22,22 @@ pytestmark = pytest.mark.browser
 PASSWORD = "mật-khẩu-đủ-dài-1"
 
 
+def register_at_the_event(app, page, name: str, country: str, **contacts) -> None:
+    """From an event's registration settings: open registration, then register on its public link as a guest
+    (the form's time check off), and wait for the code."""
+    page.get_by_role("button", name="Lưu").click()
+    link = page.locator("#public-link").inner_text()
+    app.config["REGISTER_MIN_FILL_SECONDS"] = 0
+    page.goto(link)
+    page.fill("input[name=full_name]", name)
+    page.select_option("select[name=country_code]", country)
+    for field, value in contacts.items():
+        page.fill(f"input[name={field}]", value)
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Đăng ký tham dự").click()
+    expect(page.locator("#registration-code")).to_be_visible()
+
+
 def _sign_in(page) -> None:
     page.goto("/login")
     page.fill("input[name=email]", "can.bo@haiphong.example")
@@ -81,16 +97,7 @@ def test_check_in_at_the_door_on_a_phone(app, seeded, phone):
     _sign_in(phone)
     phone.goto(f"/outreach/activities/{activity_id}")
     phone.get_by_role("link", name="Mở đăng ký").click()
-    phone.get_by_role("button", name="Lưu").click()
-    link = phone.locator("#public-link").inner_text()
-    app.config["REGISTER_MIN_FILL_SECONDS"] = 0
-    phone.goto(link)
-    phone.fill("input[name=full_name]", "Trần Văn Bình")
-    phone.select_option("select[name=country_code]", "JP")
-    phone.fill("input[name=email]", "binh.tran@example.jp")
-    phone.locator("input[name=consent]").check()
-    phone.get_by_role("button", name="Đăng ký tham dự").click()
-    expect(phone.locator("#registration-code")).to_be_visible()
+    register_at_the_event(app, phone, "Trần Văn Bình", "JP", email="binh.tran@example.jp")
     expect(phone.locator("img.community-qr")).to_be_visible()
     code = phone.locator("#registration-code").inner_text()
     screenshot(phone, "community-event-ticket-phone")

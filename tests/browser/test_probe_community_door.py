@@ -11,7 +11,7 @@ from sqlalchemy import select
 from diaspora.community.models import EventRegistration
 from diaspora.extensions import db
 from tests.browser.conftest import screenshot
-from tests.browser.test_community_registration import _sign_in
+from tests.browser.test_community_registration import _sign_in, register_at_the_event
 from tests.conftest import make_user
 from tests.outreach.factories import make_activity
 
@@ -42,16 +42,7 @@ def test_an_editor_checks_in_from_the_ticket_the_camera_opened(app, seeded, phon
     _sign_in(phone)
     expect(phone).not_to_have_url(re.compile(r"/login"))
     phone.goto(f"/community/events/{activity_id}")
-    phone.get_by_role("button", name="Lưu").click()
-    link = phone.locator("#public-link").inner_text()
-    app.config["REGISTER_MIN_FILL_SECONDS"] = 0
-    phone.goto(link)
-    phone.fill("input[name=full_name]", "Trần Văn Bình")
-    phone.select_option("select[name=country_code]", "JP")
-    phone.fill("input[name=phone]", "+81 90 5555 1234")
-    phone.locator("label[for=consent]").click()
-    phone.get_by_role("button", name="Đăng ký tham dự").click()
-    expect(phone.locator("#registration-code")).to_be_visible()
+    register_at_the_event(app, phone, "Trần Văn Bình", "JP", phone="+81 90 5555 1234")
     ticket = phone.url  # what the registrant's QR code holds
     phone.goto(ticket)
     phone.get_by_role("button", name="Điểm danh Trần Văn Bình").click()
